@@ -1,0 +1,36 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Consciousness",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "consciousness", targets: ["consciousness"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // The pure core: parse, analyze, forecast, evolve, report. No I/O but reading
+        // the log file, no clock, no HTTP, no systemd.
+        .target(name: "FeedbackLoop"),
+        // Durable state: buckets, checkpoint, proposals, cycles — SQLite through GRDB.
+        .target(name: "StateStore", dependencies: [
+            "FeedbackLoop",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        // One cycle, stage by stage: the seam the command line and the daemon share.
+        .target(name: "Cycle", dependencies: ["FeedbackLoop", "StateStore"]),
+        // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
+        .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
+        .executableTarget(name: "consciousness", dependencies: [
+            "FeedbackLoop", "StateStore", "Cycle", "SampleLog",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
+        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
+        .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

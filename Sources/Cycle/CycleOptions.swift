@@ -1,0 +1,35 @@
+import FeedbackLoop
+
+/// What one cycle needs to know. `now` comes from the caller — the command line's
+/// wall clock, a test's fixed instant, the daemon's schedule — never from inside.
+public struct CycleOptions: Sendable {
+    public enum WindowChoice: Sendable, Equatable {
+        case days(Int)
+        case all
+    }
+
+    public var logPath: String
+    public var window: WindowChoice = .days(7)
+    public var settings = AnalysisSettings()
+    public var reportsDirectory: String?
+    public var now: Microseconds
+    public var parallelism = 2
+    /// A missing or unreadable log fails the cycle (the `cycle` command) rather than
+    /// degrading it (the daemon, which must keep going).
+    public var strictLog = true
+
+    public init(logPath: String, now: Microseconds) {
+        self.logPath = logPath
+        self.now = now
+    }
+}
+
+public enum CycleError: Error, CustomStringConvertible {
+    case logUnreadable(LogFileError)
+
+    public var description: String {
+        switch self {
+        case .logUnreadable(let e): e.description
+        }
+    }
+}

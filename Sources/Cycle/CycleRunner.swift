@@ -1,0 +1,101 @@
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// One feedback cycle: Observe → Analyze → Learn → Predict → Evolve → Report, each
+/// stage a plain function of its inputs, timed, and recorded with its outcome.
+public struct CycleRunner: Sendable {
+    public let store: StateStore
+
+    public init(store: StateStore) { self.store = store }
+
+    public func run(_ o: CycleOptions) async throws -> CycleReport {
+        let cycle = try store.beginCycle(at: o.now)
+        var stages: [StageOutcome] = []
+
+        var ingest: IngestSummary?
+        do {
+            let (summary, outcome) = try await timed("observe") { () async throws -> (IngestSummary, String) in try await observe(o) }
+            ingest = summary
+            stages.append(outcome)
+        } catch let d as StageDegraded {
+            stages.append(StageOutcome(stage: "observe", outcome: .degraded, detail: d.detail, milliseconds: 0))
+        }
+
+        let (analysis, analyzed) = try await timed("analyze") { () throws -> (Analysis, String) in try analyze(o) }
+        stages.append(analyzed)
+
+        stages.append(StageOutcome(stage: "learn", outcome: .skipped,
+                                   detail: "vector memory is not part of this build; nothing stored", milliseconds: 0))
+        stages.append(StageOutcome(stage: "predict", outcome: .skipped,
+                                   detail: "forecasting is not part of this build; no forecast made", milliseconds: 0))
+
+        let (proposals, evolved) = try await timed("evolve") { () throws -> ([ProposalRecord], String) in
+            let records = try store.upsertPending(Evolver.propose(analysis.patterns, settings: o.settings), cycle: cycle)
+            return (records, "\(records.count) proposal(s) from the template; none applied")
+        }
+        stages.append(evolved)
+
+        var report = CycleReport(cycle: cycle, timestamp: o.now, analysis: analysis, ingest: ingest,
+                                 proposals: proposals, stages: stages)
+        let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
+        report.stages.append(written)
+        try store.finishCycle(report, at: o.now)
+        return report
+    }
+
+    /// Observe: new lines since the checkpoint, committed with the checkpoint. An
+    /// unreadable log fails the cycle or, for the daemon, degrades the stage: the
+    /// analysis then runs on what the store already holds.
+    private func observe(_ o: CycleOptions) async throws -> (IngestSummary, String) {
+        do {
+            let result = try await LogIngest.read(path: o.logPath, after: try store.checkpoint(),
+                                                  parallelism: o.parallelism)
+            try store.commit(result)
+            let s = IngestSummary(result)
+            return (s, "\(s.linesRead) new line(s), \(s.ingested) violation(s), \(s.malformed.total) malformed")
+        } catch let e as LogFileError {
+            if o.strictLog { throw CycleError.logUnreadable(e) }
+            throw StageDegraded(detail: e.description)
+        }
+    }
+
+    private func analyze(_ o: CycleOptions) throws -> (Analysis, String) {
+        let window: AnalysisWindow
+        switch o.window {
+        case .days(let d): window = .lastDays(d, now: o.now)
+        case .all: window = .all(firstHour: try store.firstHour(), now: o.now)
+        }
+        let rows = try store.buckets(fromHour: window.startHour, toHour: window.endHour)
+        let a = Analyzer.analyze(rows, window: window, settings: o.settings)
+        return (a, "\(a.violationsAnalyzed) violation(s) in \(rows.count) bucket(s), \(a.patterns.count) pattern(s)")
+    }
+
+    private func writeMarkdown(_ report: CycleReport, _ o: CycleOptions) throws -> String {
+        let dir = o.reportsDirectory ?? (store.directory as NSString).appendingPathComponent("reports")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let c = Timestamp.civil(fromSeconds: report.timestamp / Timestamp.microsPerSecond)
+        let name = "cycle-\(report.cycle)-\(c.year)\(pad(c.month))\(pad(c.day))-\(pad(c.hour))\(pad(c.minute)).md"
+        let path = (dir as NSString).appendingPathComponent(name)
+        try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        return path
+    }
+
+    private func pad(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+}
+
+/// A stage that could not do its work but let the cycle go on.
+struct StageDegraded: Error {
+    var detail: String
+}
+
+/// Runs a stage, timing it on the monotonic clock; a `StageDegraded` becomes a
+/// degraded outcome with a nil value.
+func timed<T: Sendable>(_ stage: String, _ body: () async throws -> (T, String)) async throws -> (T, StageOutcome) {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let (value, detail) = try await body()
+    let d = clock.now - start
+    let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    return (value, StageOutcome(stage: stage, outcome: .ok, detail: detail, milliseconds: ms))
+}

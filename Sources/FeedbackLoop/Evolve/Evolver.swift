@@ -1,0 +1,69 @@
+/// Evolve, template stage: one proposal per agent whose patterns are convincing
+/// enough. Confidence as the original's evolution engine: the mean confidence of the
+/// agent's patterns plus min(total violations / 100, 0.2), capped at 0.95.
+public enum Evolver {
+    public static func propose(_ patterns: [Pattern], settings: AnalysisSettings = AnalysisSettings()) -> [Proposal] {
+        let byAgent = Dictionary(grouping: patterns, by: \.agent)
+        return byAgent.compactMap { agent, patterns in
+            let total = patterns.reduce(0) { $0 + $1.frequency }
+            let mean = patterns.reduce(0) { $0 + $1.confidence } / Double(patterns.count)
+            let confidence = min(mean + min(Double(total) / 100, 0.2), 0.95)
+            guard confidence >= settings.proposalConfidence else { return nil }
+            let evidence = patterns.map {
+                Proposal.Evidence(patternID: $0.patternID, function: $0.functionName, frequency: $0.frequency,
+                                  trend: $0.trend, articles: $0.articlesViolated)
+            }
+            return Proposal(agent: agent, confidence: (confidence * 100).rounded() / 100,
+                            rationale: rationale(agent, patterns, total), evidence: evidence,
+                            markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns),
+                            author: "template")
+        }.sorted { ($0.confidence, $1.agent) > ($1.confidence, $0.agent) }
+    }
+
+    static func rationale(_ agent: String, _ patterns: [Pattern], _ total: Int64) -> String {
+        let names = patterns.map(\.functionName).joined(separator: ", ")
+        let trends = Set(patterns.map(\.trend.rawValue)).sorted().joined(separator: "/")
+        return "\(total) violations in \(patterns.count) pattern(s) of the \(agent) agent (\(names)), trend \(trends)."
+    }
+}
+
+/// The Markdown a proposal adds to an agent's delta file, from rules per article.
+public enum ProposalTemplate {
+    static let rules: [Int: String] = [
+        1: "Before acting, load the complete context the task needs and stop with an explicit error when any of it is missing (Article I).",
+        2: "Do not report work as done until its tests exist and pass; create the test infrastructure first when there is none (Article II).",
+        3: "Never commit to main; every change goes through a branch and the quality gates (Article III).",
+        4: "Record each learning with its evidence so later runs start from it (Article IV).",
+        5: "Write or update the spec before the implementation and link them (Article V).",
+        6: "Follow Article VI as the constitution states it; review the violations below.",
+        7: "Follow Article VII as the constitution states it; review the violations below.",
+    ]
+
+    public static func markdown(agent: String, patterns: [Pattern]) -> String {
+        var articles = ArticleSet()
+        for p in patterns { articles.formUnion(ArticleSet(names: p.articlesViolated)) }
+        var lines = ["### Constitutional learnings for the \(agent) agent", ""]
+        lines.append("Recurring violations observed:")
+        for p in patterns {
+            let arts = p.articlesViolated.isEmpty ? "unclassified" : p.articlesViolated.joined(separator: ", ")
+            lines.append("- `\(p.functionName)`: \(p.frequency) violations (\(arts)), trend \(p.trend.rawValue); \(p.fixSuggestion)")
+        }
+        lines += ["", "Rules to follow:"]
+        let numbered = (1...7).filter { articles.contains(.article($0)) }
+        if numbered.isEmpty {
+            lines.append("- Review the functions above for constitutional compliance before the next run.")
+        }
+        for n in numbered { lines.append("- \(rules[n]!)") }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension ArticleSet {
+    /// From names as `names` writes them (`Article V`).
+    public init(names: [String]) {
+        self.init()
+        for name in names {
+            if let i = Self.numerals.firstIndex(where: { "Article \($0)" == name }) { insert(.article(i + 1)) }
+        }
+    }
+}

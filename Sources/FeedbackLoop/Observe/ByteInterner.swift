@@ -1,0 +1,86 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Maps byte strings to dense integer ids without allocating on a hit. A log of a
+/// million lines names a dozen functions and a few dozen signatures; building a Swift
+/// String per field per line is what made a naive scanner slow (see DESIGN.md), so the
+/// scanner hashes the bytes in place and allocates only the first time it sees a value.
+///
+/// Open addressing with linear probing over a power-of-two table; keys live once, in
+/// `keys`, and the table stores (hash, id) so most probes compare one integer.
+struct ByteInterner {
+    private(set) var keys: [[UInt8]] = []
+    private var slots: [Slot]
+    private var mask: Int
+
+    private struct Slot {
+        var hash: UInt64 = 0
+        var id: Int32 = -1
+    }
+
+    init(capacity: Int = 64) {
+        var size = 16
+        while size < capacity * 2 { size <<= 1 }
+        slots = Array(repeating: Slot(), count: size)
+        mask = size - 1
+    }
+
+    var count: Int { keys.count }
+
+    func string(_ id: Int32) -> String { String(decoding: keys[Int(id)], as: UTF8.self) }
+
+    mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        let h = Self.hash(bytes)
+        var i = Int(truncatingIfNeeded: h) & mask
+        while true {
+            let slot = slots[i]
+            if slot.id < 0 { break }
+            if slot.hash == h, Self.equal(keys[Int(slot.id)], bytes) { return slot.id }
+            i = (i + 1) & mask
+        }
+        let id = Int32(keys.count)
+        keys.append(Array(bytes))
+        slots[i] = Slot(hash: h, id: id)
+        if keys.count * 2 > slots.count { grow() }
+        return id
+    }
+
+    private mutating func grow() {
+        let size = slots.count * 2
+        var fresh = Array(repeating: Slot(), count: size)
+        let m = size - 1
+        for slot in slots where slot.id >= 0 {
+            var i = Int(truncatingIfNeeded: slot.hash) & m
+            while fresh[i].id >= 0 { i = (i + 1) & m }
+            fresh[i] = slot
+        }
+        slots = fresh
+        mask = m
+    }
+
+    private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBytes { ab in
+            guard let pa = ab.baseAddress, let pb = b.baseAddress else { return true }
+            return memcmp(pa, pb, b.count) == 0
+        }
+    }
+
+    /// FNV-1a, 64-bit, finished with a murmur mixer so linear probing on the low bits
+    /// spreads well. Keys are short (names, signatures), so this is not the bottleneck.
+    @inline(__always)
+    static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in bytes {
+            h ^= UInt64(b)
+            h &*= 0x0000_0100_0000_01b3
+        }
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        return h
+    }
+}

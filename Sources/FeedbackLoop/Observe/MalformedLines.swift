@@ -1,0 +1,60 @@
+/// Why a line of the violations log was skipped. Every skipped line is counted under
+/// exactly one reason, so `ingested + malformed + blank == lines read` always holds.
+public enum MalformedReason: String, CaseIterable, Codable, CodingKeyRepresentable, Sendable, Comparable {
+    case invalidJSON = "invalid_json"
+    case missingField = "missing_field"
+    case wrongType = "wrong_type"
+    case badTimestamp = "bad_timestamp"
+    case invalidUTF8 = "invalid_utf8"
+    case lineTooLong = "line_too_long"
+
+    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
+
+    public var explanation: String {
+        switch self {
+        case .invalidJSON: "not a JSON object"
+        case .missingField: "no timestamp, function or error"
+        case .wrongType: "a field that is not a string"
+        case .badTimestamp: "timestamp not ISO 8601, or impossible"
+        case .invalidUTF8: "bytes that are not UTF-8"
+        case .lineTooLong: "longer than 64 KiB"
+        }
+    }
+}
+
+/// Counts of skipped lines per reason, with the first few line numbers of each so a
+/// person can open the log at the right place.
+public struct MalformedTally: Sendable, Equatable, Codable {
+    public static let keptLineNumbers = 5
+
+    public struct Entry: Sendable, Equatable, Codable {
+        public var count: Int = 0
+        public var firstLines: [Int64] = []
+    }
+
+    public private(set) var entries: [MalformedReason: Entry] = [:]
+
+    public init() {}
+
+    public var total: Int { entries.values.reduce(0) { $0 + $1.count } }
+
+    public mutating func record(_ reason: MalformedReason, line: Int64) {
+        var e = entries[reason, default: Entry()]
+        e.count += 1
+        if e.firstLines.count < Self.keptLineNumbers { e.firstLines.append(line) }
+        entries[reason] = e
+    }
+
+    /// Adds another tally whose line numbers come after this one's (a later part of the
+    /// same file, or a later cycle).
+    public mutating func append(_ other: MalformedTally, lineOffset: Int64 = 0) {
+        for (reason, o) in other.entries {
+            var e = entries[reason, default: Entry()]
+            e.count += o.count
+            for line in o.firstLines where e.firstLines.count < Self.keptLineNumbers {
+                e.firstLines.append(line + lineOffset)
+            }
+            entries[reason] = e
+        }
+    }
+}

@@ -1,0 +1,95 @@
+/// How a stage of the cycle went. A stage that fell back says so here, and the report
+/// shows it; nothing is reported as done that was not.
+public struct StageOutcome: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        case ok, degraded, skipped, failed
+    }
+
+    public var stage: String
+    public var outcome: Outcome
+    public var detail: String
+    public var milliseconds: Double
+
+    public init(stage: String, outcome: Outcome, detail: String, milliseconds: Double) {
+        self.stage = stage
+        self.outcome = outcome
+        self.detail = detail
+        self.milliseconds = milliseconds
+    }
+}
+
+/// What Observe read this cycle.
+public struct IngestSummary: Sendable, Equatable, Codable {
+    public var log: String
+    public var linesRead: Int64
+    public var ingested: Int64
+    public var blank: Int64
+    public var malformed: MalformedTally
+    public var bytesRead: Int64
+    public var startedAt: Int64
+    public var restart: RestartReason?
+    public var pendingBytes: Int64
+
+    public init(_ r: IngestResult) {
+        log = r.checkpoint.path
+        linesRead = r.batch.lines
+        ingested = r.batch.ingested
+        blank = r.batch.blank
+        var m = MalformedTally()
+        m.append(r.batch.malformed, lineOffset: r.resumedFrom.lines)
+        malformed = m
+        bytesRead = r.batch.bytes
+        startedAt = r.resumedFrom.offset
+        if case .restart(let why) = r.resumedFrom { restart = why }
+        pendingBytes = r.pendingBytes
+    }
+}
+
+/// A proposal as stored: its id, status, and whether this cycle created or updated it.
+public struct ProposalRecord: Sendable, Equatable, Codable {
+    public var id: Int64
+    public var status: String
+    public var change: String
+    public var proposal: Proposal
+
+    public init(id: Int64, status: String, change: String, proposal: Proposal) {
+        self.id = id
+        self.status = status
+        self.change = change
+        self.proposal = proposal
+    }
+}
+
+/// Everything one cycle produced, rendered as JSON, text or Markdown.
+public struct CycleReport: Sendable, Equatable {
+    public var cycle: Int64
+    public var timestamp: Microseconds
+    public var analysis: Analysis
+    public var ingest: IngestSummary?
+    public var proposals: [ProposalRecord]
+    public var stages: [StageOutcome]
+
+    public init(cycle: Int64, timestamp: Microseconds, analysis: Analysis, ingest: IngestSummary?,
+                proposals: [ProposalRecord], stages: [StageOutcome]) {
+        self.cycle = cycle
+        self.timestamp = timestamp
+        self.analysis = analysis
+        self.ingest = ingest
+        self.proposals = proposals
+        self.stages = stages
+    }
+
+    /// The original tool's one-line summary, word for word.
+    public var summary: String {
+        "Analyzed \(analysis.violationsAnalyzed) violations, found \(analysis.patterns.count) patterns, "
+            + "$\(Format.thousands(analysis.totalROIPotential))/year potential savings"
+    }
+
+    public var windowDescription: String {
+        if let d = analysis.window.days { return d == 1 ? "last 1 day" : "last \(d) days" }
+        return "all history"
+    }
+
+    /// True when no stage failed or fell back.
+    public var degradedStages: [StageOutcome] { stages.filter { $0.outcome == .degraded || $0.outcome == .failed } }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// The JSON form: every key of the original tool's output (`cycle_timestamp`,
+/// `summary`, `violations_analyzed`, `patterns_detected`, `total_roi_potential`,
+/// `vectorstore_updated`), then what this project knows more.
+extension CycleReport {
+    struct JSONForm: Encodable {
+        var cycle_timestamp: String
+        var summary: String
+        var violations_analyzed: Int64
+        var patterns_detected: [Pattern]
+        var total_roi_potential: Double
+        var vectorstore_updated: Bool
+        var cycle: Int64
+        var window: Window
+        var unclassified_signatures: [String]
+        var ingest: IngestSummary?
+        var proposals: [ProposalRecord]
+        var stages: [StageOutcome]
+        var degraded_stages: [String]
+
+        struct Window: Encodable {
+            var days: Int?
+            var start: String
+            var end: String
+        }
+    }
+
+    public func json() -> String {
+        let w = analysis.window
+        let form = JSONForm(
+            cycle_timestamp: Timestamp.iso8601(timestamp), summary: summary,
+            violations_analyzed: analysis.violationsAnalyzed, patterns_detected: analysis.patterns,
+            total_roi_potential: analysis.totalROIPotential,
+            vectorstore_updated: stages.contains { $0.stage == "learn" && $0.outcome == .ok },
+            cycle: cycle,
+            window: .init(days: w.days, start: Timestamp.iso8601(w.start),
+                          end: Timestamp.iso8601(Int64(w.endHour + 1) * Timestamp.microsPerHour)),
+            unclassified_signatures: analysis.unclassifiedSignatures, ingest: ingest, proposals: proposals,
+            stages: stages, degraded_stages: degradedStages.map(\.stage))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        // Encoding plain value types to JSON cannot fail; a failure would be a bug here.
+        let data = try! encoder.encode(form)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

@@ -1,0 +1,44 @@
+/// The Markdown report each cycle writes into the reports directory.
+extension CycleReport {
+    public func markdown() -> String {
+        var out = ["# Constitutional Consciousness — cycle \(cycle)", ""]
+        out.append("- When: \(Timestamp.iso8601(timestamp))")
+        out.append("- Window: \(windowDescription)")
+        out.append("- \(summary)")
+        if let i = ingest {
+            out.append("- Read \(Format.group(i.linesRead)) new lines from `\(i.log)`; \(i.malformed.total) malformed skipped")
+        }
+        out += ["", "## Patterns", ""]
+        if analysis.patterns.isEmpty {
+            out.append(analysis.violationsAnalyzed == 0 && analysis.window.days != nil
+                       ? "No violations in the last \(analysis.window.days!) days." : "No pattern reached the threshold.")
+        } else {
+            out.append("| function | violations | articles | trend | confidence | cost/year | fix |")
+            out.append("|---|---:|---|---|---:|---:|---|")
+            for p in analysis.patterns {
+                out.append("| `\(p.functionName)` | \(Format.group(p.frequency)) | \(p.articlesViolated.joined(separator: ", ")) | \(p.trend.rawValue) | \(Format.fixed(p.confidence, 2)) | $\(Format.thousands(p.roiCostSaved)) | \(p.fixSuggestion) |")
+            }
+        }
+        out += ["", "## Evolution proposals (pending approval)", ""]
+        if proposals.isEmpty { out.append("None this cycle.") }
+        for r in proposals {
+            out.append("### #\(r.id) — \(r.proposal.agent) (confidence \(Format.fixed(r.proposal.confidence, 2)), \(r.change))")
+            out += ["", r.proposal.rationale, "", "Adds to `\(r.proposal.targetFile)`:", "", "```markdown"]
+            out.append(r.proposal.markdown.trimmingSuffixNewlines())
+            out += ["```", ""]
+        }
+        out += ["", "## Stages", "", "| stage | outcome | ms | detail |", "|---|---|---:|---|"]
+        for s in stages {
+            out.append("| \(s.stage) | \(s.outcome.rawValue) | \(Format.fixed(s.milliseconds, 1)) | \(s.detail) |")
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
+
+extension String {
+    func trimmingSuffixNewlines() -> String {
+        var s = self
+        while s.hasSuffix("\n") { s.removeLast() }
+        return s
+    }
+}

@@ -1,0 +1,76 @@
+/// The readable report printed without `--json`, laid out as the original tool's.
+extension CycleReport {
+    public func text() -> String {
+        let rule = String(repeating: "=", count: 80)
+        var out = ["", rule, "CONSTITUTIONAL CONSCIOUSNESS - CYCLE REPORT", rule, ""]
+        out.append("Cycle \(cycle): \(Timestamp.iso8601(timestamp))")
+        if let i = ingest {
+            var line = "Read: \(Format.group(i.linesRead)) new lines (\(Format.bytes(i.bytesRead))) from \(i.log)"
+            if let r = i.restart, r != .firstRead { line += " — file \(r.rawValue), read from the start" }
+            out.append(line)
+            if i.malformed.total > 0 {
+                out.append("Malformed lines skipped: \(i.malformed.total)")
+                for (reason, e) in i.malformed.entries.sorted(by: { $0.key < $1.key }) {
+                    let lines = e.firstLines.map(String.init).joined(separator: ", ")
+                    out.append("   \(reason.rawValue): \(e.count) (\(reason.explanation); first at line \(lines))")
+                }
+            }
+        }
+        out.append("Violations Analyzed: \(Format.group(analysis.violationsAnalyzed)) (\(windowDescription))")
+        if analysis.violationsAnalyzed == 0 {
+            out.append("")
+            out.append(analysis.window.days.map { "No violations in the last \($0) days." } ?? "No violations recorded.")
+        }
+        out.append("")
+        out.append("Patterns Detected: \(analysis.patterns.count)")
+        for (n, p) in analysis.patterns.enumerated() { out += patternLines(n + 1, p) }
+        if analysis.patterns.isEmpty, analysis.violationsAnalyzed > 0 {
+            out.append("")
+            out.append("No significant patterns detected (< 3 occurrences threshold)")
+        }
+        if let top = analysis.patterns.first {
+            out.append("")
+            out.append("Total ROI Potential: $\(Format.thousands(analysis.totalROIPotential))/year")
+            out.append("Top Priority: \(top.functionName) ($\(Format.thousands(top.roiCostSaved)) annual cost)")
+        }
+        out += proposalLines()
+        out.append("")
+        out.append("Stages: " + stages.map { "\($0.stage) \($0.outcome.rawValue)" }.joined(separator: " · "))
+        for s in stages where s.outcome != .ok { out.append("   \(s.stage): \(s.detail)") }
+        out.append(rule)
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func patternLines(_ n: Int, _ p: Pattern) -> [String] {
+        var out = ["", "\(n). \(p.functionName) (\(Format.group(p.frequency)) occurrences)"]
+        let articles = p.articlesViolated.isEmpty ? "none named (unclassified)" : p.articlesViolated.joined(separator: ", ")
+        out.append("   Articles violated: \(articles)")
+        out.append("   Cost: $\(Format.thousands(p.roiCostSaved))/year")
+        if p.frequency >= 10 {
+            out.append("   ROI: \(Format.thousands(p.roiHoursSaved / 2))x (2 hours fix → \(Format.thousands(p.roiHoursSaved)) hours saved/year)")
+        }
+        out.append("   First seen: \(p.firstSeen.prefix(10))")
+        out.append("   Last seen: \(p.lastSeen.prefix(10))")
+        out.append("   Trend: \(p.trend.rawValue) (\(Format.fixed(p.trendTest.earlierRate, 2)) → \(Format.fixed(p.trendTest.laterRate, 2)) per hour, p = \(pValue(p.trendTest.pValue)))")
+        out.append("   Recommendation: \(p.fixSuggestion)")
+        if p.signatures.count > 1 {
+            out.append("   Signatures:")
+            for s in p.signatures.prefix(5) { out.append("      \(Format.group(s.count)) × \(s.signature)") }
+        }
+        return out
+    }
+
+    private func proposalLines() -> [String] {
+        guard !proposals.isEmpty else { return [] }
+        var out = ["", "Evolution Proposals: \(proposals.count) (pending human approval)"]
+        for r in proposals {
+            let p = r.proposal
+            out.append("   #\(r.id) \(p.agent) — confidence \(Format.percent(p.confidence)), \(r.change) → \(p.targetFile)")
+        }
+        return out
+    }
+
+    func pValue(_ p: Double) -> String {
+        p < 0.0001 ? "<0.0001" : Format.fixed(p, 4)
+    }
+}

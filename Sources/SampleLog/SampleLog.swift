@@ -1,0 +1,125 @@
+import FeedbackLoop
+import Foundation
+
+/// Writes a synthetic violations log in the original project's format: Poisson
+/// arrivals per hour whose rate follows each function's profile, in time order,
+/// ending at `end`. Deterministic for a seed.
+public struct SampleLog: Sendable {
+    public var lines: Int
+    public var days: Int
+    public var end: Microseconds
+    public var seed: UInt64 = 42
+    /// Every Nth line is replaced by a malformed one (cycling through the kinds), to
+    /// show the counting; nil for a clean log.
+    public var malformedEvery: Int?
+    public var functions = SampleFunction.standard
+
+    public init(lines: Int, days: Int, end: Microseconds) {
+        self.lines = lines
+        self.days = days
+        self.end = end
+    }
+
+    /// The mean hourly rate of each function so the expected total is `lines`.
+    public func hourlyRates() -> [[Double]] {
+        let hours = days * 24
+        let shapes = functions.map { f in
+            (0..<hours).map { f.profile.multiplier(hour: $0, of: hours) * f.weight * f.profile.scale }
+        }
+        let mass = shapes.reduce(0) { $0 + $1.reduce(0, +) }
+        let k = mass > 0 ? Double(lines) / mass : 0
+        return shapes.map { $0.map { $0 * k } }
+    }
+
+    public func write(to path: String) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+              let out = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
+        }
+        defer { try? out.close() }
+        var buffer = [UInt8]()
+        buffer.reserveCapacity(4 << 20)
+        try generate { line in
+            buffer.append(contentsOf: line.utf8)
+            buffer.append(0x0A)
+            if buffer.count >= 4 << 20 {
+                try out.write(contentsOf: buffer)
+                buffer.removeAll(keepingCapacity: true)
+            }
+        }
+        try out.write(contentsOf: buffer)
+    }
+
+    /// Calls `emit` with each line, oldest first.
+    public func generate(_ emit: (String) throws -> Void) throws {
+        var rng = SplitMix64(seed: seed)
+        let rates = hourlyRates()
+        let hours = days * 24
+        let startHour = Timestamp.hour(of: end) - Int32(hours) + 1
+        var n = 0
+        var events: [(Microseconds, Int)] = []
+        for h in 0..<hours {
+            events.removeAll(keepingCapacity: true)
+            let hourStart = Int64(startHour + Int32(h)) * Timestamp.microsPerHour
+            for (fi, r) in rates.enumerated() {
+                for _ in 0..<Poisson.sample(r[h], &rng) {
+                    events.append((hourStart + Int64(rng.unit() * Double(Timestamp.microsPerHour)), fi))
+                }
+            }
+            events.sort { $0.0 < $1.0 }
+            for (ts, fi) in events where ts <= end {
+                n += 1
+                if let every = malformedEvery, n % every == 0 {
+                    try emit(Self.malformed(n / every, ts))
+                } else {
+                    try emit(line(functions[fi], ts, &rng))
+                }
+            }
+        }
+    }
+
+    func line(_ f: SampleFunction, _ ts: Microseconds, _ rng: inout SplitMix64) -> String {
+        let template = f.errors[Int(rng.next() % UInt64(f.errors.count))]
+        var error = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            error += rest[..<open]
+            switch rest[rest.index(after: open)..<close] {
+            case "n": error += String(rng.next() % 20_000)
+            case "path": error += "src/agents/module_\(rng.next() % 400).py"
+            case "id": error += "id-" + String(rng.next() % 0xFFFF_FFFF, radix: 16) + String(rng.next() % 900 + 100)
+            default: break
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        error += rest
+        return "{\"timestamp\": \"\(Self.timestamp(ts, style: Int(rng.next() % 20)))\", "
+            + "\"violation_type\": \"ConstitutionalCompliance\", \"function\": \"\(f.name)\", "
+            + "\"error\": \"\(error)\", \"severity\": \"\(f.severity)\"}"
+    }
+
+    /// Mostly `+00:00` as the original's Python wrote; one in twenty `Z`, one in
+    /// twenty naive, to keep every accepted form in the data.
+    static func timestamp(_ ts: Microseconds, style: Int) -> String {
+        let iso = Timestamp.iso8601(ts)
+        let base = iso.hasSuffix("+00:00") ? String(iso.dropLast(6)) : iso
+        let withFraction = base.contains(".") ? base : base + ".000000"
+        switch style {
+        case 0: return withFraction + "Z"
+        case 1: return withFraction
+        default: return withFraction + "+00:00"
+        }
+    }
+
+    /// The malformed kinds, in turn.
+    static func malformed(_ k: Int, _ ts: Microseconds) -> String {
+        let t = Timestamp.iso8601(ts)
+        switch k % 5 {
+        case 0: return "{\"timestamp\": \"\(t)\", \"function\": \"create_mock_agent\", \"error\": \"Article I: Incomplete"
+        case 1: return "{\"timestamp\": \"\(t)\", \"error\": \"Article II: Quality standards not met\"}"
+        case 2: return "{\"timestamp\": \"yesterday\", \"function\": \"create_mock_agent\", \"error\": \"Article I: x\"}"
+        case 3: return "{\"timestamp\": \"\(t)\", \"function\": 17, \"error\": \"Article I: x\"}"
+        default: return "not json at all"
+        }
+    }
+}

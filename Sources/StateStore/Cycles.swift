@@ -1,0 +1,47 @@
+import FeedbackLoop
+import GRDB
+
+/// A cycle as recorded: when, how it ended, its headline counts and its JSON report.
+public struct CycleRecord: Sendable, Equatable {
+    public var id: Int64
+    public var startedAt: Microseconds
+    public var finishedAt: Microseconds?
+    public var result: String
+    public var violationsAnalyzed: Int64?
+    public var patterns: Int64?
+    public var linesRead: Int64?
+    public var malformed: Int64?
+    public var reportJSON: String?
+}
+
+extension StateStore {
+    /// Opens a cycle and returns its number. A cycle left 'running' by a killed
+    /// process stays so, which `status` shows as interrupted.
+    public func beginCycle(at now: Microseconds) throws -> Int64 {
+        try db.write { db in
+            try db.execute(sql: "INSERT INTO cycles (started_us) VALUES (?)", arguments: [now])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishCycle(_ report: CycleReport, at now: Microseconds) throws {
+        let result = report.degradedStages.isEmpty ? "completed" : "degraded"
+        try db.write { db in
+            try db.execute(sql: """
+                UPDATE cycles SET finished_us = ?, result = ?, violations_analyzed = ?, patterns = ?,
+                       lines_read = ?, malformed = ?, report_json = ? WHERE id = ?
+                """, arguments: [now, result, report.analysis.violationsAnalyzed, report.analysis.patterns.count,
+                                 report.ingest?.linesRead, report.ingest?.malformed.total, report.json(), report.cycle])
+        }
+    }
+
+    public func lastCycle() throws -> CycleRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM cycles ORDER BY id DESC LIMIT 1").map { r in
+                CycleRecord(id: r["id"], startedAt: r["started_us"], finishedAt: r["finished_us"], result: r["result"],
+                            violationsAnalyzed: r["violations_analyzed"], patterns: r["patterns"],
+                            linesRead: r["lines_read"], malformed: r["malformed"], reportJSON: r["report_json"])
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import GRDB
+
+/// The store's schema, as GRDB migrations: each one runs once, in order, inside a
+/// transaction, and the applied list is the schema version.
+enum Schema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: buckets, checkpoint, cycles, proposals") { db in
+            try db.execute(sql: """
+                CREATE TABLE functions (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                CREATE TABLE signatures (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE,
+                                         articles INTEGER NOT NULL);
+                -- ids 0…62 are mask bits 0…62; later severities share bit 63
+                CREATE TABLE severities (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+                CREATE TABLE buckets (
+                    function_id INTEGER NOT NULL REFERENCES functions(id),
+                    signature_id INTEGER NOT NULL REFERENCES signatures(id),
+                    hour INTEGER NOT NULL,
+                    count INTEGER NOT NULL,
+                    first_us INTEGER NOT NULL,
+                    last_us INTEGER NOT NULL,
+                    severity_mask INTEGER NOT NULL,
+                    PRIMARY KEY (function_id, signature_id, hour)
+                ) WITHOUT ROWID;
+                CREATE INDEX buckets_by_hour ON buckets(hour);
+                CREATE TABLE checkpoint (
+                    id INTEGER PRIMARY KEY CHECK (id = 1),
+                    path TEXT NOT NULL, device INTEGER NOT NULL, inode INTEGER NOT NULL,
+                    byte_offset INTEGER NOT NULL, lines INTEGER NOT NULL,
+                    head_length INTEGER NOT NULL, head_hash INTEGER NOT NULL
+                );
+                CREATE TABLE malformed (
+                    reason TEXT PRIMARY KEY, count INTEGER NOT NULL, first_lines TEXT NOT NULL
+                );
+                CREATE TABLE cycles (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    started_us INTEGER NOT NULL,
+                    finished_us INTEGER,
+                    result TEXT NOT NULL DEFAULT 'running',
+                    violations_analyzed INTEGER, patterns INTEGER, lines_read INTEGER,
+                    malformed INTEGER, report_json TEXT
+                );
+                CREATE TABLE proposals (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    agent TEXT NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'pending',
+                    confidence REAL NOT NULL,
+                    rationale TEXT NOT NULL,
+                    evidence_json TEXT NOT NULL,
+                    markdown TEXT NOT NULL,
+                    author TEXT NOT NULL,
+                    created_cycle INTEGER NOT NULL,
+                    updated_cycle INTEGER NOT NULL
+                );
+                -- at most one pending proposal per agent: a later cycle updates it
+                CREATE UNIQUE INDEX proposals_one_pending ON proposals(agent) WHERE status = 'pending';
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+@main
+struct Consciousness: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "consciousness",
+        abstract: "Watches an agent framework's constitutional violations and learns from them.",
+        subcommands: [CycleCommand.self, SampleCommand.self])
+}

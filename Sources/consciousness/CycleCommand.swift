@@ -1,0 +1,80 @@
+import ArgumentParser
+import Cycle
+import FeedbackLoop
+import Foundation
+import StateStore
+
+struct CycleCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cycle",
+        abstract: "Run one feedback cycle by hand: read new violations, find patterns, propose, report.")
+
+    @Option(help: "The violations log (default: $VIOLATIONS_LOG, else $AGENCY_ROOT/\(Paths.defaultLog)).")
+    var log: String?
+
+    @Option(help: "Analyze the last N days.")
+    var days: Int?
+
+    @Flag(help: "Analyze everything the store holds.")
+    var all = false
+
+    @Flag(help: "Print the report as JSON (the original tool's keys, and more).")
+    var json = false
+
+    @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
+    var stateDir: String?
+
+    @Option(help: "Where Markdown reports go (default: STATE_DIR/reports).")
+    var reportsDir: String?
+
+    @Option(help: "Pretend it is this instant (ISO 8601), to replay old logs.")
+    var now: String?
+
+    @Option(help: "Occurrences that make a pattern.")
+    var minOccurrences: Int64 = 3
+
+    @Option(help: "Minutes a person spends per violation, for ROI.")
+    var minutesPerViolation = 8.0
+
+    @Option(help: "Hourly cost of that person, USD, for ROI.")
+    var hourlyRate = 150.0
+
+    @Option(help: "Confidence an agent's evidence needs for a proposal.")
+    var proposalConfidence = 0.8
+
+    func validate() throws {
+        if all, days != nil { throw ValidationError("--days and --all exclude each other") }
+        if let days, !(1...3650).contains(days) { throw ValidationError("--days must be 1…3650, not \(days)") }
+        if minOccurrences < 1 { throw ValidationError("--min-occurrences must be at least 1") }
+        if minutesPerViolation < 0 || hourlyRate < 0 { throw ValidationError("ROI figures cannot be negative") }
+        if !(0...1).contains(proposalConfidence) { throw ValidationError("--proposal-confidence must be 0…1") }
+        if let now, Timestamp.parse(now) == nil {
+            throw ValidationError("--now '\(now)' is not an ISO 8601 timestamp (e.g. 2025-10-08T00:00:00Z)")
+        }
+    }
+
+    func run() async throws {
+        let store: StateStore
+        do { store = try StateStore(directory: Paths.stateDirectory(stateDir)) } catch {
+            throw fail(error.description, ExitStatus.cantCreate)
+        }
+        var o = CycleOptions(logPath: Paths.log(log), now: now.flatMap(Timestamp.parse) ?? Self.wallClock())
+        o.window = all ? .all : .days(days ?? 7)
+        o.reportsDirectory = reportsDir
+        o.settings.minOccurrences = minOccurrences
+        o.settings.minutesPerViolation = minutesPerViolation
+        o.settings.hourlyRateUSD = hourlyRate
+        o.settings.proposalConfidence = proposalConfidence
+        let report: CycleReport
+        do { report = try await CycleRunner(store: store).run(o) } catch let e as CycleError {
+            throw fail(e.description, ExitStatus.noInput)
+        } catch {
+            throw fail("cycle failed: \(error)", ExitStatus.software)
+        }
+        print(json ? report.json() : report.text(), terminator: "")
+    }
+
+    static func wallClock() -> Microseconds {
+        Int64(Date().timeIntervalSince1970 * 1_000_000)
+    }
+}

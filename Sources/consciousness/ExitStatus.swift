@@ -1,0 +1,23 @@
+import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit statuses, from sysexits(3) so scripts and systemd can tell failures apart.
+enum ExitStatus {
+    /// A bad option or value (ArgumentParser also uses 64 for its own usage errors).
+    static let usage = ExitCode(64)
+    /// The violations log is missing or unreadable.
+    static let noInput = ExitCode(66)
+    /// The state directory cannot be created or written.
+    static let cantCreate = ExitCode(73)
+    /// Any other failure: a bug or an I/O error, reported with its reason.
+    static let software = ExitCode(70)
+}
+
+/// Prints a one-line reason to stderr and exits with `status`.
+func fail(_ message: String, _ status: ExitCode) -> ExitCode {
+    var line = "consciousness: \(message)\n"
+    line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
+    return status
+}

@@ -1,0 +1,41 @@
+import ArgumentParser
+import FeedbackLoop
+import SampleLog
+
+struct SampleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sample",
+        abstract: "Write a synthetic violations log with known rates (rising, steady, falling, burst, rare).")
+
+    @Option(help: "Where to write it.")
+    var output: String
+
+    @Option(help: "About how many lines.")
+    var lines = 5_000
+
+    @Option(help: "Days the log spans, ending at --end.")
+    var days = 14
+
+    @Option(help: "Last instant of the log (ISO 8601; default: now).")
+    var end: String?
+
+    @Option(help: "Make every Nth line malformed (0: none).")
+    var malformedEvery = 0
+
+    @Option(help: "Random seed; the same seed writes the same log.")
+    var seed: UInt64 = 42
+
+    func validate() throws {
+        if lines < 0 || days < 1 { throw ValidationError("--lines must be ≥ 0 and --days ≥ 1") }
+        if let end, Timestamp.parse(end) == nil { throw ValidationError("--end '\(end)' is not an ISO 8601 timestamp") }
+    }
+
+    func run() throws {
+        var s = SampleLog(lines: lines, days: days, end: end.flatMap(Timestamp.parse) ?? CycleCommand.wallClock())
+        s.seed = seed
+        s.malformedEvery = malformedEvery > 0 ? malformedEvery : nil
+        do { try s.write(to: output) } catch {
+            throw fail("cannot write \(output): \(error.localizedDescription)", ExitStatus.cantCreate)
+        }
+    }
+}
