@@ -4,56 +4,92 @@
 /// run of bytes between spaces; punctuation at its ends is kept):
 ///
 /// - a word with a `/` in it is a path: `<path>`;
-/// - a word of 8+ characters mixing letters and 3+ digits, or a UUID, is an id: `<id>`;
+/// - a word of 8+ characters of letters, digits, `-` and `_` with 3+ digits and a
+///   letter or separator (ids, UUIDs, hashes with a prefix) is an id: `<id>`;
 /// - otherwise each run of digits — with `.` or `,` inside, as in `0.0` or `1,204` — is `#`.
 ///
 /// Roman numerals are letters and survive, so the article stays readable in the
-/// signature. Works into a caller-owned buffer so the scanner allocates nothing per line.
+/// signature. The scanner calls this once per line, so it writes into a caller-owned
+/// raw buffer (no array bookkeeping per byte) of at least `capacity(for:)` bytes.
 public enum ErrorSignature {
-    public static func normalize(_ text: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+    /// The longest output for an input: a one-byte word `/` becomes six bytes.
+    public static func capacity(for inputLength: Int) -> Int { inputLength * 6 + 16 }
+
+    /// Writes the signature of `text` into `out`, returning its length.
+    public static func normalize(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int {
+        var w = Writer(out: out)
         let n = text.count
         var i = 0
         while i < n {
             if text[i] == 0x20 {
-                out.append(0x20)
+                w.put(0x20)
                 i += 1
                 continue
             }
             var end = i
             while end < n, text[end] != 0x20 { end += 1 }
-            normalizeWord(UnsafeRawBufferPointer(rebasing: text[i..<end]), into: &out)
+            normalizeWord(UnsafeRawBufferPointer(rebasing: text[i..<end]), &w)
             i = end
         }
+        return w.count
     }
 
     public static func normalize(_ s: String) -> String {
         var s = s
-        var out: [UInt8] = []
-        s.withUTF8 { normalize(UnsafeRawBufferPointer($0), into: &out) }
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    private static func normalizeWord(_ w: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        // Keep leading and trailing punctuation (`(`, `,`, `.`, `:`) around the core.
-        var lo = 0, hi = w.count
-        while lo < hi, isEdgePunctuation(w[lo]) { lo += 1 }
-        while hi > lo, isEdgePunctuation(w[hi - 1]) { hi -= 1 }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: w[0..<lo]))
-        let core = UnsafeRawBufferPointer(rebasing: w[lo..<hi])
-        if core.contains(0x2F) {
-            out.append(contentsOf: pathToken)
-        } else if looksLikeID(core) {
-            out.append(contentsOf: idToken)
-        } else {
-            collapseNumbers(core, into: &out)
+        return s.withUTF8 { text in
+            let out = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity(for: text.count), alignment: 8)
+            defer { out.deallocate() }
+            let n = normalize(UnsafeRawBufferPointer(text), into: out)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: out[0..<n]), as: UTF8.self)
         }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: w[hi..<w.count]))
     }
 
-    private static let pathToken: [UInt8] = Array("<path>".utf8)
-    private static let idToken: [UInt8] = Array("<id>".utf8)
+    struct Writer {
+        let out: UnsafeMutableRawBufferPointer
+        var count = 0
 
+        @inline(__always) mutating func put(_ b: UInt8) {
+            out[count] = b
+            count += 1
+        }
+
+        @inline(__always) mutating func put(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count > 0 else { return }
+            (out.baseAddress! + count).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
+            count += bytes.count
+        }
+
+        @inline(__always) mutating func put(_ s: StaticString) {
+            put(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+        }
+    }
+
+    private static func normalizeWord(_ word: UnsafeRawBufferPointer, _ w: inout Writer) {
+        // Keep leading and trailing punctuation (`(`, `,`, `.`, `:`) around the core.
+        var lo = 0, hi = word.count
+        while lo < hi, isEdgePunctuation(word[lo]) { lo += 1 }
+        while hi > lo, isEdgePunctuation(word[hi - 1]) { hi -= 1 }
+        w.put(UnsafeRawBufferPointer(rebasing: word[0..<lo]))
+        let core = UnsafeRawBufferPointer(rebasing: word[lo..<hi])
+        var digits = 0, letters = 0, separators = 0, slash = false, other = false
+        for b in core {
+            if isDigit(b) { digits += 1 } else if isLetter(b) { letters += 1 }
+            else if b == 0x2D || b == 0x5F { separators += 1 }
+            else if b == 0x2F { slash = true } else { other = true }
+        }
+        if slash {
+            w.put("<path>")
+        } else if digits == 0 {
+            w.put(core)  // the common case: a plain word
+        } else if core.count >= 8, digits >= 3, !other, letters + separators > 0 {
+            w.put("<id>")
+        } else {
+            collapseNumbers(core, &w)
+        }
+        w.put(UnsafeRawBufferPointer(rebasing: word[hi..<word.count]))
+    }
+
+    @inline(__always)
     private static func isEdgePunctuation(_ b: UInt8) -> Bool {
         switch b {
         case 0x28, 0x29, 0x5B, 0x5D, 0x2C, 0x2E, 0x3A, 0x3B, 0x22, 0x27, 0x21, 0x3F: return true
@@ -61,29 +97,19 @@ public enum ErrorSignature {
         }
     }
 
-    private static func looksLikeID(_ w: UnsafeRawBufferPointer) -> Bool {
-        guard w.count >= 8 else { return false }
-        var digits = 0, letters = 0
-        for b in w {
-            if isDigit(b) { digits += 1 } else if isLetter(b) { letters += 1 }
-            else if b != 0x2D && b != 0x5F { return false }  // only - and _ inside ids
-        }
-        return digits >= 3 && (letters > 0 || w.contains(0x2D) || w.contains(0x5F))
-    }
-
-    private static func collapseNumbers(_ w: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    private static func collapseNumbers(_ s: UnsafeRawBufferPointer, _ w: inout Writer) {
         var i = 0
-        let n = w.count
+        let n = s.count
         while i < n {
-            if isDigit(w[i]) {
+            if isDigit(s[i]) {
                 var j = i + 1
-                while j < n, isDigit(w[j]) || ((w[j] == 0x2E || w[j] == 0x2C) && j + 1 < n && isDigit(w[j + 1])) {
+                while j < n, isDigit(s[j]) || ((s[j] == 0x2E || s[j] == 0x2C) && j + 1 < n && isDigit(s[j + 1])) {
                     j += 1
                 }
-                out.append(0x23)  // '#'
+                w.put(0x23)  // '#'
                 i = j
             } else {
-                out.append(w[i])
+                w.put(s[i])
                 i += 1
             }
         }

@@ -16,11 +16,16 @@ struct LineScanner {
     private var lines: Int64 = 0
     private var ingested: Int64 = 0
     private var blank: Int64 = 0
-    private var normalized: [UInt8] = []
+    /// Raw error text → signature id, so a text seen before skips normalisation.
+    /// Bounded: texts with ever-new numbers would otherwise grow it without end.
+    private var rawErrors = ByteInterner()
+    private var rawErrorSignature: [Int32] = []
+    private static let rawErrorLimit = 4096
+    private let normalized: Scratch
     private let unknownSeverity: [UInt8] = Array("UNKNOWN".utf8)
 
     init() {
-        normalized.reserveCapacity(Self.maxLineBytes)
+        normalized = Scratch(bytes: ErrorSignature.capacity(for: Self.maxLineBytes))
     }
 
     /// One complete line, newline excluded. Line numbers are counted from 1 within
@@ -41,7 +46,7 @@ struct LineScanner {
         guard f.function.end > f.function.start else { return reject(.missingField) }
         let function = Self.decoded(line, f.function) { functions.intern($0) }
         let signature = Self.decoded(line, f.error) {
-            Self.internSignature($0, &normalized, &signatures, &signatureArticles)
+            Self.internSignature($0, normalized, &signatures, &signatureArticles, &rawErrors, &rawErrorSignature)
         }
         let severity = f.severity.isString
             ? Self.decoded(line, f.severity) { severities.intern($0) }
@@ -61,14 +66,24 @@ struct LineScanner {
         malformed.record(reason, line: lines)
     }
 
-    private static func internSignature(_ text: UnsafeRawBufferPointer, _ normalized: inout [UInt8],
-                                        _ signatures: inout ByteInterner,
-                                        _ articles: inout [ArticleSet]) -> Int32 {
-        ErrorSignature.normalize(text, into: &normalized)
-        let id = normalized.withUnsafeBytes { signatures.intern($0) }
-        if Int(id) == articles.count {
-            articles.append(normalized.withUnsafeBytes { ArticleSet.parse($0) })
+    private static func internSignature(_ text: UnsafeRawBufferPointer, _ scratch: Scratch,
+                                        _ signatures: inout ByteInterner, _ articles: inout [ArticleSet],
+                                        _ raw: inout ByteInterner, _ rawSignature: inout [Int32]) -> Int32 {
+        if let r = raw.id(of: text) { return rawSignature[Int(r)] }
+        let id = normalizedID(text, scratch, &signatures, &articles)
+        if raw.count < rawErrorLimit {
+            _ = raw.intern(text)
+            rawSignature.append(id)
         }
+        return id
+    }
+
+    private static func normalizedID(_ text: UnsafeRawBufferPointer, _ scratch: Scratch,
+                                     _ signatures: inout ByteInterner, _ articles: inout [ArticleSet]) -> Int32 {
+        let n = ErrorSignature.normalize(text, into: scratch.buffer)
+        let sig = UnsafeRawBufferPointer(rebasing: scratch.buffer[0..<n])
+        let id = signatures.intern(sig)
+        if Int(id) == articles.count { articles.append(ArticleSet.parse(sig)) }
         return id
     }
 
@@ -161,4 +176,13 @@ enum JSONString {
         }
         return v
     }
+}
+
+/// A fixed scratch buffer owned by one scanner (never shared across threads).
+final class Scratch {
+    let buffer: UnsafeMutableRawBufferPointer
+
+    init(bytes: Int) { buffer = .allocate(byteCount: bytes, alignment: 8) }
+
+    deinit { buffer.deallocate() }
 }

@@ -1,0 +1,54 @@
+# Constitutional Consciousness — build, run, test, benchmark, install.
+#
+#   make run     set up, build, and run one cycle on a generated sample log
+#   make test    set up and run every test (unit, store, command line, end to end)
+#   make bench   release build, then the benchmark table (medians of several runs)
+#   make install binary, unit and config under $(DESTDIR)$(PREFIX) (config never overwritten)
+
+SWIFT     ?= swift
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+OUT       ?= out
+BIN_DEBUG  = .build/debug/consciousness
+BIN        = .build/release/consciousness
+SAMPLE     = $(OUT)/sample/constitutional_violations.jsonl
+
+.PHONY: setup build release run test bench install clean
+
+# System packages the build links against; installed only when missing.
+APT_PACKAGES = libsqlite3-dev
+setup:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: setup
+	$(SWIFT) build
+
+release: setup
+	$(SWIFT) build -c release
+
+run: build
+	@mkdir -p $(OUT)/sample
+	$(BIN_DEBUG) sample --output $(SAMPLE) --lines 5000 --days 14 --malformed-every 997
+	$(BIN_DEBUG) cycle --log $(SAMPLE) --state-dir $(OUT)/state
+
+test: setup
+	$(SWIFT) build --build-tests
+	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
+
+bench: release
+	scripts/bench.sh $(BIN)
+
+install: release
+	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/consciousness
+	@if [ -e $(DESTDIR)/etc/consciousness/consciousness.env ]; then \
+	  echo "keeping existing $(DESTDIR)/etc/consciousness/consciousness.env"; \
+	else install -D -m 0644 config/consciousness.env $(DESTDIR)/etc/consciousness/consciousness.env; fi
+
+clean:
+	rm -rf .build $(OUT)

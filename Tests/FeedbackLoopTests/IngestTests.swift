@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+@testable import FeedbackLoop
+
+@Suite struct MalformedLineTests {
+    @Test func everyMalformedKindIsCountedWithItsLineNumber() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/v.jsonl"
+        var text = line()                                                        // 1 ok
+        text += "{\"timestamp\": \"2025-10-01T21:38:50Z\", \"function\": \"f\", \"error\": \"x\"\n"  // 2 cut JSON
+        text += "{\"timestamp\": \"2025-10-01T21:38:50Z\", \"error\": \"Article I: x\"}\n"          // 3 no function
+        text += "{\"timestamp\": \"2025-10-01T21:38:50Z\", \"function\": 17, \"error\": \"x\"}\n"   // 4 wrong type
+        text += line("2025-02-30T00:00:00Z")                                     // 5 impossible date
+        text += "\n"                                                             // 6 blank
+        text += line(function: "caf\u{E9}")                                     // 7 ok, non-ASCII
+        text += "[1, 2, 3]\n"                                                    // 8 not an object
+        text += line() + line()                                                  // 9, 10 ok
+        write(text, to: path)
+        // 11: invalid UTF-8 inside a string; 12: a line over 64 KiB; 13 ok.
+        let bytes = Array("{\"timestamp\": \"2025-10-01T21:38:50Z\", \"function\": \"f".utf8) + [0xFF]
+            + Array("\", \"error\": \"x\"}\n".utf8)
+        let h = FileHandle(forWritingAtPath: path)!
+        h.seekToEndOfFile()
+        h.write(Data(bytes))
+        h.write(Data(("{\"timestamp\": \"2025-10-01T21:38:50Z\", \"function\": \"f\", \"error\": \"" + String(repeating: "y", count: 70_000) + "\"}\n").utf8))
+        h.write(Data(line().utf8))
+        h.closeFile()
+
+        let r = try await ingest(path)
+        let m = r.batch.malformed.entries
+        #expect(r.batch.lines == 13)
+        #expect(r.batch.ingested == 5)
+        #expect(r.batch.blank == 1)
+        #expect(m[.invalidJSON]?.firstLines == [2, 8])
+        #expect(m[.missingField]?.firstLines == [3])
+        #expect(m[.wrongType]?.firstLines == [4])
+        #expect(m[.badTimestamp]?.firstLines == [5])
+        #expect(m[.invalidUTF8]?.firstLines == [11])
+        #expect(m[.lineTooLong]?.firstLines == [12])
+        #expect(r.batch.malformed.total + Int(r.batch.ingested + r.batch.blank) == Int(r.batch.lines))
+        #expect(r.batch.functions.contains("caf\u{E9}"))
+    }
+
+    @Test func escapesAreDecoded() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/v.jsonl"
+        write("{\"timestamp\":\"2025-10-01T21:38:50Z\",\"function\":\"create_\\u0070lanner_agent\",\"error\":\"Article II: \\\"quoted\\\"\\n\",\"extra\":{\"a\":[1,2.5e3,null,true]}}\n", to: path)
+        let r = try await ingest(path)
+        #expect(r.batch.ingested == 1)
+        #expect(r.batch.functions == ["create_planner_agent"])
+        #expect(r.batch.signatures == ["Article II: \"quoted\"\n"])
+    }
+
+    @Test func aLineLongerThanTheBufferIsSkippedNotHeld() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/v.jsonl"
+        write(line() + String(repeating: "z", count: 3 << 20) + "\n" + line(), to: path)
+        let r = try await ingest(path)
+        #expect(r.batch.ingested == 2)
+        #expect(r.batch.malformed.entries[.lineTooLong]?.firstLines == [2])
+    }
+}
+
+@Suite struct IncrementalReadTests {
+    @Test func aPartialLastLineWaitsForItsNewline() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/v.jsonl"
+        let full = line()
+        write(full + String(full.dropLast(20)), to: path)
+        let first = try await ingest(path)
+        #expect(first.batch.ingested == 1)
+        #expect(first.pendingBytes == Int64(full.utf8.count - 20))
+        append(String(full.suffix(20)) + line(), to: path)
+        let second = try await ingest(path, after: first.checkpoint)
+        #expect(second.resumedFrom == .resume(offset: Int64(full.utf8.count), lines: 1))
+        #expect(second.batch.ingested == 2)
+        #expect(second.batch.malformed.total == 0)
+        let third = try await ingest(path, after: second.checkpoint)
+        #expect(third.batch.lines == 0)
+    }
+
+    @Test func rotationTruncationAndReplacementRestartFromTheTop() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/v.jsonl"
+        write(line() + line() + line(), to: path)
+        let first = try await ingest(path)
+        #expect(first.batch.ingested == 3)
+
+        // Rotation: the old file moves away, a new one (new inode) takes the name.
+        try FileManager.default.moveItem(atPath: path, toPath: path + ".1")
+        write(line(function: "g"), to: path)
+        let rotated = try await ingest(path, after: first.checkpoint)
+        #expect(rotated.resumedFrom == .restart(.rotated))
+        #expect(rotated.batch.functions == ["g"])
+
+        // Truncation in place: same inode, smaller than the offset.
+        try Data().write(to: URL(fileURLWithPath: path))
+        let h = FileHandle(forWritingAtPath: path)!
+        h.write(Data(line(function: "h").utf8).prefix(10))
+        h.closeFile()
+        let truncated = try await ingest(path, after: rotated.checkpoint)
+        #expect(truncated.resumedFrom == .restart(.truncated))
+
+        // Rewritten in place with other content, at least as long: the first line differs.
+        write(line(function: "k") + line(function: "k"), to: path)
+        let cp = LogCheckpoint(path: path, device: truncated.checkpoint.device, inode: truncated.checkpoint.inode,
+                               offset: Int64(line(function: "g").utf8.count), lines: 1,
+                               headLength: line(function: "g").utf8.count - 1, headHash: rotated.checkpoint.headHash)
+        let replaced = try await ingest(path, after: cp)
+        #expect(replaced.resumedFrom == .restart(.replaced))
+        #expect(replaced.batch.ingested == 2)
+    }
+
+    @Test func aMissingLogIsATypedError() async {
+        await #expect(throws: LogFileError.self) { try await ingest("/nonexistent/v.jsonl") }
+    }
+}
