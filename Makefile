@@ -42,7 +42,7 @@ test: setup
 	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
 
 bench: release
-	scripts/bench.sh $(BIN)
+	python3 scripts/bench.py $(BIN)
 
 install: release
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/consciousness

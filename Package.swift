@@ -30,7 +30,7 @@ let package = Package(
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
-        .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog"]),
+        .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],
     swiftLanguageModes: [.v6]
 )

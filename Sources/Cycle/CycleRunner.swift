@@ -11,6 +11,15 @@ public struct CycleRunner: Sendable {
 
     public func run(_ o: CycleOptions) async throws -> CycleReport {
         let cycle = try store.beginCycle(at: o.now)
+        do {
+            return try await run(o, cycle: cycle)
+        } catch {
+            try? store.failCycle(cycle, reason: "\(error)")
+            throw error
+        }
+    }
+
+    private func run(_ o: CycleOptions, cycle: Int64) async throws -> CycleReport {
         var stages: [StageOutcome] = []
 
         var ingest: IngestSummary?

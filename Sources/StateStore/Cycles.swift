@@ -35,6 +35,14 @@ extension StateStore {
         }
     }
 
+    /// Marks a cycle that stopped on an error as failed, with the reason.
+    public func failCycle(_ id: Int64, reason: String) throws {
+        try db.write { db in
+            try db.execute(sql: "UPDATE cycles SET result = 'failed', report_json = ? WHERE id = ?",
+                           arguments: [reason, id])
+        }
+    }
+
     public func lastCycle() throws -> CycleRecord? {
         try db.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM cycles ORDER BY id DESC LIMIT 1").map { r in

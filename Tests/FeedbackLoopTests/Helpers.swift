@@ -9,7 +9,7 @@ func temporaryDirectory() -> String {
 }
 
 func write(_ text: String, to path: String) {
-    FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    precondition(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
 }
 
 func append(_ text: String, to path: String) {

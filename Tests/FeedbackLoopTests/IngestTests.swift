@@ -107,7 +107,10 @@ import Testing
         #expect(truncated.resumedFrom == .restart(.truncated))
 
         // Rewritten in place with other content, at least as long: the first line differs.
-        write(line(function: "k") + line(function: "k"), to: path)
+        let w = FileHandle(forWritingAtPath: path)!
+        w.truncateFile(atOffset: 0)
+        w.write(Data((line(function: "k") + line(function: "k")).utf8))
+        w.closeFile()
         let cp = LogCheckpoint(path: path, device: truncated.checkpoint.device, inode: truncated.checkpoint.inode,
                                offset: Int64(line(function: "g").utf8.count), lines: 1,
                                headLength: line(function: "g").utf8.count - 1, headHash: rotated.checkpoint.headHash)

@@ -1,0 +1,115 @@
+import Foundation
+import Testing
+
+/// The `consciousness` binary as a user runs it: exit statuses, messages, outputs.
+enum Binary {
+    static var path: String {
+        if let p = ProcessInfo.processInfo.environment["CONSCIOUSNESS_BIN"] { return p }
+        // Tests/ConsciousnessTests/<this file> → package root → .build/debug
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/consciousness").path
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        var e = ProcessInfo.processInfo.environment
+        e.removeValue(forKey: "STATE_DIRECTORY")
+        e.removeValue(forKey: "VIOLATIONS_LOG")
+        for (k, v) in env { e[k] = v }
+        p.environment = e
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let r = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
+                      stderr: String(decoding: r, as: UTF8.self))
+    }
+}
+
+func temporaryDirectory() -> String {
+    let dir = NSTemporaryDirectory() + "cc-cli-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite(.serialized) struct CommandLineTests {
+    let dir = temporaryDirectory()
+
+    func sample(lines: Int = 3_000, end: String = "2025-10-08T00:00:00Z") throws -> String {
+        let log = dir + "/v.jsonl"
+        let r = try Binary.run(["sample", "--output", log, "--lines", "\(lines)", "--days", "10", "--end", end,
+                                "--malformed-every", "250"])
+        #expect(r.status == 0, "\(r.stderr)")
+        return log
+    }
+
+    @Test func aCycleReportsInTextAndJSON() throws {
+        let log = try sample()
+        let text = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("CONSTITUTIONAL CONSCIOUSNESS - CYCLE REPORT"))
+        #expect(text.stdout.contains("Malformed lines skipped: "))
+        #expect(text.stdout.contains("Trend: BURST"))
+        let json = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z", "--json"])
+        #expect(json.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
+        #expect(obj["cycle"] as? Int == 2)
+        #expect((obj["ingest"] as? [String: Any])?["lines_read"] as? Int == 0)
+        #expect((obj["patterns_detected"] as? [Any])?.isEmpty == false)
+        let reports = try FileManager.default.contentsOfDirectory(atPath: dir + "/s/reports")
+        #expect(reports.filter { $0.hasSuffix(".md") }.count == 2)
+    }
+
+    @Test func anEmptyWindowIsNotAnError() throws {
+        let log = try sample()
+        let r = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2026-01-01T00:00:00Z",
+                                "--days", "3"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("No violations in the last 3 days."))
+    }
+
+    @Test func theLogPathComesFromTheEnvironment() throws {
+        let root = dir + "/agency"
+        try FileManager.default.createDirectory(atPath: root + "/logs/autonomous_healing", withIntermediateDirectories: true)
+        let log = try sample()
+        try FileManager.default.copyItem(atPath: log, toPath: root + "/logs/autonomous_healing/constitutional_violations.jsonl")
+        let r = try Binary.run(["cycle", "--now", "2025-10-08T00:00:00Z"],
+                               env: ["AGENCY_ROOT": root, "STATE_DIRECTORY": dir + "/env-state"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/env-state/consciousness.sqlite"))
+    }
+
+    @Test func anUnreadableLogExits66WithOneLine() throws {
+        let r = try Binary.run(["cycle", "--log", dir + "/nope.jsonl", "--state-dir", dir + "/s"])
+        #expect(r.status == 66)
+        #expect(r.stderr == "consciousness: cannot read violations log \(dir)/nope.jsonl: No such file or directory\n")
+    }
+
+    @Test func anUnwritableStateDirectoryExits73() throws {
+        let log = try sample()
+        FileManager.default.createFile(atPath: dir + "/plainfile", contents: Data())
+        let r = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/plainfile/state"])
+        #expect(r.status == 73)
+        #expect(r.stderr.hasPrefix("consciousness: state directory \(dir)/plainfile/state:"))
+    }
+
+    @Test(arguments: [["cycle", "--days", "0"], ["cycle", "--days", "3", "--all"], ["cycle", "--now", "soon"],
+                      ["cycle", "--bogus"], ["cycle", "--days", "seven"]])
+    func aBadOptionExits64(args: [String]) throws {
+        let r = try Binary.run(args + ["--state-dir", dir + "/s"])
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("Error:"))
+    }
+}

@@ -1,0 +1,147 @@
+import Cycle
+import FeedbackLoop
+import Foundation
+import SampleLog
+import StateStore
+import Testing
+
+func temporaryDirectory() -> String {
+    let dir = NSTemporaryDirectory() + "cc-store-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+let end = Timestamp.parse("2025-10-08T00:00:00Z")!
+
+func sampleLog(_ dir: String, lines: Int = 20_000, seed: UInt64 = 42) throws -> String {
+    let path = dir + "/v.jsonl"
+    var s = SampleLog(lines: lines, days: 10, end: end)
+    s.seed = seed
+    s.malformedEvery = 500
+    try s.write(to: path)
+    return path
+}
+
+func options(_ log: String, _ dir: String) -> CycleOptions {
+    var o = CycleOptions(logPath: log, now: end)
+    o.reportsDirectory = dir + "/reports"
+    return o
+}
+
+@Suite struct StoreTests {
+    @Test func aSecondCycleReadsNothingAndCountsStay() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir)
+        let store = try StateStore(directory: dir + "/state")
+        #expect(try store.schemaVersion() == 1)
+        let first = try await CycleRunner(store: store).run(options(log, dir))
+        let totals = try store.totals()
+        let second = try await CycleRunner(store: store).run(options(log, dir))
+        #expect(first.cycle == 1 && second.cycle == 2)
+        #expect(first.ingest!.ingested == totals.violations)
+        #expect(second.ingest!.linesRead == 0)
+        #expect(try store.totals() == totals)
+        #expect(first.analysis == second.analysis)
+        #expect(try store.lastCycle()?.result == "completed" || store.lastCycle()?.result == "degraded")
+    }
+
+    /// A failure after the buckets were written but before the checkpoint moved rolls
+    /// both back: the retry counts every line exactly once.
+    @Test func aCrashBetweenIngestStepsLosesNothingAndCountsNothingTwice() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir)
+        struct Crash: Error {}
+
+        let clean = try StateStore(directory: dir + "/clean")
+        try clean.commit(try await LogIngest.read(path: log, after: nil))
+
+        let crashed = try StateStore(directory: dir + "/crashed")
+        let first = try await LogIngest.read(path: log, after: nil)
+        #expect(throws: Crash.self) { try crashed.commit(first, beforeCheckpoint: { throw Crash() }) }
+        #expect(try crashed.checkpoint() == nil)
+        #expect(try crashed.totals().violations == 0)
+        #expect(try crashed.malformedTotals().isEmpty)
+
+        try crashed.commit(try await LogIngest.read(path: log, after: try crashed.checkpoint()))
+        #expect(try crashed.bucketDigest() == clean.bucketDigest())
+        #expect(try crashed.malformedTotals().map(\.count) == clean.malformedTotals().map(\.count))
+    }
+
+    /// Reading a log in many appended pieces gives the same store as reading it whole.
+    @Test func incrementalIngestEqualsOneIngest() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let full = try sampleLog(dir)
+        let data = try Data(contentsOf: URL(fileURLWithPath: full))
+        let whole = try StateStore(directory: dir + "/whole")
+        try whole.commit(try await LogIngest.read(path: full, after: nil))
+
+        let growing = dir + "/growing.jsonl"
+        FileManager.default.createFile(atPath: growing, contents: nil)
+        let pieces = try StateStore(directory: dir + "/pieces")
+        var rng = SplitMix64(seed: 7)
+        var at = 0
+        while at < data.count {
+            let next = min(data.count, at + Int(rng.next() % 200_000))  // cuts lines in the middle
+            let h = FileHandle(forWritingAtPath: growing)!
+            h.seekToEndOfFile()
+            h.write(data[at..<next])
+            h.closeFile()
+            at = next
+            try pieces.commit(try await LogIngest.read(path: growing, after: try pieces.checkpoint()))
+        }
+        #expect(try pieces.bucketDigest() == whole.bucketDigest())
+        #expect(try pieces.checkpoint()?.offset == Int64(data.count))
+        #expect(try pieces.malformedTotals().map(\.firstLines) == whole.malformedTotals().map(\.firstLines))
+    }
+
+    @Test func proposalsAreUpdatedNotDuplicated() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir)
+        let store = try StateStore(directory: dir + "/state")
+        let first = try await CycleRunner(store: store).run(options(log, dir))
+        #expect(!first.proposals.isEmpty)
+        #expect(first.proposals.allSatisfy { $0.change == "new" })
+        // More violations arrive: the same agents' pending proposals get new evidence.
+        var more = SampleLog(lines: 5_000, days: 1, end: end)
+        more.seed = 99
+        let extra = dir + "/extra.jsonl"
+        try more.write(to: extra)
+        let h = FileHandle(forWritingAtPath: log)!
+        h.seekToEndOfFile()
+        h.write(try Data(contentsOf: URL(fileURLWithPath: extra)))
+        h.closeFile()
+        let second = try await CycleRunner(store: store).run(options(log, dir))
+        let pending = try store.pendingProposals()
+        #expect(Set(pending.map(\.proposal.agent)).count == pending.count)
+        #expect(pending.count == Set(first.proposals.map(\.proposal.agent)).union(second.proposals.map(\.proposal.agent)).count)
+        #expect(second.proposals.contains { $0.change == "updated" })
+        #expect(Set(second.proposals.map(\.id)).isSubset(of: Set(pending.map(\.id))))
+    }
+
+    @Test func anUnwritableStateDirectoryIsRefusedByName() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/file"
+        FileManager.default.createFile(atPath: file, contents: Data("x".utf8))
+        #expect { try StateStore(directory: file + "/state") } throws: { e in
+            (e as? StateStoreError)?.path == file + "/state"
+        }
+    }
+
+    @Test func aMissingLogDegradesWhenNotStrict() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try StateStore(directory: dir + "/state")
+        var o = options(dir + "/missing.jsonl", dir)
+        await #expect(throws: CycleError.self) { try await CycleRunner(store: store).run(o) }
+        o.strictLog = false
+        let report = try await CycleRunner(store: store).run(o)
+        #expect(report.stages.first?.outcome == .degraded)
+        #expect(report.stages.first?.detail.contains("missing.jsonl") == true)
+        #expect(report.ingest == nil)
+    }
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env python3
+"""The benchmark behind `make bench`: wall time and peak RSS of real runs of the
+release binary, medians of several runs. Prints a Markdown table.
+
+  (a) cold `cycle --days 7` over a 1,000,000-line log from an empty state directory
+  (b) `cycle` after appending 10,000 lines, to a 100,000- and a 1,000,000-line log
+  (c) the state database's size after (a)
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/consciousness")
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+WORK = os.path.abspath(os.environ.get("BENCH_DIR", "out/bench"))
+END = "2026-11-01T00:00:00Z"        # the generated logs end here; cycles run "now" = END
+LATER = ["2026-11-01T%02d:00:00Z" % h for h in range(1, 24)]
+
+
+def run(args, check=True):
+    """Runs the binary; returns (seconds, peak RSS in MiB)."""
+    start = time.perf_counter()
+    p = subprocess.Popen([BIN] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    err = p.stderr.read().decode()
+    p.stderr.close()
+    if check and os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"bench: {' '.join(args)} failed: {err}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def sample(path, lines, days, end, seed):
+    if not os.path.exists(path):
+        run(["sample", "--output", path, "--lines", str(lines), "--days", str(days), "--end", end,
+             "--seed", str(seed)])
+    return path
+
+
+def append(dst, src):
+    with open(src, "rb") as s, open(dst, "ab") as d:
+        shutil.copyfileobj(s, d)
+
+
+def cold(log):
+    walls, rss = [], []
+    for _ in range(RUNS):
+        state = os.path.join(WORK, "state-cold")
+        shutil.rmtree(state, ignore_errors=True)
+        w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", END, "--days", "7"])
+        walls.append(w)
+        rss.append(r)
+    size = sum(os.path.getsize(os.path.join(state, f)) for f in os.listdir(state)
+               if f.startswith("consciousness.sqlite"))
+    return statistics.median(walls), statistics.median(rss), size
+
+
+def incremental(lines, chunks):
+    """A log of `lines` lines already ingested, then RUNS cycles each after a new 10k."""
+    base = sample(os.path.join(WORK, f"base-{lines}.jsonl"), lines, 30, END, 1)
+    log = os.path.join(WORK, f"grow-{lines}.jsonl")
+    state = os.path.join(WORK, f"state-grow-{lines}")
+    shutil.rmtree(state, ignore_errors=True)
+    shutil.copyfile(base, log)
+    run(["cycle", "--log", log, "--state-dir", state, "--now", END])
+    walls, rss = [], []
+    for i, chunk in enumerate(chunks):
+        append(log, chunk)
+        w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", LATER[i]])
+        walls.append(w)
+        rss.append(r)
+    os.remove(log)
+    return statistics.median(walls), statistics.median(rss)
+
+
+def main():
+    os.makedirs(WORK, exist_ok=True)
+    big = sample(os.path.join(WORK, "base-1000000.jsonl"), 1_000_000, 30, END, 1)
+    mb = os.path.getsize(big) / 1e6
+    # 10,000-line chunks, each covering the hour after the previous one.
+    chunks = [sample(os.path.join(WORK, f"chunk-{i}.jsonl"), 10_000, 1, LATER[i], 100 + i)
+              for i in range(RUNS)]
+    cw, cr, size = cold(big)
+    rows = [("(a) cold `cycle --days 7`, 1,000,000 lines (%.0f MB), empty state" % mb, cw, cr, "≤ 0.3 s, ≤ 64 MB")]
+    for n in (100_000, 1_000_000):
+        w, r = incremental(n, chunks)
+        rows.append((f"(b) `cycle` after appending 10,000 lines to a {n:,}-line log", w, r, "≤ 30 ms"))
+    print(f"\nbenchmark: {BIN}, median of {RUNS} runs, {os.cpu_count()} cores\n")
+    print("| measurement | wall | peak RSS | target |")
+    print("|---|---:|---:|---|")
+    for name, w, r, target in rows:
+        wall = f"{w * 1000:.0f} ms" if w < 1 else f"{w:.2f} s"
+        print(f"| {name} | {wall} | {r:.1f} MB | {target} |")
+    print(f"| (c) state database after (a) | | {size / 1e6:.2f} MB on disk | |")
+
+
+if __name__ == "__main__":
+    main()
