@@ -33,7 +33,7 @@ release: setup
 	$(SWIFT) build -c release
 
 run: build
-	@mkdir -p $(OUT)/sample
+	@rm -rf $(OUT)/state; mkdir -p $(OUT)/sample
 	$(BIN_DEBUG) sample --output $(SAMPLE) --lines 5000 --days 14 --malformed-every 997
 	$(BIN_DEBUG) cycle --log $(SAMPLE) --state-dir $(OUT)/state
 
