@@ -5,14 +5,15 @@ public enum RateProfile: String, Sendable, CaseIterable, Codable {
     case steady, rising, falling, burst, rare
 
     /// Rate multiplier at position t of a span of `hours` hours. A burst is an 8×
-    /// spike in the span's last 6 hours on top of a steady base.
+    /// spike for 6 hours on top of a steady base: in the span's last 6 hours, and every
+    /// 9 days before that, so a replay meets bursts in its history too.
     public func multiplier(hour: Int, of hours: Int) -> Double {
         let t = hours > 1 ? Double(hour) / Double(hours - 1) : 0
         switch self {
         case .steady: return 1
         case .rising: return 0.4 + 1.2 * t
         case .falling: return 1.6 - 1.2 * t
-        case .burst: return hour >= hours - 6 ? 8 : 1
+        case .burst: return (hours - 1 - hour) % (9 * 24) < 6 ? 8 : 1
         case .rare: return 1
         }
     }

@@ -7,6 +7,8 @@ import Glibc
 enum ExitStatus {
     /// A bad option or value (ArgumentParser also uses 64 for its own usage errors).
     static let usage = ExitCode(64)
+    /// The input is readable but cannot serve (a log too short to backtest).
+    static let dataError = ExitCode(65)
     /// The violations log is missing or unreadable.
     static let noInput = ExitCode(66)
     /// The state directory cannot be created or written.

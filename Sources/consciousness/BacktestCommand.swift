@@ -1,0 +1,42 @@
+import ArgumentParser
+import FeedbackLoop
+
+struct BacktestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Replay a log: forecast at each horizon boundary from what was known then, score against what came next.")
+
+    @Option(help: "The violations log to replay.")
+    var log: String
+
+    @Option(help: "Days each forecast covers.")
+    var horizonDays = 7
+
+    @Option(help: "Days of history the rate model fits.")
+    var lookbackDays = 14
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        if !(1...90).contains(horizonDays) { throw ValidationError("--horizon-days must be 1…90") }
+        if !(1...365).contains(lookbackDays) { throw ValidationError("--lookback-days must be 1…365") }
+    }
+
+    func run() async throws {
+        let read: IngestResult
+        do { read = try await LogIngest.read(path: log, after: nil) } catch {
+            throw fail(error.description, ExitStatus.noInput)
+        }
+        let (series, _, hours) = Backtest.series(from: read.batch)
+        var s = ForecastSettings()
+        s.horizonDays = horizonDays
+        s.lookbackDays = lookbackDays
+        do {
+            let result = try Backtest.run(series: series, hours: hours, settings: s)
+            print(json ? result.json() : result.text(), terminator: json ? "\n" : "")
+        } catch {
+            throw fail("backtest: \(error.description)", ExitStatus.dataError)
+        }
+    }
+}
