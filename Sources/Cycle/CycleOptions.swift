@@ -11,6 +11,7 @@ public struct CycleOptions: Sendable {
     public var logPath: String
     public var window: WindowChoice = .days(7)
     public var settings = AnalysisSettings()
+    public var forecast = ForecastSettings()
     public var reportsDirectory: String?
     public var now: Microseconds
     public var parallelism = 2

@@ -31,13 +31,17 @@ public struct CycleRunner: Sendable {
             stages.append(StageOutcome(stage: "observe", outcome: .degraded, detail: d.detail, milliseconds: 0))
         }
 
-        let (analysis, analyzed) = try await timed("analyze") { () throws -> (Analysis, String) in try analyze(o) }
+        let ((analysis, rows), analyzed) = try await timed("analyze") { () throws -> ((Analysis, [BucketRow]), String) in
+            try analyze(o)
+        }
         stages.append(analyzed)
 
         stages.append(StageOutcome(stage: "learn", outcome: .skipped,
                                    detail: "vector memory is not part of this build; nothing stored", milliseconds: 0))
-        stages.append(StageOutcome(stage: "predict", outcome: .skipped,
-                                   detail: "forecasting is not part of this build; no forecast made", milliseconds: 0))
+        let ((predictions, accuracy), predicted) = try await timed("predict") {
+            () throws -> (([Forecast], ForecastAccuracy), String) in try predict(o, analysis, rows, cycle)
+        }
+        stages.append(predicted)
 
         let (proposals, evolved) = try await timed("evolve") { () throws -> ([ProposalRecord], String) in
             let records = try store.upsertPending(Evolver.propose(analysis.patterns, settings: o.settings), cycle: cycle)
@@ -47,6 +51,8 @@ public struct CycleRunner: Sendable {
 
         var report = CycleReport(cycle: cycle, timestamp: o.now, analysis: analysis, ingest: ingest,
                                  proposals: proposals, stages: stages)
+        report.predictions = predictions
+        report.forecastAccuracy = accuracy
         let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
         report.stages.append(written)
         try store.finishCycle(report, at: o.now)
@@ -69,15 +75,30 @@ public struct CycleRunner: Sendable {
         }
     }
 
-    private func analyze(_ o: CycleOptions) throws -> (Analysis, String) {
+    /// Analyze reads the window, and also the longer history the forecasts need.
+    private func analyze(_ o: CycleOptions) throws -> ((Analysis, [BucketRow]), String) {
         let window: AnalysisWindow
         switch o.window {
         case .days(let d): window = .lastDays(d, now: o.now)
         case .all: window = .all(firstHour: try store.firstHour(), now: o.now)
         }
-        let rows = try store.buckets(fromHour: window.startHour, toHour: window.endHour)
+        let from = min(window.startHour, window.endHour - Int32(Predictor.historyHours(o.forecast)))
+        let rows = try store.buckets(fromHour: from, toHour: window.endHour)
         let a = Analyzer.analyze(rows, window: window, settings: o.settings)
-        return (a, "\(a.violationsAnalyzed) violation(s) in \(rows.count) bucket(s), \(a.patterns.count) pattern(s)")
+        return ((a, rows), "\(a.violationsAnalyzed) violation(s) in the window, \(a.patterns.count) pattern(s)")
+    }
+
+    /// Predict: score what has come due, forecast each pattern, store the forecasts.
+    private func predict(_ o: CycleOptions, _ a: Analysis, _ rows: [BucketRow],
+                         _ cycle: Int64) throws -> (([Forecast], ForecastAccuracy), String) {
+        let nowHour = Timestamp.hour(of: o.now)
+        let scored = try store.scoreDueForecasts(nowHour: nowHour, at: o.now)
+        let forecasts = Predictor.predict(a.patterns, rows: rows, nowHour: nowHour, settings: o.forecast)
+        try store.record(forecasts, cycle: cycle, madeAt: o.now, horizonHours: o.forecast.horizonDays * 24)
+        let accuracy = try store.forecastAccuracy(nowHour: nowHour, scoredThisCycle: scored)
+        var detail = "\(forecasts.count) forecast(s) for \(o.forecast.horizonDays) days; \(scored) past forecast(s) scored"
+        if !accuracy.hasHistory { detail += "; accuracy: not enough history yet" }
+        return ((forecasts, accuracy), detail)
     }
 
     private func writeMarkdown(_ report: CycleReport, _ o: CycleOptions) throws -> String {

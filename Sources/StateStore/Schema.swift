@@ -56,6 +56,26 @@ enum Schema {
                 CREATE UNIQUE INDEX proposals_one_pending ON proposals(agent) WHERE status = 'pending';
                 """)
         }
+        m.registerMigration("v2: forecasts and their scores") { db in
+            try db.execute(sql: """
+                CREATE TABLE forecasts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    cycle INTEGER NOT NULL,
+                    function TEXT NOT NULL,
+                    made_us INTEGER NOT NULL,
+                    start_hour INTEGER NOT NULL,  -- the horizon is [start_hour, end_hour)
+                    end_hour INTEGER NOT NULL,
+                    expected REAL NOT NULL, lower INTEGER NOT NULL, upper INTEGER NOT NULL,
+                    probability REAL NOT NULL, confidence REAL NOT NULL, low_confidence INTEGER NOT NULL,
+                    inputs_json TEXT NOT NULL,
+                    -- filled once, when the horizon has passed
+                    actual INTEGER, abs_error REAL, pct_error REAL, in_interval INTEGER, brier REAL,
+                    scored_us INTEGER
+                );
+                CREATE INDEX forecasts_unscored ON forecasts(end_hour) WHERE actual IS NULL;
+                CREATE INDEX forecasts_scored ON forecasts(end_hour) WHERE actual IS NOT NULL;
+                """)
+        }
         return m
     }
 }

@@ -8,7 +8,10 @@ struct SampleCommand: ParsableCommand {
         abstract: "Write a synthetic violations log with known rates (rising, steady, falling, burst, rare).")
 
     @Option(help: "Where to write it.")
-    var output: String
+    var output: String?
+
+    @Flag(help: "List the synthetic functions and their rate profiles instead.")
+    var profiles = false
 
     @Option(help: "About how many lines.")
     var lines = 5_000
@@ -26,11 +29,17 @@ struct SampleCommand: ParsableCommand {
     var seed: UInt64 = 42
 
     func validate() throws {
+        if output == nil, !profiles { throw ValidationError("--output is required") }
         if lines < 0 || days < 1 { throw ValidationError("--lines must be ≥ 0 and --days ≥ 1") }
         if let end, Timestamp.parse(end) == nil { throw ValidationError("--end '\(end)' is not an ISO 8601 timestamp") }
     }
 
     func run() throws {
+        if profiles {
+            for f in SampleFunction.standard { print("\(f.name) \(f.profile.rawValue)") }
+            return
+        }
+        guard let output else { return }
         var s = SampleLog(lines: lines, days: days, end: end.flatMap(Timestamp.parse) ?? CycleCommand.wallClock())
         s.seed = seed
         s.malformedEvery = malformedEvery > 0 ? malformedEvery : nil

@@ -34,7 +34,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try sampleLog(dir)
         let store = try StateStore(directory: dir + "/state")
-        #expect(try store.schemaVersion() == 1)
+        #expect(try store.schemaVersion() == 2)
         let first = try await CycleRunner(store: store).run(options(log, dir))
         let totals = try store.totals()
         let second = try await CycleRunner(store: store).run(options(log, dir))
@@ -143,5 +143,36 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(report.stages.first?.outcome == .degraded)
         #expect(report.stages.first?.detail.contains("missing.jsonl") == true)
         #expect(report.ingest == nil)
+    }
+}
+
+@Suite struct ForecastStoreTests {
+    /// Forecasts are scored once their horizon passes, once only — also across a
+    /// restart (a new store on the same file) and a re-run of the same cycle.
+    @Test func scoringIsIdempotentAcrossRestarts() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir, lines: 30_000)
+        let store = try StateStore(directory: dir + "/state")
+        var o = options(log, dir)
+        // A cycle a week before the log's end forecasts the week that follows.
+        o.now = end - 7 * Timestamp.microsPerDay
+        let early = try await CycleRunner(store: store).run(o)
+        #expect(!early.predictions.isEmpty)
+        #expect(early.forecastAccuracy?.hasHistory == false)
+        #expect(early.json().contains("not enough history yet"))
+
+        o.now = end + Timestamp.microsPerHour
+        let later = try await CycleRunner(store: store).run(o)
+        let acc = try #require(later.forecastAccuracy)
+        #expect(acc.scoredThisCycle == early.predictions.count)
+        #expect(acc.allTime.forecasts == early.predictions.count)
+        #expect(acc.allTime.intervalCoverage != nil && acc.allTime.brier != nil)
+
+        let reopened = try StateStore(directory: dir + "/state")
+        let again = try await CycleRunner(store: reopened).run(o)
+        #expect(again.forecastAccuracy?.scoredThisCycle == 0)
+        #expect(again.forecastAccuracy?.allTime == acc.allTime)
+        #expect(try reopened.scoreDueForecasts(nowHour: Timestamp.hour(of: o.now), at: o.now) == 0)
     }
 }

@@ -56,6 +56,7 @@ public struct CountForecast: Sendable, Equatable, Codable {
 public enum RateModel {
     /// Past origins at which the model checks itself (see `forecast`).
     static let selfChecks = 3
+    static let priorModelError = 0.03
 
     /// The forecast for the `horizonDays` after the series ends. Its variance adds,
     /// to the model's own, the error the same model made on this pattern's recent
@@ -63,9 +64,7 @@ public enum RateModel {
     /// forecasts from the history then and compares with what followed. The mean
     /// excess of squared error over predicted variance, relative to the expected count,
     /// is the pattern's model-error term — so where trends bend or bursts recur, the
-    /// interval widens by as much as the model has actually been wrong there. The mean
-    /// is taken as if one more check had found no excess, so one unlucky check does not
-    /// blow the interval up.
+    /// interval widens by as much as the model has actually been wrong there.
     public static func forecast(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings()) -> CountForecast {
         var f = fitted(series, s)
         let h = s.horizonDays * 24
@@ -74,19 +73,23 @@ public enum RateModel {
             let cut = series.count - j * h
             guard cut >= 7 * 24 else { break }
             let past = fitted(Array(series[..<cut]), s)
-            guard past.expected > 0 else { continue }
+            // Only a past with a real history to forecast from says anything.
+            guard past.historyDays >= 7, past.historyCount >= 10, past.expected > 0 else { continue }
             let actual = Double(series[cut..<(cut + h)].reduce(0, +))
             let e = actual - past.expected
             excess.append((e * e - past.variance) / (past.expected * past.expected))
         }
-        if !excess.isEmpty {
-            let c2 = max(0, excess.reduce(0, +) / (Double(excess.count) + 1))
-            f.modelError = c2.squareRoot()
-            f.variance += c2 * f.expected * f.expected
-            (f.lower, f.upper) = CountDistribution.interval(mean: f.expected, variance: f.variance,
-                                                            coverage: s.intervalCoverage)
-            f.probability = CountDistribution.probabilityOfAny(mean: f.expected, variance: f.variance)
-        }
+        // The mean is taken as if one more check had found a 3% relative error (a prior,
+        // chosen on the generated backtests of `make bench`), so a pattern with
+        // no usable past is not given a Poisson-narrow interval, and one lucky or
+        // unlucky check does not decide the width alone. Capped at a relative error of
+        // 100%: past that, a negative binomial does not describe the spread usefully.
+        let c2 = min(1, max(0, (excess.reduce(0, +) + priorModelError * priorModelError) / Double(excess.count + 1)))
+        f.modelError = c2.squareRoot()
+        f.variance += c2 * f.expected * f.expected
+        (f.lower, f.upper) = CountDistribution.interval(mean: f.expected, variance: f.variance,
+                                                        coverage: s.intervalCoverage)
+        f.probability = CountDistribution.probabilityOfAny(mean: f.expected, variance: f.variance)
         return f
     }
 
@@ -102,24 +105,35 @@ public enum RateModel {
         let days = bin(history)
         let fit = PoissonTrendFit(days)
         let horizon = (1...max(1, s.horizonDays)).map { k in (1...k).reduce(0.0) { $0 + pow(s.damping, Double($1)) } }
-        // Shrink the slope by its evidence: z²/(z² + 4) keeps a clear trend and damps one
-        // that is within two standard errors of nothing.
+        // Shrink the slope by its evidence: z²/(z² + 9) keeps a clear trend and mostly
+        // drops one within three standard errors of nothing.
         let z2 = fit.slopeVariance > 0 ? fit.slope * fit.slope / fit.slopeVariance : 0
-        var slope = fit.slope * z2 / (z2 + 4)
+        var slope = fit.slope * z2 / (z2 + 9)
         let reach = horizon.last! + (burst ? 0.25 : 0)
         let cap = log(s.maxDrift) / max(reach, 1e-9)
         slope = min(max(slope, -cap), cap)
-        let rates = horizon.map { exp(fit.level + slope * $0) }
+        // The shrunk line pivots on the data's centroid, where the fit is surest, not on
+        // the last day: otherwise a noisy slope would still tilt the level it starts from.
+        let c = fit.centroid
+        let centre = fit.level + fit.slope * c
+        let rates = horizon.map { exp(centre + slope * ($0 - c)) }
         let expected = rates.reduce(0, +)
+        // Delta method in (level at the centroid, slope). For the slope, its mean squared
+        // error: shrinking trades variance for bias, and the bias is an error too —
+        // shrink²·Var + (1 − shrink)²·β², with β² estimated as slope² − Var.
         let shrink = fit.slope != 0 ? slope / fit.slope : 0
-        let ga = expected, gb = zip(rates, horizon).reduce(0) { $0 + $1.0 * $1.1 } * shrink
-        let parameterVariance = ga * ga * fit.levelVariance + 2 * ga * gb * fit.covariance + gb * gb * fit.slopeVariance
+        let slopeMSE = shrink * shrink * fit.slopeVariance
+            + (1 - shrink) * (1 - shrink) * max(0, fit.slope * fit.slope - fit.slopeVariance)
+        let centreVariance = fit.levelVariance + 2 * c * fit.covariance + c * c * fit.slopeVariance
+        let centreSlopeCovariance = fit.covariance + c * fit.slopeVariance
+        let ga = expected, gb = zip(rates, horizon).reduce(0) { $0 + $1.0 * ($1.1 - c) }
+        let parameterVariance = ga * ga * centreVariance + 2 * ga * gb * shrink * centreSlopeCovariance + gb * gb * slopeMSE
         let variance = fit.dispersion * expected + max(0, parameterVariance)
         let (lower, upper) = CountDistribution.interval(mean: expected, variance: variance, coverage: s.intervalCoverage)
         return CountForecast(
             expected: expected, variance: variance, lower: lower, upper: upper,
             probability: CountDistribution.probabilityOfAny(mean: expected, variance: variance),
-            dailyRate: exp(fit.level), slopePerDay: slope, dispersion: fit.dispersion,
+            dailyRate: exp(centre - slope * c), slopePerDay: slope, dispersion: fit.dispersion,
             historyDays: Double(history.count) / 24, historyCount: history.reduce(0, +), burstExcluded: burst,
             modelError: 0)
     }
@@ -146,6 +160,8 @@ struct PoissonTrendFit {
     var level = 0.0, slope = 0.0
     var levelVariance = 0.0, slopeVariance = 0.0, covariance = 0.0
     var dispersion = 1.0
+    /// The fitted rate's centre of mass in time (days, ≤ 0).
+    var centroid = 0.0
 
     init(_ days: [(count: Double, exposure: Double, t: Double)]) {
         let total = days.reduce(0) { $0 + $1.count }
@@ -189,6 +205,7 @@ struct PoissonTrendFit {
             i11 += mu * d.t * d.t
             pearson += (d.count - mu) * (d.count - mu) / max(mu, 1e-9)
         }
+        centroid = i00 > 0 ? i01 / i00 : 0
         let parameters = fitSlope ? 2.0 : 1.0
         if Double(days.count) > parameters + 1 {
             dispersion = min(max(1, pearson / (Double(days.count) - parameters)), 100)

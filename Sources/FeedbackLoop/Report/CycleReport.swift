@@ -68,6 +68,9 @@ public struct CycleReport: Sendable, Equatable {
     public var ingest: IngestSummary?
     public var proposals: [ProposalRecord]
     public var stages: [StageOutcome]
+    public var predictions: [Forecast] = []
+    /// Nil when the Predict stage did not run.
+    public var forecastAccuracy: ForecastAccuracy?
 
     public init(cycle: Int64, timestamp: Microseconds, analysis: Analysis, ingest: IngestSummary?,
                 proposals: [ProposalRecord], stages: [StageOutcome]) {

@@ -11,6 +11,8 @@ extension CycleReport {
         var patterns_detected: [Pattern]
         var total_roi_potential: Double
         var vectorstore_updated: Bool
+        var predictions: [Forecast]
+        var forecast_accuracy: AccuracyForm?
         var cycle: Int64
         var window: Window
         var unclassified_signatures: [String]
@@ -18,6 +20,24 @@ extension CycleReport {
         var proposals: [ProposalRecord]
         var stages: [StageOutcome]
         var degraded_stages: [String]
+
+        /// The measured accuracy, or a plain statement that there is none yet.
+        enum AccuracyForm: Encodable {
+            case measured(ForecastAccuracy)
+            case none(pending: Int)
+
+            func encode(to encoder: any Encoder) throws {
+                switch self {
+                case .measured(let a): try a.encode(to: encoder)
+                case .none(let pending):
+                    var c = encoder.container(keyedBy: Keys.self)
+                    try c.encode("not enough history yet", forKey: .status)
+                    try c.encode(pending, forKey: .pending)
+                }
+            }
+
+            enum Keys: String, CodingKey { case status, pending }
+        }
 
         struct Window: Encodable {
             var days: Int?
@@ -33,6 +53,8 @@ extension CycleReport {
             violations_analyzed: analysis.violationsAnalyzed, patterns_detected: analysis.patterns,
             total_roi_potential: analysis.totalROIPotential,
             vectorstore_updated: stages.contains { $0.stage == "learn" && $0.outcome == .ok },
+            predictions: predictions,
+            forecast_accuracy: forecastAccuracy.map { $0.hasHistory ? .measured($0) : .none(pending: $0.pending) },
             cycle: cycle,
             window: .init(days: w.days, start: Timestamp.iso8601(w.start),
                           end: Timestamp.iso8601(Int64(w.endHour + 1) * Timestamp.microsPerHour)),

@@ -19,6 +19,17 @@ extension CycleReport {
                 out.append("| `\(p.functionName)` | \(Format.group(p.frequency)) | \(p.articlesViolated.joined(separator: ", ")) | \(p.trend.rawValue) | \(Format.fixed(p.confidence, 2)) | $\(Format.thousands(p.roiCostSaved)) | \(p.fixSuggestion) |")
             }
         }
+        if let accuracy = forecastAccuracy {
+            out += ["", "## Predictions", ""]
+            if !predictions.isEmpty {
+                out.append("| function | expected | 80% interval | P(≥1) | confidence | action |")
+                out.append("|---|---:|---|---:|---:|---|")
+                for f in predictions {
+                    out.append("| `\(f.function)` | \(Format.group(f.expectedOccurrences)) | \(f.interval[0])–\(f.interval[1]) | \(Format.percent(f.probability)) | \(Format.percent(f.confidence))\(f.lowConfidence ? " (low)" : "") | \(f.recommendedAction) |")
+                }
+            }
+            out += ["", "Forecast accuracy: " + CycleReport.describe(accuracy)]
+        }
         out += ["", "## Evolution proposals (pending approval)", ""]
         if proposals.isEmpty { out.append("None this cycle.") }
         for r in proposals {

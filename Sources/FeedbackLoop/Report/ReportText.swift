@@ -33,6 +33,7 @@ extension CycleReport {
             out.append("Total ROI Potential: $\(Format.thousands(analysis.totalROIPotential))/year")
             out.append("Top Priority: \(top.functionName) ($\(Format.thousands(top.roiCostSaved)) annual cost)")
         }
+        out += predictionLines()
         out += proposalLines()
         out.append("")
         out.append("Stages: " + stages.map { "\($0.stage) \($0.outcome.rawValue)" }.joined(separator: " · "))
@@ -58,6 +59,30 @@ extension CycleReport {
             for s in p.signatures.prefix(5) { out.append("      \(Format.group(s.count)) × \(s.signature)") }
         }
         return out
+    }
+
+    private func predictionLines() -> [String] {
+        guard let accuracy = forecastAccuracy else { return [] }
+        var out = ["", "Predictions (next \(predictions.first?.timePeriod.replacingOccurrences(of: "_", with: " ") ?? "7 days")): \(predictions.count)"]
+        for f in predictions {
+            let flag = f.lowConfidence ? ", low confidence: little history" : ""
+            out.append("   \(f.function): \(Format.group(f.expectedOccurrences)) expected (80% interval \(Format.group(f.interval[0]))–\(Format.group(f.interval[1]))), P(≥1) \(Format.percent(f.probability)), confidence \(Format.percent(f.confidence))\(flag)")
+            out.append("      \(f.recommendedAction)")
+        }
+        out.append("Forecast accuracy: " + Self.describe(accuracy))
+        return out
+    }
+
+    /// "not enough history yet", or the measured figures over 30 days and all time.
+    public static func describe(_ a: ForecastAccuracy) -> String {
+        guard a.hasHistory else { return "not enough history yet (\(a.pending) forecast(s) waiting for their horizon)" }
+        func figures(_ x: Accuracy) -> String {
+            let mape = x.mape.map { Format.percent($0) } ?? "n/a"
+            let cov = x.intervalCoverage.map { Format.percent($0) } ?? "n/a"
+            let brier = x.brier.map { Format.fixed($0, 4) } ?? "n/a"
+            return "\(x.forecasts) scored, MAPE \(mape), interval coverage \(cov), Brier \(brier)"
+        }
+        return "last 30 days \(figures(a.lastThirtyDays)); all time \(figures(a.allTime))"
     }
 
     private func proposalLines() -> [String] {

@@ -1,0 +1,43 @@
+/// Predict, for a cycle: one forecast per pattern. The history is each pattern's
+/// complete hours before `nowHour`; the horizon starts with the hour `now` is in.
+public enum Predictor {
+    /// Hours of history a forecast reads: the model's lookback plus the past horizons
+    /// it checks itself against.
+    public static func historyHours(_ s: ForecastSettings) -> Int {
+        (s.lookbackDays + RateModel.selfChecks * s.horizonDays) * 24
+    }
+
+    public static func predict(_ patterns: [Pattern], rows: [BucketRow], nowHour: Int32,
+                               settings s: ForecastSettings = ForecastSettings()) -> [Forecast] {
+        let byFunction = Dictionary(grouping: rows, by: \.function)
+        return patterns.map { p in
+            let history = Analyzer.series(byFunction[p.functionName] ?? [], endHour: nowHour - 1,
+                                          hours: historyHours(s))
+            return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s)
+        }.sorted { ($0.probability, $0.expected) > ($1.probability, $1.expected) }
+    }
+}
+
+/// The running accuracy a report carries.
+public struct ForecastAccuracy: Sendable, Equatable, Codable {
+    public var lastThirtyDays: Accuracy
+    public var allTime: Accuracy
+    public var scoredThisCycle: Int
+    /// Forecasts still waiting for their horizon to pass.
+    public var pending: Int
+
+    public init(lastThirtyDays: Accuracy, allTime: Accuracy, scoredThisCycle: Int, pending: Int) {
+        self.lastThirtyDays = lastThirtyDays
+        self.allTime = allTime
+        self.scoredThisCycle = scoredThisCycle
+        self.pending = pending
+    }
+
+    /// Until a first horizon has passed there is nothing to measure, and the report
+    /// says so instead of printing a number.
+    public var hasHistory: Bool { allTime.forecasts > 0 }
+
+    enum CodingKeys: String, CodingKey {
+        case lastThirtyDays = "last_30_days", allTime = "all_time", scoredThisCycle = "scored_this_cycle", pending
+    }
+}

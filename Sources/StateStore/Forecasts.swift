@@ -1,0 +1,75 @@
+import FeedbackLoop
+import Foundation
+import GRDB
+
+extension StateStore {
+    /// Stores this cycle's forecasts, with their inputs, for scoring once their
+    /// horizon has passed.
+    public func record(_ forecasts: [Forecast], cycle: Int64, madeAt: Microseconds, horizonHours: Int) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try db.write { db in
+            for f in forecasts {
+                let start = Timestamp.hour(of: Timestamp.parse(f.horizonStart)!)
+                try db.execute(sql: """
+                    INSERT INTO forecasts (cycle, function, made_us, start_hour, end_hour, expected, lower, upper,
+                                           probability, confidence, low_confidence, inputs_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [cycle, f.function, madeAt, start, start + Int32(horizonHours), f.expected,
+                                     f.interval[0], f.interval[1], f.probability, f.confidence, f.lowConfidence,
+                                     String(decoding: try encoder.encode(f.model), as: UTF8.self)])
+            }
+        }
+    }
+
+    /// Scores every forecast whose horizon ended by `nowHour` against the violations
+    /// ingested for its window. Idempotent: a forecast is scored once, ever — the
+    /// update only touches rows not yet scored, in one transaction.
+    @discardableResult
+    public func scoreDueForecasts(nowHour: Int32, at now: Microseconds) throws -> Int {
+        try db.write { db in
+            let due = try Row.fetchAll(db, sql: """
+                SELECT id, function, start_hour, end_hour, expected, lower, upper, probability
+                FROM forecasts WHERE actual IS NULL AND end_hour <= ?
+                """, arguments: [nowHour])
+            for r in due {
+                let actual = try Int64.fetchOne(db, sql: """
+                    SELECT coalesce(sum(b.count), 0) FROM buckets b JOIN functions f ON f.id = b.function_id
+                    WHERE f.name = ? AND b.hour >= ? AND b.hour < ?
+                    """, arguments: [r["function"], r["start_hour"], r["end_hour"]]) ?? 0
+                let s = ForecastScore(expected: r["expected"], interval: (r["lower"], r["upper"]),
+                                      probability: r["probability"], actual: actual)
+                try db.execute(sql: """
+                    UPDATE forecasts SET actual = ?, abs_error = ?, pct_error = ?, in_interval = ?, brier = ?,
+                           scored_us = ? WHERE id = ? AND actual IS NULL
+                    """, arguments: [actual, s.absoluteError, s.percentageError, s.inInterval, s.brier, now, r["id"]])
+            }
+            return due.count
+        }
+    }
+
+    /// Accuracy of the forecasts scored so far: those whose horizon ended in the 30
+    /// days before `nowHour`, and all of them.
+    public func forecastAccuracy(nowHour: Int32, scoredThisCycle: Int) throws -> ForecastAccuracy {
+        try db.read { db in
+            func accuracy(since: Int32) throws -> Accuracy {
+                let r = try Row.fetchOne(db, sql: """
+                    SELECT count(*) AS n, avg(pct_error) AS mape, avg(abs_error) AS mae,
+                           avg(in_interval) AS coverage, avg(brier) AS brier
+                    FROM forecasts WHERE actual IS NOT NULL AND end_hour >= ?
+                    """, arguments: [since])!
+                var a = Accuracy()
+                a.forecasts = r["n"]
+                a.mape = r["mape"]
+                a.meanAbsoluteError = r["mae"]
+                a.intervalCoverage = r["coverage"]
+                a.brier = r["brier"]
+                return a
+            }
+            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts WHERE actual IS NULL") ?? 0
+            return ForecastAccuracy(lastThirtyDays: try accuracy(since: nowHour - 30 * 24),
+                                    allTime: try accuracy(since: Int32.min), scoredThisCycle: scoredThisCycle,
+                                    pending: pending)
+        }
+    }
+}
