@@ -2,25 +2,36 @@ import FeedbackLoop
 import GRDB
 
 extension StateStore {
-    /// Every bucket in [fromHour, toHour], names resolved.
+    /// Every bucket in [fromHour, toHour], names resolved. Names come from three small
+    /// lookup tables read first, so the per-row work is integers only (an hourly cycle
+    /// reads tens of thousands of rows for its forecasts' history).
     public func buckets(fromHour: Int32, toHour: Int32) throws -> [BucketRow] {
         try db.read { db in
             let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
+            var functions: [Int64: String] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT id, name FROM functions") { functions[r[0]] = r[1] }
+            var signatures: [Int64: (String, ArticleSet)] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT id, text, articles FROM signatures") {
+                signatures[r[0]] = (r[1], ArticleSet(rawValue: UInt8(truncatingIfNeeded: r[2] as Int)))
+            }
+            var severityNames: [UInt64: [String]] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT f.name AS function, s.text AS signature, s.articles, b.hour, b.count,
-                       b.first_us, b.last_us, b.severity_mask
-                FROM buckets b JOIN functions f ON f.id = b.function_id JOIN signatures s ON s.id = b.signature_id
-                WHERE b.hour BETWEEN ? AND ?
+                SELECT function_id, signature_id, hour, count, first_us, last_us, severity_mask
+                FROM buckets WHERE hour BETWEEN ? AND ?
                 """, arguments: [fromHour, toHour])
             var out: [BucketRow] = []
             while let r = try rows.next() {
-                let mask = UInt64(bitPattern: r["severity_mask"])
+                let mask = UInt64(bitPattern: r[6])
+                let names = severityNames[mask] ?? {
+                    let n = severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] }
+                    severityNames[mask] = n
+                    return n
+                }()
+                let sig = signatures[r[1]] ?? ("?", ArticleSet())
                 out.append(BucketRow(
-                    function: r["function"], signature: r["signature"],
-                    articles: ArticleSet(rawValue: UInt8(truncatingIfNeeded: r["articles"] as Int)),
-                    hour: r["hour"],
-                    totals: BucketTotals(count: r["count"], first: r["first_us"], last: r["last_us"], severityMask: mask),
-                    severities: severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] }))
+                    function: functions[r[0]] ?? "?", signature: sig.0, articles: sig.1, hour: r[2],
+                    totals: BucketTotals(count: r[3], first: r[4], last: r[5], severityMask: mask),
+                    severities: names))
             }
             return out
         }
