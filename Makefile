@@ -16,7 +16,7 @@ SAMPLE     = $(OUT)/sample/constitutional_violations.jsonl
 .PHONY: setup build release run test bench install clean
 
 # System packages the build links against; installed only when missing.
-APT_PACKAGES = libsqlite3-dev
+APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
 setup:
 	@missing=""; for p in $(APT_PACKAGES); do \
 	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The pure core: parse, analyze, forecast, evolve, report. No I/O but reading
@@ -22,14 +24,30 @@ let package = Package(
         ]),
         // One cycle, stage by stage: the seam the command line and the daemon share.
         .target(name: "Cycle", dependencies: ["FeedbackLoop", "StateStore"]),
+        // libsystemd (libsystemd-dev): sd_notify, sd_watchdog_enabled, sd_journal_sendv.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // systemd integration: readiness/status/watchdog notifications and a journald log handler.
+        .target(name: "Systemd", dependencies: [
+            "CSystemd", .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The long-running service: configuration, schedule, the supervisor actor.
+        .target(name: "Daemon", dependencies: [
+            "FeedbackLoop", "StateStore", "Cycle", "Systemd",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        ]),
         // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
         .executableTarget(name: "consciousness", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "SampleLog",
+            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],
     swiftLanguageModes: [.v6]

@@ -18,6 +18,11 @@ public struct CycleOptions: Sendable {
     /// A missing or unreadable log fails the cycle (the `cycle` command) rather than
     /// degrading it (the daemon, which must keep going).
     public var strictLog = true
+    /// Told of each stage as it starts (the daemon turns this into STATUS= and its
+    /// watchdog deadline).
+    public var progress: (@Sendable (CycleProgress) async -> Void)?
+    /// The wall clock, read when the cycle finishes (tests leave it at `now`).
+    public var wallClock: (@Sendable () -> Microseconds)?
 
     public init(logPath: String, now: Microseconds) {
         self.logPath = logPath
@@ -33,4 +38,11 @@ public enum CycleError: Error, CustomStringConvertible {
         case .logUnreadable(let e): e.description
         }
     }
+}
+
+/// A stage starting: which cycle, which stage, and what it is about to do.
+public struct CycleProgress: Sendable {
+    public var cycle: Int64
+    public var stage: String
+    public var detail: String
 }

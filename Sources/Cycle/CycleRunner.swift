@@ -23,6 +23,7 @@ public struct CycleRunner: Sendable {
         var stages: [StageOutcome] = []
 
         var ingest: IngestSummary?
+        await o.progress?(CycleProgress(cycle: cycle, stage: "observe", detail: "reading new violations"))
         do {
             let (summary, outcome) = try await timed("observe") { () async throws -> (IngestSummary, String) in try await observe(o) }
             ingest = summary
@@ -31,6 +32,8 @@ public struct CycleRunner: Sendable {
             stages.append(StageOutcome(stage: "observe", outcome: .degraded, detail: d.detail, milliseconds: 0))
         }
 
+        let newLines = ingest.map { "\(Format.group($0.ingested)) new violations" } ?? "the stored violations"
+        await o.progress?(CycleProgress(cycle: cycle, stage: "analyze", detail: "analyzing \(newLines)"))
         let ((analysis, rows), analyzed) = try await timed("analyze") { () throws -> ((Analysis, [BucketRow]), String) in
             try analyze(o)
         }
@@ -38,11 +41,13 @@ public struct CycleRunner: Sendable {
 
         stages.append(StageOutcome(stage: "learn", outcome: .skipped,
                                    detail: "vector memory is not part of this build; nothing stored", milliseconds: 0))
+        await o.progress?(CycleProgress(cycle: cycle, stage: "predict", detail: "forecasting \(analysis.patterns.count) patterns"))
         let ((predictions, accuracy), predicted) = try await timed("predict") {
             () throws -> (([Forecast], ForecastAccuracy), String) in try predict(o, analysis, rows, cycle)
         }
         stages.append(predicted)
 
+        await o.progress?(CycleProgress(cycle: cycle, stage: "evolve", detail: "drafting proposals"))
         let (proposals, evolved) = try await timed("evolve") { () throws -> ([ProposalRecord], String) in
             let records = try store.upsertPending(Evolver.propose(analysis.patterns, settings: o.settings), cycle: cycle)
             return (records, "\(records.count) proposal(s) from the template; none applied")
@@ -53,9 +58,10 @@ public struct CycleRunner: Sendable {
                                  proposals: proposals, stages: stages)
         report.predictions = predictions
         report.forecastAccuracy = accuracy
+        await o.progress?(CycleProgress(cycle: cycle, stage: "report", detail: "writing the report"))
         let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
         report.stages.append(written)
-        try store.finishCycle(report, at: o.now)
+        try store.finishCycle(report, at: o.wallClock?() ?? o.now)
         return report
     }
 

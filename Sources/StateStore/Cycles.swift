@@ -53,3 +53,14 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// Small facts the daemon leaves for `status` (the next cycle's time).
+    public func setMeta(_ key: String, _ value: String) throws {
+        try db.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
+    }
+
+    public func meta(_ key: String) throws -> String? {
+        try db.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+    }
+}

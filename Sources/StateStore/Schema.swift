@@ -76,6 +76,9 @@ enum Schema {
                 CREATE INDEX forecasts_scored ON forecasts(end_hour) WHERE actual IS NOT NULL;
                 """)
         }
+        m.registerMigration("v3: meta") { db in
+            try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        }
         return m
     }
 }

@@ -25,8 +25,8 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let read: IngestResult
-        do { read = try await LogIngest.read(path: log, after: nil) } catch {
-            throw fail(error.description, ExitStatus.noInput)
+        do { read = try await LogIngest.read(path: log, after: nil) } catch let e as LogFileError {
+            throw fail(e.description, ExitStatus.noInput)
         }
         let (series, _, hours) = Backtest.series(from: read.batch)
         var s = ForecastSettings()

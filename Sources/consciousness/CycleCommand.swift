@@ -61,6 +61,7 @@ struct CycleCommand: AsyncParsableCommand {
         var o = CycleOptions(logPath: Paths.log(log), now: now.flatMap(Timestamp.parse) ?? Self.wallClock())
         o.window = all ? .all : .days(days ?? 7)
         o.reportsDirectory = reportsDir
+        o.wallClock = { Self.wallClock() }
         o.settings.minOccurrences = minOccurrences
         o.settings.minutesPerViolation = minutesPerViolation
         o.settings.hourlyRateUSD = hourlyRate

@@ -13,6 +13,9 @@ enum ExitStatus {
     static let noInput = ExitCode(66)
     /// The state directory cannot be created or written.
     static let cantCreate = ExitCode(73)
+    /// The configuration was refused (the unit's RestartPreventExitStatus= includes it:
+    /// restarting cannot fix a bad value).
+    static let config = ExitCode(78)
     /// Any other failure: a bug or an I/O error, reported with its reason.
     static let software = ExitCode(70)
 }

@@ -21,25 +21,21 @@ public enum LogIngest {
     static let minSliceBytes: Int64 = 8 << 20
     static let bufferBytes = 1 << 20
 
+    /// Throws `LogFileError` for a log it cannot read, `CancellationError` when the
+    /// task is cancelled (checked at every buffer: a daemon told to stop abandons the
+    /// read, and since nothing is committed here, nothing is half-done).
     public static func read(path: String, after checkpoint: LogCheckpoint?,
-                            parallelism: Int = 2) async throws(LogFileError) -> IngestResult {
+                            parallelism: Int = 2) async throws -> IngestResult {
         let file = try LogFile(path: path)
         let resume = try LogCheckpoint.resumePoint(checkpoint, for: file)
         let slices = try split(file, from: resume.offset, into: max(1, parallelism))
-        let batches: [IngestBatch]
-        do {
-            batches = try await withThrowingTaskGroup(of: (Int, IngestBatch).self) { group in
-                for (i, range) in slices.enumerated() {
-                    group.addTask { (i, try scan(file, range)) }
-                }
-                var out = [IngestBatch](repeating: IngestBatch(), count: slices.count)
-                for try await (i, b) in group { out[i] = b }
-                return out
+        let batches = try await withThrowingTaskGroup(of: (Int, IngestBatch).self) { group in
+            for (i, range) in slices.enumerated() {
+                group.addTask { (i, try scan(file, range)) }
             }
-        } catch let e as LogFileError {
-            throw e
-        } catch {
-            throw LogFileError(path: path, reason: "\(error)")
+            var out = [IngestBatch](repeating: IngestBatch(), count: slices.count)
+            for try await (i, b) in group { out[i] = b }
+            return out
         }
         var batch = batches[0]
         for b in batches.dropFirst() { batch.append(b) }
@@ -81,7 +77,7 @@ public enum LogIngest {
 
     /// Scans one range through a reused buffer. A line that outgrows 64 KiB is skipped
     /// up to its newline without being held in memory.
-    static func scan(_ file: LogFile, _ range: Range<Int64>) throws(LogFileError) -> IngestBatch {
+    static func scan(_ file: LogFile, _ range: Range<Int64>) throws -> IngestBatch {
         var scanner = LineScanner()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
         defer { buffer.deallocate() }
@@ -90,6 +86,7 @@ public enum LogIngest {
         var consumed: Int64 = 0  // bytes of complete lines, from range start
         var skippingLongLine = false
         while bufferStart + Int64(filled) < range.upperBound {
+            if Task.isCancelled { throw CancellationError() }
             let want = Int(min(Int64(buffer.count - filled), range.upperBound - bufferStart - Int64(filled)))
             let got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + want)]),
                                     at: bufferStart + Int64(filled))

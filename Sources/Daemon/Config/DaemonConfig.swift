@@ -1,0 +1,132 @@
+import FeedbackLoop
+import Foundation
+import Logging
+
+/// The daemon's configuration: the seed's `.env` keys and this project's own, read
+/// from the environment (systemd's `EnvironmentFile=`) and, for a reload, from the file
+/// itself. Every key is validated before anything starts: a bad value is refused with
+/// the key, the value and what is allowed; an unknown key is a warning.
+public struct DaemonConfig: Sendable, Equatable {
+    public enum AgencyMode: String, Sendable { case localOnly = "local_only", hybrid }
+
+    public var agencyMode = AgencyMode.localOnly
+    public var ollamaHost = "http://127.0.0.1:11434"
+    public var plannerModel = "codestral:22b-v0.1-q4_K_M"
+    public var coderModel = "qwen2.5-coder:7b-instruct-q4_K_M"
+    public var scannerModel = "qwen2.5-coder:1.5b-instruct-q4_K_M"
+    public var enableGPT5Escalation = false
+    public var useOpenAIFallback = false
+    public var enableConsciousness = true
+    public var autonomousNightRun = true
+    public var embeddingProvider = "sentence-transformers"
+    public var agencyRoot = FileManager.default.currentDirectoryPath
+    public var violationsLog: String?
+    public var cycleInterval = Duration.seconds(3600)
+    public var runAtStart = true
+    public var stageTimeout = Duration.seconds(600)
+    public var windowDays = 7
+    public var horizonDays = 7
+    public var minOccurrences: Int64 = 3
+    public var proposalConfidence = 0.8
+    public var minutesPerViolation = 8.0
+    public var hourlyRateUSD = 150.0
+    public var logLevel = Logger.Level.info
+    /// Keys of the file this build does not know: warned about, never fatal.
+    public var unknownKeys: [String] = []
+
+    public init() {}
+
+    public var logPath: String {
+        violationsLog ?? (agencyRoot as NSString).appendingPathComponent("logs/autonomous_healing/constitutional_violations.jsonl")
+    }
+
+    /// Keys accepted for the parts of the system that other components own (the
+    /// model governor, the vector memory, the morning report); validated, not used here.
+    static let reservedKeys: Set<String> = [
+        "TRINITY_BUDGET_GB", "OS_RESERVE_GB", "OLLAMA_KV_CACHE_TYPE", "PLANNER_NUM_CTX", "CODER_NUM_CTX",
+        "SCANNER_NUM_CTX", "EMBEDDING_MODEL", "MORNING_REPORT_AT",
+    ]
+
+    /// Reads `file` (if given) over `environment`: a key in the file wins, so a reload
+    /// sees the file's new values although the process environment cannot change.
+    public static func load(file: String?, environment: [String: String]) throws -> DaemonConfig {
+        var values = environment
+        var fileKeys: [String] = []
+        if let file {
+            let text: String
+            do { text = try String(contentsOfFile: file, encoding: .utf8) } catch {
+                throw ConfigError(key: "CONFIG", value: file, allowed: "a readable file (\(error.localizedDescription))")
+            }
+            let parsed: EnvFile
+            do { parsed = try EnvFile(parsing: text) } catch {
+                throw ConfigError(key: "CONFIG", value: file, allowed: "KEY=value lines; \(error.description)")
+            }
+            for e in parsed.entries {
+                values[e.key] = e.value
+                fileKeys.append(e.key)
+            }
+        }
+        return try parse(values, fileKeys: fileKeys)
+    }
+
+    public static func parse(_ v: [String: String], fileKeys: [String] = []) throws(ConfigError) -> DaemonConfig {
+        var c = DaemonConfig()
+        var r = Reader(values: v)
+        if let m = try r.choice("AGENCY_MODE", AgencyMode.self) { c.agencyMode = m }
+        if let h = try r.url("OLLAMA_HOST") { c.ollamaHost = h }
+        if let m = try r.model("PLANNER_MODEL") { c.plannerModel = m }
+        if let m = try r.model("CODER_MODEL") { c.coderModel = m }
+        if let m = try r.model("SCANNER_MODEL") { c.scannerModel = m }
+        if let b = try r.bool("ENABLE_GPT5_ESCALATION") { c.enableGPT5Escalation = b }
+        if let b = try r.bool("USE_OPENAI_FALLBACK") { c.useOpenAIFallback = b }
+        if let b = try r.bool("ENABLE_CONSCIOUSNESS") { c.enableConsciousness = b }
+        if let b = try r.bool("AUTONOMOUS_NIGHT_RUN") { c.autonomousNightRun = b }
+        if let p = try r.oneOf("EMBEDDING_PROVIDER", ["sentence-transformers", "ollama", "hash"]) { c.embeddingProvider = p }
+        if let p = try r.path("AGENCY_ROOT") { c.agencyRoot = p }
+        if let p = try r.path("VIOLATIONS_LOG") { c.violationsLog = p }
+        if let d = try r.duration("CYCLE_INTERVAL", min: .seconds(1)) { c.cycleInterval = d }
+        if let d = try r.duration("STAGE_TIMEOUT", min: .seconds(1)) { c.stageTimeout = d }
+        if let b = try r.bool("RUN_AT_START") { c.runAtStart = b }
+        if let n = try r.int("WINDOW_DAYS", 1...3650) { c.windowDays = n }
+        if let n = try r.int("HORIZON_DAYS", 1...90) { c.horizonDays = n }
+        if let n = try r.int("MIN_OCCURRENCES", 1...1_000_000) { c.minOccurrences = Int64(n) }
+        if let x = try r.number("PROPOSAL_CONFIDENCE", 0...1) { c.proposalConfidence = x }
+        if let x = try r.number("MINUTES_PER_VIOLATION", 0...10_000) { c.minutesPerViolation = x }
+        if let x = try r.number("HOURLY_RATE_USD", 0...1_000_000) { c.hourlyRateUSD = x }
+        if let l = try r.oneOf("LOG_LEVEL", Logger.Level.allCases.map(\.rawValue)) { c.logLevel = Logger.Level(rawValue: l)! }
+        _ = try r.number("TRINITY_BUDGET_GB", 1...4096)
+        _ = try r.number("OS_RESERVE_GB", 0...4096)
+        _ = try r.oneOf("OLLAMA_KV_CACHE_TYPE", ["f16", "q8_0", "q4_0"])
+        for k in ["PLANNER_NUM_CTX", "CODER_NUM_CTX", "SCANNER_NUM_CTX"] { _ = try r.int(k, 256...1_048_576) }
+        _ = try r.model("EMBEDDING_MODEL")
+        _ = try r.clockTime("MORNING_REPORT_AT")
+        try c.checkLocalOnly()
+        let known = r.known.union(reservedKeys)
+        c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        return c
+    }
+
+    /// local_only means nothing leaves the machine: the model endpoint must be loopback
+    /// and the remote fallbacks off.
+    func checkLocalOnly() throws(ConfigError) {
+        guard agencyMode == .localOnly else { return }
+        guard let host = URL(string: ollamaHost)?.host, Self.isLoopback(host) else {
+            throw ConfigError(key: "OLLAMA_HOST", value: ollamaHost,
+                              allowed: "a loopback address (127.0.0.0/8, ::1, localhost) while AGENCY_MODE=local_only")
+        }
+        if enableGPT5Escalation {
+            throw ConfigError(key: "ENABLE_GPT5_ESCALATION", value: "true", allowed: "false while AGENCY_MODE=local_only")
+        }
+        if useOpenAIFallback {
+            throw ConfigError(key: "USE_OPENAI_FALLBACK", value: "true", allowed: "false while AGENCY_MODE=local_only")
+        }
+    }
+
+    public static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased().trimmingCharacters(in: "[").trimmingCharacters(in: "]")
+        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return false }
+        return parts[0] == "127"
+    }
+}

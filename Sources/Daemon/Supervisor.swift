@@ -1,0 +1,215 @@
+import Cycle
+import FeedbackLoop
+import Foundation
+import Logging
+import StateStore
+import Systemd
+
+/// The one owner of the daemon's mutable state: the configuration in force, the
+/// schedule, the cycle in progress and its stage deadline. Cycles themselves run off
+/// the actor (the stages are plain async functions), so the actor stays free to
+/// answer the watchdog and the signals while one runs.
+public actor Supervisor {
+    public enum Phase: Sendable, Equatable {
+        case idle
+        case running(cycle: Int64, stage: String, deadline: ContinuousClock.Instant)
+    }
+
+    private var config: DaemonConfig
+    private let configFile: String?
+    private let environment: [String: String]
+    private let store: StateStore
+    private let notifier: Notifier
+    private let logger: Logger
+    private let wallClock: @Sendable () -> Microseconds
+    private let clock = ContinuousClock()
+
+    public private(set) var phase = Phase.idle
+    private var lastSlot: Int64?
+    private var runNow = false
+    private var stuckReported = false
+    private var lastSummary = "no cycle yet"
+    private var waiter: CheckedContinuation<Void, Never>?
+    private var pendingWake = false
+    /// Cycles completed since start (for tests and the footprint benchmark).
+    public private(set) var completedCycles = 0
+
+    public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
+                notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds) {
+        self.config = config
+        self.configFile = configFile
+        self.environment = environment
+        self.store = store
+        self.notifier = notifier
+        self.logger = logger
+        self.wallClock = wallClock
+    }
+
+    private var schedule: Schedule { Schedule(interval: config.cycleInterval) }
+
+    /// The scheduling loop, until cancelled.
+    public func run() async {
+        if !config.runAtStart { lastSlot = schedule.slot(at: wallClock()) }
+        notifier.ready(status: "ready · next \(clockText(nextDue()))")
+        logger.notice("started", metadata: ["next": "\(Timestamp.iso8601(nextDue()))", "log": "\(config.logPath)"])
+        while !Task.isCancelled {
+            let now = wallClock()
+            if runNow || schedule.isDue(now: now, lastSlot: lastSlot) {
+                let manual = runNow
+                runNow = false
+                lastSlot = schedule.slot(at: now)
+                await runCycle(manual: manual)
+                continue
+            }
+            // Sleep in slices of at most a minute, so a suspend or a clock change is
+            // noticed within one; a signal wakes the loop at once.
+            let wait = Double(nextDue() - now) / 1_000_000
+            await pause(.milliseconds(Int64(min(max(wait, 0.01), 60) * 1000)))
+        }
+    }
+
+    private func nextDue() -> Microseconds {
+        lastSlot.map { schedule.nextDue(after: $0) } ?? wallClock()
+    }
+
+    private func runCycle(manual: Bool) async {
+        guard config.enableConsciousness else {
+            lastSummary = "ENABLE_CONSCIOUSNESS=false: cycle skipped"
+            notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
+            return
+        }
+        let started = clock.now
+        var o = CycleOptions(logPath: config.logPath, now: wallClock())
+        o.window = .days(config.windowDays)
+        o.strictLog = false
+        o.settings.minOccurrences = config.minOccurrences
+        o.settings.proposalConfidence = config.proposalConfidence
+        o.settings.minutesPerViolation = config.minutesPerViolation
+        o.settings.hourlyRateUSD = config.hourlyRateUSD
+        o.forecast.horizonDays = config.horizonDays
+        o.progress = { [weak self] p in await self?.stageStarted(p) }
+        o.wallClock = wallClock
+        do {
+            let report = try await CycleRunner(store: store).run(o)
+            finished(report, manual: manual, took: clock.now - started)
+        } catch is CancellationError {
+            logger.notice("cycle abandoned at shutdown; nothing half-committed", metadata: stageMetadata())
+        } catch {
+            logger.error("cycle failed: \(error)", metadata: stageMetadata())
+            lastSummary = "last cycle failed: \(error)"
+            notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
+        }
+        phase = .idle
+    }
+
+    private func stageStarted(_ p: CycleProgress) {
+        phase = .running(cycle: p.cycle, stage: p.stage, deadline: clock.now + config.stageTimeout)
+        stuckReported = false
+        notifier.status("cycle \(p.cycle): \(p.detail) · next \(clockText(nextDue()))")
+        logger.info("\(p.detail)", metadata: ["cycle": "\(p.cycle)", "stage": "\(p.stage)"])
+    }
+
+    private func stageMetadata() -> Logger.Metadata {
+        guard case .running(let c, let s, _) = phase else { return [:] }
+        return ["cycle": "\(c)", "stage": "\(s)"]
+    }
+
+    private func finished(_ r: CycleReport, manual: Bool, took: Duration) {
+        completedCycles += 1
+        let degraded = r.degradedStages
+        let result = degraded.isEmpty ? "completed" : "degraded"
+        let pending = (try? store.pendingProposals().count) ?? 0
+        var meta: Logger.Metadata = [
+            "cycle": "\(r.cycle)", "result": "\(result)", "trigger": "\(manual ? "SIGUSR1" : "schedule")",
+            "violations": "\(r.analysis.violationsAnalyzed)", "new_lines": "\(r.ingest?.linesRead ?? 0)",
+            "malformed": "\(r.ingest?.malformed.total ?? 0)", "patterns": "\(r.analysis.patterns.count)",
+            "proposals_pending": "\(pending)", "forecasts": "\(r.predictions.count)",
+            "duration_ms": "\(Int(took.seconds * 1000))",
+        ]
+        if !degraded.isEmpty {
+            meta["degraded"] = "\(degraded.map(\.stage).joined(separator: ","))"
+            for s in degraded { logger.warning("\(s.stage) degraded: \(s.detail)", metadata: ["cycle": "\(r.cycle)", "stage": "\(s.stage)"]) }
+        }
+        logger.notice("cycle \(r.cycle) \(result): \(r.summary)", metadata: meta)
+        let new = r.ingest.map { "\(Format.group($0.ingested)) new violations" } ?? "log unreadable"
+        lastSummary = "cycle \(r.cycle) \(result): \(new), \(r.analysis.patterns.count) patterns, \(pending) proposals pending"
+        notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
+        try? store.setMeta("next_cycle_us", String(nextDue()))
+    }
+
+    /// True while the supervisor is making progress: idle, or in a stage that is
+    /// within its deadline. The watchdog pings only then, so a hung cycle gets the
+    /// service restarted.
+    public func isHealthy() -> Bool {
+        guard case .running(let cycle, let stage, let deadline) = phase, clock.now > deadline else { return true }
+        if !stuckReported {
+            stuckReported = true
+            logger.critical("stage \(stage) of cycle \(cycle) is past its deadline (\(Int(config.stageTimeout.seconds))s); watchdog pings stopped",
+                            metadata: ["cycle": "\(cycle)", "stage": "\(stage)"])
+            notifier.status("cycle \(cycle): \(stage) stuck past its deadline")
+        }
+        return false
+    }
+
+    /// SIGUSR1: a cycle now (after the current one, if one is running).
+    public func requestCycle() {
+        logger.notice("SIGUSR1: running a cycle now")
+        runNow = true
+        wake()
+    }
+
+    /// SIGHUP: re-read the configuration file. A bad one is refused and the old one
+    /// kept; the refusal is logged and shown in the status line.
+    public func reload() {
+        notifier.reloading()
+        do {
+            let fresh = try DaemonConfig.load(file: configFile, environment: environment)
+            for k in fresh.unknownKeys { logger.warning("unknown configuration key \(k) ignored", metadata: ["key": "\(k)"]) }
+            let intervalChanged = fresh.cycleInterval != config.cycleInterval
+            config = fresh
+            if intervalChanged, lastSlot != nil { lastSlot = schedule.slot(at: wallClock()) }
+            logger.notice("configuration reloaded", metadata: ["file": "\(configFile ?? "(environment)")"])
+            notifier.send([("READY", "1"), ("STATUS", "configuration reloaded · \(lastSummary) · next \(clockText(nextDue()))")])
+        } catch {
+            logger.error("reload refused, previous configuration kept: \(error)", metadata: ["file": "\(configFile ?? "")"])
+            notifier.send([("READY", "1"), ("STATUS", "reload refused (\(error)); previous configuration kept · next \(clockText(nextDue()))")])
+        }
+        wake()
+    }
+
+    /// SIGTERM: say so, and ask for time if a cycle is mid-way.
+    public func stopping() {
+        if case .running = phase { notifier.extendTimeout(seconds: 30) }
+        notifier.stopping(status: "stopping")
+        logger.notice("stopping", metadata: stageMetadata())
+        wake()
+    }
+
+    private func pause(_ d: Duration) async {
+        if pendingWake { pendingWake = false; return }
+        let timer = Task { [weak self] in
+            try? await Task.sleep(for: d)
+            await self?.wake()
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { c in waiter = c }
+        } onCancel: {
+            Task { await self.wake() }
+        }
+        timer.cancel()
+    }
+
+    private func wake() {
+        if let w = waiter {
+            waiter = nil
+            w.resume()
+        } else {
+            pendingWake = true
+        }
+    }
+
+    private func clockText(_ t: Microseconds) -> String {
+        let c = Timestamp.civil(fromSeconds: t / Timestamp.microsPerSecond)
+        return "\(c.hour < 10 ? "0" : "")\(c.hour):\(c.minute < 10 ? "0" : "")\(c.minute) UTC"
+    }
+}

@@ -1,0 +1,51 @@
+import ArgumentParser
+import Daemon
+import FeedbackLoop
+import Foundation
+import Logging
+import ServiceLifecycle
+import StateStore
+import Systemd
+
+struct DaemonCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "daemon",
+        abstract: "Run as a service: a cycle every CYCLE_INTERVAL, sd_notify health, journald logs (systemd's entry point).")
+
+    @Option(help: "Configuration file (default: $CONSCIOUSNESS_CONFIG, else /etc/consciousness/consciousness.env if it exists).")
+    var config: String?
+
+    @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
+    var stateDir: String?
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let file = config ?? env["CONSCIOUSNESS_CONFIG"]
+            ?? (FileManager.default.fileExists(atPath: Self.defaultConfig) ? Self.defaultConfig : nil)
+        let cfg: DaemonConfig
+        do { cfg = try DaemonConfig.load(file: file, environment: env) } catch {
+            throw fail("configuration refused: \(error)", ExitStatus.config)
+        }
+        LogDestination.bootstrap(environment: env, level: cfg.logLevel)
+        let logger = Logger(label: "consciousness")
+        for k in cfg.unknownKeys { logger.warning("unknown configuration key \(k) ignored", metadata: ["key": "\(k)"]) }
+        let notifier = Notifier(environment: env)
+        // Opening the store may migrate its schema; ask systemd for the time that takes.
+        notifier.extendTimeout(seconds: 60)
+        let store: StateStore
+        do { store = try StateStore(directory: Paths.stateDirectory(stateDir)) } catch {
+            logger.critical("cannot start: \(error.description)")
+            throw fail(error.description, ExitStatus.cantCreate)
+        }
+        let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
+                                    logger: logger, wallClock: { CycleCommand.wallClock() })
+        let service = DaemonService(supervisor: supervisor, notifier: notifier,
+                                    watchdog: Notifier.watchdogInterval(), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.notice("stopped")
+    }
+
+    static let defaultConfig = "/etc/consciousness/consciousness.env"
+}
