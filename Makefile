@@ -43,6 +43,7 @@ run: build
 test: setup
 	$(SWIFT) build --build-tests
 	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
+	Tests/e2e/systemd-e2e.sh $(BIN_DEBUG)
 
 bench: release
 	python3 scripts/bench.py $(BIN)

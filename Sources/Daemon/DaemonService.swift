@@ -22,13 +22,17 @@ public struct DaemonService: Service {
 
     public func run() async throws {
         let signals = await UnixSignalsSequence(trapping: .sighup, .sigusr1)
+        // Graceful shutdown cancels the work: an ingest in flight stops at its next
+        // buffer without committing, a finished stage's commit stands.
         await withGracefulShutdownHandler {
-            await withTaskGroup(of: Void.self) { group in
-                group.addTask { await supervisor.run() }
-                group.addTask { await handle(signals) }
-                if let watchdog { group.addTask { await ping(every: watchdog / 2) } }
-                await group.next()
-                group.cancelAll()
+            await cancelWhenGracefulShutdown {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await supervisor.run() }
+                    group.addTask { await handle(signals) }
+                    if let watchdog { group.addTask { await ping(every: watchdog / 2) } }
+                    await group.next()
+                    group.cancelAll()
+                }
             }
         } onGracefulShutdown: {
             Task { await supervisor.stopping() }

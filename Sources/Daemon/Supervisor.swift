@@ -31,6 +31,7 @@ public actor Supervisor {
     private var lastSummary = "no cycle yet"
     private var waiter: CheckedContinuation<Void, Never>?
     private var pendingWake = false
+    private var sleepGeneration = 0
     /// Cycles completed since start (for tests and the footprint benchmark).
     public private(set) var completedCycles = 0
 
@@ -130,6 +131,12 @@ public actor Supervisor {
             meta["degraded"] = "\(degraded.map(\.stage).joined(separator: ","))"
             for s in degraded { logger.warning("\(s.stage) degraded: \(s.detail)", metadata: ["cycle": "\(r.cycle)", "stage": "\(s.stage)"]) }
         }
+        if let m = r.ingest?.malformed, m.total > 0 {
+            let reasons = m.entries.sorted { $0.key < $1.key }
+                .map { "\($0.key.rawValue) \($0.value.count) (first at line \($0.value.firstLines.first ?? 0))" }
+            logger.warning("\(m.total) malformed lines skipped: \(reasons.joined(separator: ", "))",
+                           metadata: ["cycle": "\(r.cycle)", "stage": "observe", "malformed": "\(m.total)"])
+        }
         logger.notice("cycle \(r.cycle) \(result): \(r.summary)", metadata: meta)
         let new = r.ingest.map { "\(Format.group($0.ingested)) new violations" } ?? "log unreadable"
         lastSummary = "cycle \(r.cycle) \(result): \(new), \(r.analysis.patterns.count) patterns, \(pending) proposals pending"
@@ -185,11 +192,15 @@ public actor Supervisor {
         wake()
     }
 
+    /// Sleeps for `d` or until `wake()`. Each pause has its own generation, so a timer
+    /// left over from an earlier pause can never end a later one early.
     private func pause(_ d: Duration) async {
         if pendingWake { pendingWake = false; return }
+        sleepGeneration += 1
+        let generation = sleepGeneration
         let timer = Task { [weak self] in
-            try? await Task.sleep(for: d)
-            await self?.wake()
+            guard (try? await Task.sleep(for: d)) != nil else { return }
+            await self?.timerFired(generation)
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { c in waiter = c }
@@ -197,6 +208,10 @@ public actor Supervisor {
             Task { await self.wake() }
         }
         timer.cancel()
+    }
+
+    private func timerFired(_ generation: Int) {
+        if generation == sleepGeneration, waiter != nil { wake() }
     }
 
     private func wake() {

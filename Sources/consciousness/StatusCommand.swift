@@ -33,6 +33,19 @@ struct Status: Encodable {
     var next_cycle: String?
     var malformed_lines: [String: Int64]
     var proposals_pending: [Pending]
+    var store: Store
+
+    /// What the store holds: the figures that prove two runs ingested the same.
+    struct Store: Encodable {
+        var violations: Int64
+        var buckets: Int64
+        var functions: Int64
+        var signatures: Int64
+        var log: String?
+        var log_offset: Int64?
+        var log_lines: Int64?
+        var database_bytes: Int64
+    }
 
     struct LastCycle: Encodable {
         var cycle: Int64
@@ -79,8 +92,13 @@ struct Status: Encodable {
         let pending = try store.pendingProposals().map {
             Pending(id: $0.id, agent: $0.proposal.agent, confidence: $0.proposal.confidence, target_file: $0.proposal.targetFile)
         }
+        let t = try store.totals()
+        let cp = try store.checkpoint()
         return Status(state_directory: store.directory, last_cycle: last, next_cycle: next,
-                      malformed_lines: malformed, proposals_pending: pending)
+                      malformed_lines: malformed, proposals_pending: pending,
+                      store: Store(violations: t.violations, buckets: t.buckets, functions: t.functions,
+                                   signatures: t.signatures, log: cp?.path, log_offset: cp?.offset, log_lines: cp?.lines,
+                                   database_bytes: store.databaseSize()))
     }
 
     func json() -> String {
@@ -107,6 +125,8 @@ struct Status: Encodable {
         out.append("next cycle: \(next_cycle ?? "not scheduled (the daemon has not run)")")
         let total = malformed_lines.values.reduce(0, +)
         out.append("malformed lines: \(total)" + (total > 0 ? " (" + malformed_lines.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" : ""))
+        out.append("stored: \(Format.group(store.violations)) violations in \(Format.group(store.buckets)) hour buckets, \(Format.bytes(store.database_bytes))"
+                   + (store.log.map { "; read \(Format.group(store.log_lines ?? 0)) lines of \($0)" } ?? ""))
         out.append("proposals pending approval: \(proposals_pending.count)")
         for p in proposals_pending { out.append("   #\(p.id) \(p.agent) (confidence \(Format.percent(p.confidence))) → \(p.target_file)") }
         return out.joined(separator: "\n") + "\n"

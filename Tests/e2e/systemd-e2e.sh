@@ -1,0 +1,115 @@
+#!/bin/bash
+# End to end under a real systemd: install the built binary, unit and config into a
+# throw-away sandbox and check what a user relies on — start reaches `active` only
+# after READY, the journal carries the first cycle's summary with its CYCLE field,
+# `systemctl status` shows the STATUS text, reload works, SIGSTOP leads to a watchdog
+# restart after which the stored counts equal those of an uninterrupted run, and stop
+# ends it cleanly within the stop timeout.
+#
+#   Tests/e2e/systemd-e2e.sh BINARY
+#
+# Prints "N passed, M failed"; exits non-zero on any failure. Without root and
+# CAP_SYS_ADMIN it says it skipped, and why, and exits 0.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+BIN=$(realpath "${1:-$root/.build/debug/consciousness}")
+SB="$here/sandbox.sh"
+
+if [ "$(id -u)" -ne 0 ] || ! unshare --mount --pid --fork true 2>/dev/null; then
+  echo "systemd e2e: SKIPPED — needs root with CAP_SYS_ADMIN to boot a sandboxed systemd (uid $(id -u))"
+  exit 0
+fi
+[ -x /lib/systemd/systemd ] || { echo "systemd e2e: SKIPPED — no /lib/systemd/systemd on this machine"; exit 0; }
+
+pass=0; fail=0
+check() {  # check NAME COMMAND…
+  local name=$1; shift
+  if "$@"; then pass=$((pass + 1)); echo "  ok   $name"; else fail=$((fail + 1)); echo "  FAIL $name"; fi
+}
+PID=$("$SB" start) || { echo "systemd e2e: the sandbox did not boot"; echo "0 passed, 1 failed"; exit 1; }
+trap '"$SB" stop "$PID"' EXIT
+sbx() { "$SB" run "$PID" "$@"; }
+wait_for() {  # wait_for SECONDS COMMAND…
+  local until=$((SECONDS + $1)); shift
+  while [ $SECONDS -lt $until ]; do "$@" >/dev/null 2>&1 && return 0; sleep 0.3; done
+  return 1
+}
+
+echo "systemd e2e: sandbox systemd PID $PID ($(sbx systemctl --version | head -1))"
+
+# --- install: binary, unit, config; a sample log in the agency repository -----------
+sbx install -D -m 0755 "$BIN" /usr/local/bin/consciousness
+sbx install -D -m 0644 "$root/systemd/consciousness.service" /etc/systemd/system/consciousness.service
+sbx mkdir -p /srv/agency/logs/autonomous_healing /etc/consciousness /etc/systemd/system/consciousness.service.d
+sbx /usr/local/bin/consciousness sample --output /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
+   --lines 60000 --days 14 --malformed-every 5000
+sbx chmod -R a+rX /srv/agency
+sbx sh -c "sed -e 's|^AGENCY_ROOT=.*|AGENCY_ROOT=/srv/agency|' '$root/config/consciousness.env' > /etc/consciousness/consciousness.env"
+# A short watchdog so the SIGSTOP test takes seconds, not a minute.
+sbx sh -c 'printf "[Service]\nWatchdogSec=4s\n" > /etc/systemd/system/consciousness.service.d/test.conf'
+sbx systemctl daemon-reload
+
+# --- start: active only after READY --------------------------------------------------
+t0=$SECONDS
+sbx systemctl start consciousness
+check "systemctl start returns with the unit active (Type=notify, READY=1)" \
+  test "$(sbx systemctl is-active consciousness)" = active
+check "the service sent READY (StatusText set before start returned)" \
+  test -n "$(sbx systemctl show -p StatusText --value consciousness)"
+
+# --- journal: the first cycle's summary, with its CYCLE field ------------------------
+summary() { sbx journalctl -u consciousness CYCLE=1 -o cat --no-pager | grep -q "cycle 1 completed"; }
+check "journalctl -u consciousness CYCLE=1 shows the first cycle's summary" wait_for 60 summary
+check "the summary entry carries its figures as fields (VIOLATIONS, PATTERNS)" \
+  sh -c "$SB run $PID journalctl -u consciousness CYCLE=1 -o json --no-pager | grep -q '\"PATTERNS\"'"
+check "journalctl -p warning shows the malformed-lines warning" \
+  sh -c "$SB run $PID journalctl -u consciousness -p warning -o cat --no-pager | grep -q 'malformed lines skipped'"
+check "journalctl -p err is empty for a healthy run" \
+  sh -c "! $SB run $PID journalctl -u consciousness -p err -o cat --no-pager | grep -q ."
+check "systemctl status shows the STATUS text" \
+  sh -c "$SB run $PID systemctl status consciousness --no-pager | grep -q 'Status: \"cycle 1 completed'"
+
+# --- reload ---------------------------------------------------------------------------
+sbx systemctl reload consciousness
+reloaded() { sbx journalctl -u consciousness -o cat --no-pager | grep -q "configuration reloaded"; }
+check "systemctl reload re-reads the configuration" wait_for 15 reloaded
+check "after reload the unit is active again" test "$(sbx systemctl is-active consciousness)" = active
+sbx sh -c 'echo "CYCLE_INTERVAL=soon" >> /etc/consciousness/consciousness.env'
+sbx systemctl reload consciousness
+refused() { sbx systemctl show -p StatusText --value consciousness | grep -q "reload refused"; }
+check "a bad configuration on reload is refused, shown in STATUS, the old one kept" wait_for 15 refused
+check "…and the service keeps running" test "$(sbx systemctl is-active consciousness)" = active
+sbx sed -i '/CYCLE_INTERVAL=soon/d' /etc/consciousness/consciousness.env
+sbx systemctl reload consciousness
+
+# --- watchdog: SIGSTOP the main process, expect a restart ---------------------------
+main=$(sbx systemctl show -p MainPID --value consciousness)
+sbx kill -STOP "$main"
+restarted() { [ "$(sbx systemctl show -p NRestarts --value consciousness)" -ge 1 ] && [ "$(sbx systemctl is-active consciousness)" = active ]; }
+check "kill -STOP leads to a watchdog restart (NRestarts ≥ 1, active again)" wait_for 40 restarted
+check "the journal says Watchdog timeout" \
+  sh -c "$SB run $PID journalctl -u consciousness --no-pager | grep -q 'Watchdog timeout'"
+second() { sbx journalctl -u consciousness -o cat --no-pager | grep -q "cycle 2 completed"; }
+check "after the restart the daemon resumes with a new cycle" wait_for 60 second
+state=/var/lib/private/consciousness
+sbx /usr/local/bin/consciousness cycle --log /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
+   --state-dir /tmp/clean >/dev/null
+figures() { sbx /usr/local/bin/consciousness status --json --state-dir "$1" | python3 -c \
+  'import json,sys; s=json.load(sys.stdin)["store"]; print(s["violations"], s["buckets"], s["log_offset"], s["log_lines"])'; }
+daemon_figures=$(figures $state); clean_figures=$(figures /tmp/clean)
+echo "       stored after restart: $daemon_figures; uninterrupted run: $clean_figures"
+check "the stored counts equal those of an uninterrupted run" test "$daemon_figures" = "$clean_figures"
+
+# --- stop: clean, within the stop timeout ---------------------------------------------
+t0=$(date +%s%N)
+sbx systemctl stop consciousness
+took=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "       systemctl stop took $took ms (TimeoutStopSec=30s)"
+check "systemctl stop ends it with Result=success" test "$(sbx systemctl show -p Result --value consciousness)" = success
+check "…within the stop timeout" test "$took" -lt 30000
+check "…and the exit status was 0" test "$(sbx systemctl show -p ExecMainStatus --value consciousness)" = 0
+
+if [ "$fail" -gt 0 ]; then sbx systemctl show -p Result -p ExecMainStatus -p ExecMainCode consciousness; sbx journalctl -u consciousness -o short-precise --no-pager | tail -25; fi
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
