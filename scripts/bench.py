@@ -5,10 +5,14 @@ release binary, medians of several runs. Prints a Markdown table.
   (a) cold `cycle --days 7` over a 1,000,000-line log from an empty state directory
   (b) `cycle` after appending 10,000 lines, to a 100,000- and a 1,000,000-line log
   (c) the state database's size after (a)
+  (e) the daemon's footprint: RSS after its first cycle on the 1,000,000-line log,
+      RSS and CPU while idle between cycles with the watchdog on (3 × 20 s)
   (d) forecast accuracy: `backtest` over generated logs with known rates (rising,
       steady, falling, burst, rare), 5 seeds × 3 volumes, beside the original rule
 """
 import json
+import signal
+import socket
 import os
 import shutil
 import statistics
@@ -98,7 +102,71 @@ def main():
         wall = f"{w * 1000:.0f} ms" if w < 1 else f"{w:.2f} s"
         print(f"| {name} | {wall} | {r:.1f} MB | {target} |")
     print(f"| (c) state database after (a) | | {size / 1e6:.2f} MB on disk | |")
+    first, rss_cycle, rss_idle, cpu, pings, code = footprint(big)
+    print(f"| (e) daemon: READY → first cycle done over the 1,000,000-line log | {first:.2f} s | {rss_cycle:.1f} MB after it | |")
+    print(f"| (e) daemon idle, watchdog pinging every 1 s ({pings} pings in 60 s) | CPU {cpu:.3f}% of a core (median of 3 × 20 s) "
+          f"| {rss_idle:.1f} MB | ≤ 0.1% CPU, ≤ 30 MB |")
+    print(f"| (e) daemon SIGTERM | exit status {code} | | 0 |")
     backtests()
+
+
+def proc_rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def proc_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def footprint(log):
+    """The daemon under a fake notify socket with a 2 s watchdog (a ping every second,
+    thirty times the unit's rate): READY, the first cycle, then idle."""
+    state = os.path.join(WORK, "state-daemon")
+    shutil.rmtree(state, ignore_errors=True)
+    path = os.path.join(WORK, "notify.sock")
+    if os.path.exists(path):
+        os.remove(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.bind(path)
+    sock.settimeout(0.2)
+    env = dict(os.environ, VIOLATIONS_LOG=log, CYCLE_INTERVAL="1h", NOTIFY_SOCKET=path, WATCHDOG_USEC="2000000")
+    env.pop("JOURNAL_STREAM", None)
+    d = subprocess.Popen([BIN, "daemon", "--state-dir", state], env=env,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    messages = []
+
+    def drain(seconds):
+        end = time.time() + seconds
+        while time.time() < end:
+            try:
+                messages.append(sock.recv(4096).decode())
+            except socket.timeout:
+                pass
+
+    start = time.time()
+    while not any("cycle 1 completed" in m for m in messages) and time.time() - start < 120:
+        drain(0.2)
+    first = time.time() - start
+    after_cycle = proc_rss_mb(d.pid)
+    pings_before = sum(m.count("WATCHDOG=1") for m in messages)
+    windows = []
+    for _ in range(3):
+        c0 = proc_cpu_seconds(d.pid)
+        drain(20)
+        windows.append((proc_cpu_seconds(d.pid) - c0) / 20 * 100)
+    idle = proc_rss_mb(d.pid)
+    pings = sum(m.count("WATCHDOG=1") for m in messages) - pings_before
+    d.send_signal(signal.SIGTERM)
+    code = d.wait(timeout=30)
+    sock.close()
+    os.remove(path)
+    return first, after_cycle, idle, statistics.median(windows), pings, code
 
 
 def backtests():

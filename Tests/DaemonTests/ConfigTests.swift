@@ -1,1 +1,104 @@
+import Foundation
 import Testing
+@testable import Daemon
+
+@Suite struct ConfigTests {
+    @Test func theShippedConfigIsValidAndComplete() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/consciousness.env").path
+        let c = try DaemonConfig.load(file: file, environment: [:])
+        #expect(c.unknownKeys.isEmpty)
+        #expect(c.agencyMode == .localOnly)
+        #expect(c.plannerModel == "codestral:22b-v0.1-q4_K_M")
+        #expect(c.logPath == "/srv/agency/logs/autonomous_healing/constitutional_violations.jsonl")
+        let seedKeys = ["AGENCY_MODE", "OLLAMA_HOST", "PLANNER_MODEL", "CODER_MODEL", "SCANNER_MODEL",
+                        "ENABLE_GPT5_ESCALATION", "USE_OPENAI_FALLBACK", "ENABLE_CONSCIOUSNESS", "AUTONOMOUS_NIGHT_RUN",
+                        "EMBEDDING_PROVIDER"]
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let keys = try EnvFile(parsing: text).values.keys
+        for k in seedKeys { #expect(keys.contains(k), "the shipped config lacks the seed's \(k)") }
+    }
+
+    @Test(arguments: [
+        ("CYCLE_INTERVAL", "soon", "a time span"),
+        ("WINDOW_DAYS", "0", "1 to 3650"),
+        ("AGENCY_MODE", "cloud", "local_only or hybrid"),
+        ("ENABLE_CONSCIOUSNESS", "maybe", "true or false"),
+        ("OLLAMA_HOST", "localhost:11434", "http://"),
+        ("OLLAMA_HOST", "http://10.0.0.5:11434", "loopback"),
+        ("OLLAMA_HOST", "http://ollama.example.com", "loopback"),
+        ("ENABLE_GPT5_ESCALATION", "true", "local_only"),
+        ("USE_OPENAI_FALLBACK", "yes", "local_only"),
+        ("PLANNER_MODEL", "bad model; rm -rf /", "model name"),
+        ("AGENCY_ROOT", "relative/path", "absolute"),
+        ("PROPOSAL_CONFIDENCE", "1.5", "0.0 to 1.0"),
+        ("OLLAMA_KV_CACHE_TYPE", "q2", "f16"),
+        ("MORNING_REPORT_AT", "25:00", "HH:MM"),
+    ])
+    func aBadValueIsRefusedWithKeyValueAndWhatIsAllowed(key: String, value: String, hint: String) {
+        #expect { try DaemonConfig.parse([key: value]) } throws: { e in
+            guard let e = e as? ConfigError else { return false }
+            return e.key == key && e.value.lowercased() == value.lowercased() && e.description.contains(hint)
+        }
+    }
+
+    @Test func goodValuesParse() throws {
+        let c = try DaemonConfig.parse([
+            "CYCLE_INTERVAL": "1h30m", "OLLAMA_HOST": "http://[::1]:11434", "ENABLE_CONSCIOUSNESS": "no",
+            "AGENCY_MODE": "hybrid", "WINDOW_DAYS": "14", "LOG_LEVEL": "debug",
+        ])
+        #expect(c.cycleInterval == .seconds(5400))
+        #expect(c.enableConsciousness == false)
+        #expect(c.windowDays == 14)
+        #expect(try DaemonConfig.parse(["AGENCY_MODE": "hybrid", "OLLAMA_HOST": "http://10.0.0.5:11434"]).ollamaHost
+                == "http://10.0.0.5:11434")
+        for host in ["http://127.0.0.1:11434", "http://localhost:11434", "http://127.8.9.1", "http://[::1]:1"] {
+            #expect(throws: Never.self) { try DaemonConfig.parse(["OLLAMA_HOST": host]) }
+        }
+    }
+
+    @Test func unknownKeysOfTheFileAreWarnedNotFatal() throws {
+        let dir = NSTemporaryDirectory() + "cc-config-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try "# comment\nexport WINDOW_DAYS=3\nCYCLE_INTERVAL='30m'\nTYPO_KEY=1\n".write(toFile: dir + "/c.env", atomically: true, encoding: .utf8)
+        let c = try DaemonConfig.load(file: dir + "/c.env", environment: ["WINDOW_DAYS": "9", "PATH": "/bin"])
+        #expect(c.windowDays == 3)  // the file wins over the environment
+        #expect(c.cycleInterval == .seconds(1800))
+        #expect(c.unknownKeys == ["TYPO_KEY"])
+        try "NOT A KEY VALUE LINE\n".write(toFile: dir + "/bad.env", atomically: true, encoding: .utf8)
+        #expect { try DaemonConfig.load(file: dir + "/bad.env", environment: [:]) } throws: { e in
+            (e as? ConfigError)?.description.contains("line 1") == true
+        }
+    }
+}
+
+@Suite struct ScheduleTests {
+    let hour = Schedule(interval: .seconds(3600))
+    let t0: Int64 = 1_764_000_000_000_000 - 1_764_000_000_000_000 % 3_600_000_000  // an hour boundary
+
+    @Test func cyclesAlignToTheWallClock() {
+        #expect(hour.isDue(now: t0 + 5, lastSlot: nil))
+        let slot = hour.slot(at: t0 + 5)
+        #expect(!hour.isDue(now: t0 + 3_599_000_000, lastSlot: slot))
+        #expect(hour.isDue(now: t0 + 3_600_000_000, lastSlot: slot))
+        #expect(hour.nextDue(after: slot) == t0 + 3_600_000_000)
+    }
+
+    @Test func missedCyclesRunOnceAfterASuspend() {
+        let slot = hour.slot(at: t0)
+        // Five hours asleep: due now, and after running it is not due again until the next hour.
+        let wake = t0 + 5 * 3_600_000_000 + 60_000_000
+        #expect(hour.isDue(now: wake, lastSlot: slot))
+        #expect(!hour.isDue(now: wake + 1, lastSlot: hour.slot(at: wake)))
+    }
+
+    @Test func aClockSetBackNeitherRepeatsNorSkips() {
+        let slot = hour.slot(at: t0 + 10)
+        // The clock jumps back an hour: the slot already run is not run again…
+        #expect(!hour.isDue(now: t0 - 3_000_000_000, lastSlot: slot))
+        #expect(!hour.isDue(now: t0 + 20, lastSlot: slot))
+        // …and the next one runs when the wall clock reaches it.
+        #expect(hour.isDue(now: t0 + 3_600_000_000, lastSlot: slot))
+    }
+}

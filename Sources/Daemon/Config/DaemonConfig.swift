@@ -100,7 +100,7 @@ public struct DaemonConfig: Sendable, Equatable {
         for k in ["PLANNER_NUM_CTX", "CODER_NUM_CTX", "SCANNER_NUM_CTX"] { _ = try r.int(k, 256...1_048_576) }
         _ = try r.model("EMBEDDING_MODEL")
         _ = try r.clockTime("MORNING_REPORT_AT")
-        try c.checkLocalOnly()
+        try c.checkLocalOnly(raw: v)
         let known = r.known.union(reservedKeys)
         c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         return c
@@ -108,17 +108,19 @@ public struct DaemonConfig: Sendable, Equatable {
 
     /// local_only means nothing leaves the machine: the model endpoint must be loopback
     /// and the remote fallbacks off.
-    func checkLocalOnly() throws(ConfigError) {
+    func checkLocalOnly(raw: [String: String]) throws(ConfigError) {
         guard agencyMode == .localOnly else { return }
         guard let host = URL(string: ollamaHost)?.host, Self.isLoopback(host) else {
             throw ConfigError(key: "OLLAMA_HOST", value: ollamaHost,
                               allowed: "a loopback address (127.0.0.0/8, ::1, localhost) while AGENCY_MODE=local_only")
         }
         if enableGPT5Escalation {
-            throw ConfigError(key: "ENABLE_GPT5_ESCALATION", value: "true", allowed: "false while AGENCY_MODE=local_only")
+            throw ConfigError(key: "ENABLE_GPT5_ESCALATION", value: raw["ENABLE_GPT5_ESCALATION"] ?? "true",
+                              allowed: "false while AGENCY_MODE=local_only")
         }
         if useOpenAIFallback {
-            throw ConfigError(key: "USE_OPENAI_FALLBACK", value: "true", allowed: "false while AGENCY_MODE=local_only")
+            throw ConfigError(key: "USE_OPENAI_FALLBACK", value: raw["USE_OPENAI_FALLBACK"] ?? "true",
+                              allowed: "false while AGENCY_MODE=local_only")
         }
     }
 
