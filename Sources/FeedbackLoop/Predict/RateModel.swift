@@ -11,7 +11,7 @@ public struct ForecastSettings: Sendable, Equatable {
     public var lookbackDays = 14
     /// Per-day damping of the fitted trend: day k ahead moves by slope × Σ φʲ (j ≤ k),
     /// so a trend flattens instead of compounding over the horizon.
-    public var damping = 0.85
+    public var damping = 0.95
     /// The fitted trend may move the rate by at most this factor, up or down, over the
     /// horizon.
     public var maxDrift = 2.0
@@ -56,7 +56,7 @@ public struct CountForecast: Sendable, Equatable, Codable {
 public enum RateModel {
     /// Past origins at which the model checks itself (see `forecast`).
     static let selfChecks = 3
-    static let priorModelError = 0.03
+    static let priorModelError = 0.01
 
     /// The forecast for the `horizonDays` after the series ends. Its variance adds,
     /// to the model's own, the error the same model made on this pattern's recent
@@ -79,7 +79,7 @@ public enum RateModel {
             let e = actual - past.expected
             excess.append((e * e - past.variance) / (past.expected * past.expected))
         }
-        // The mean is taken as if one more check had found a 3% relative error (a prior,
+        // The mean is taken as if one more check had found a 1% relative error (a prior,
         // chosen on the generated backtests of `make bench`), so a pattern with
         // no usable past is not given a Poisson-narrow interval, and one lucky or
         // unlucky check does not decide the width alone. Capped at a relative error of
