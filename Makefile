@@ -48,11 +48,19 @@ test: setup
 bench: release
 	python3 scripts/bench.py $(BIN)
 
+# Binary, unit (ExecStart pointed at $(PREFIX)/bin), config (kept if present), README.
+UNITDIR ?= /etc/systemd/system
 install: release
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/consciousness
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/bin/consciousness|$(PREFIX)/bin/consciousness|; s|/usr/local/share/doc|$(PREFIX)/share/doc|' \
+	  systemd/consciousness.service > $(DESTDIR)$(UNITDIR)/consciousness.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/consciousness.service
+	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/consciousness/README.md
 	@if [ -e $(DESTDIR)/etc/consciousness/consciousness.env ]; then \
 	  echo "keeping existing $(DESTDIR)/etc/consciousness/consciousness.env"; \
 	else install -D -m 0644 config/consciousness.env $(DESTDIR)/etc/consciousness/consciousness.env; fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
 clean:
 	rm -rf .build $(OUT)
