@@ -6,12 +6,15 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "consciousness", targets: ["consciousness"]),
+        .executable(name: "ollama-sim", targets: ["ollama-sim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The pure core: parse, analyze, forecast, evolve, report. No I/O but reading
@@ -37,16 +40,36 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
+        // The Hybrid Trinity: the Ollama client (loopback-only, every call under a lease)
+        // and the memory governor, the single owner of load and unload decisions.
+        .target(name: "Trinity", dependencies: [
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // An Ollama-API simulator on loopback, for tests and demos: real HTTP, real
+        // streaming, simulated load times and memory, injectable faults.
+        .target(name: "OllamaSimulator", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOFoundationCompat", package: "swift-nio"),
+        ]),
+        .executableTarget(name: "ollama-sim", dependencies: [
+            "OllamaSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
         .executableTarget(name: "consciousness", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd",
+            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
+        .testTarget(name: "TrinityTests", dependencies: ["Trinity", "OllamaSimulator"]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],

@@ -31,6 +31,12 @@ public struct DaemonConfig: Sendable, Equatable {
     public var minutesPerViolation = 8.0
     public var hourlyRateUSD = 150.0
     public var logLevel = Logger.Level.info
+    public var embeddingModel = "all-minilm:latest"
+    public var trinityBudgetGB = 40.0
+    public var osReserveGB = 8.0
+    public var kvCacheType = "f16"
+    /// PLANNER_NUM_CTX, CODER_NUM_CTX, SCANNER_NUM_CTX: context wishes per role.
+    public var numCtx: [String: Int] = [:]
     /// Keys of the file this build does not know: warned about, never fatal.
     public var unknownKeys: [String] = []
 
@@ -40,12 +46,9 @@ public struct DaemonConfig: Sendable, Equatable {
         violationsLog ?? (agencyRoot as NSString).appendingPathComponent("logs/autonomous_healing/constitutional_violations.jsonl")
     }
 
-    /// Keys accepted for the parts of the system that other components own (the
-    /// model governor, the vector memory, the morning report); validated, not used here.
-    static let reservedKeys: Set<String> = [
-        "TRINITY_BUDGET_GB", "OS_RESERVE_GB", "OLLAMA_KV_CACHE_TYPE", "PLANNER_NUM_CTX", "CODER_NUM_CTX",
-        "SCANNER_NUM_CTX", "EMBEDDING_MODEL", "MORNING_REPORT_AT",
-    ]
+    /// Keys accepted for parts of the system not built yet (the morning report);
+    /// validated, not used.
+    static let reservedKeys: Set<String> = ["MORNING_REPORT_AT"]
 
     /// Reads `file` (if given) over `environment`: a key in the file wins, so a reload
     /// sees the file's new values although the process environment cannot change.
@@ -94,11 +97,13 @@ public struct DaemonConfig: Sendable, Equatable {
         if let x = try r.number("MINUTES_PER_VIOLATION", 0...10_000) { c.minutesPerViolation = x }
         if let x = try r.number("HOURLY_RATE_USD", 0...1_000_000) { c.hourlyRateUSD = x }
         if let l = try r.oneOf("LOG_LEVEL", Logger.Level.allCases.map(\.rawValue)) { c.logLevel = Logger.Level(rawValue: l)! }
-        _ = try r.number("TRINITY_BUDGET_GB", 1...4096)
-        _ = try r.number("OS_RESERVE_GB", 0...4096)
-        _ = try r.oneOf("OLLAMA_KV_CACHE_TYPE", ["f16", "q8_0", "q4_0"])
-        for k in ["PLANNER_NUM_CTX", "CODER_NUM_CTX", "SCANNER_NUM_CTX"] { _ = try r.int(k, 256...1_048_576) }
-        _ = try r.model("EMBEDDING_MODEL")
+        if let x = try r.number("TRINITY_BUDGET_GB", 1...4096) { c.trinityBudgetGB = x }
+        if let x = try r.number("OS_RESERVE_GB", 0...4096) { c.osReserveGB = x }
+        if let t = try r.oneOf("OLLAMA_KV_CACHE_TYPE", ["f16", "q8_0", "q4_0"]) { c.kvCacheType = t }
+        for k in ["PLANNER_NUM_CTX", "CODER_NUM_CTX", "SCANNER_NUM_CTX"] {
+            if let n = try r.int(k, 256...1_048_576) { c.numCtx[k] = n }
+        }
+        if let m = try r.model("EMBEDDING_MODEL") { c.embeddingModel = m }
         _ = try r.clockTime("MORNING_REPORT_AT")
         try c.checkLocalOnly(raw: v)
         let known = r.known.union(reservedKeys)

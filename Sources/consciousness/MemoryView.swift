@@ -1,0 +1,149 @@
+import Daemon
+import FeedbackLoop
+import Foundation
+import Logging
+import Trinity
+
+/// What `consciousness memory` shows: the plan, the machine, what is resident, and —
+/// for the seed's machine — the seed's own table beside the computed one.
+struct MemoryView: Encodable {
+    var source: String
+    var roles: [RolePlan]
+    var total_bytes: Int64
+    var budget_bytes: Int64
+    var effective_budget_bytes: Int64
+    var time_shared: Bool
+    var os_reserve_bytes: Int64
+    var fits: Bool
+    var mem_total_bytes: Int64?
+    var mem_available_bytes: Int64?
+    var pressure_full_avg10: Double?
+    var resident: [String]
+    var warnings: [String]
+    var seed_comparison: [SeedRow]?
+
+    struct SeedRow: Encodable {
+        var role: Role
+        var seed_context: Int
+        var seed_gb_per_10k: Double
+        var computed_context: Int
+        var computed_gb_per_10k: Double?
+    }
+
+    static func roles(_ c: DaemonConfig) -> [(Role, String)] {
+        [(.architect, c.plannerModel), (.builder, c.coderModel), (.controller, c.scannerModel), (.embedder, c.embeddingModel)]
+    }
+
+    static func budget(_ c: DaemonConfig) -> Budget {
+        var b = Budget()
+        b.trinityBytes = Int64(c.trinityBudgetGB * 1e9)
+        b.osReserveBytes = Int64(c.osReserveGB * 1e9)
+        for (key, role) in [("PLANNER_NUM_CTX", Role.architect), ("CODER_NUM_CTX", .builder), ("SCANNER_NUM_CTX", .controller)] {
+            if let n = c.numCtx[key] { b.wantedContext[role] = n }
+        }
+        return b
+    }
+
+    static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String) async throws -> MemoryView {
+        let cache = KVCache.CacheType(rawValue: c.kvCacheType) ?? .f16
+        var warnings: [String] = []
+        var profiles: [ModelProfile] = []
+        var resident: [String] = []
+        var snapshot: MemorySnapshot
+        var source: String
+        if let profile {
+            snapshot = MemorySnapshot(memTotal: profile.memTotal, memAvailable: profile.memTotal - 4_000_000_000,
+                                      swapTotal: 0, swapFree: 0, pressureFullAvg10: 0)
+            source = "the \(profile.rawValue) profile, from the built-in table of the seed's models"
+            profiles = builtIn(c, cache, &warnings)
+        } else {
+            snapshot = MemorySource(root: root).read()
+            var settings = GovernorSettings()
+            settings.budget = budget(c)
+            settings.cacheType = cache
+            do {
+                let client = OllamaClient(try Endpoint(c.ollamaHost, localOnly: c.agencyMode == .localOnly),
+                                          timeouts: { var t = Timeouts(); t.connectRetries = 0; t.whole = .seconds(10); return t }())
+                let governor = Governor(client: client, memory: MemorySource(root: root), settings: settings,
+                                        logger: Logger(label: "memory"))
+                do { try await governor.prepare(models: Dictionary(uniqueKeysWithValues: roles(c))) } catch {
+                    await client.shutdown()
+                    throw error
+                }
+                await client.shutdown()
+                let plan = await governor.plan()
+                resident = await governor.residentModels()
+                source = "Ollama at \(c.ollamaHost) and \(root == "/" ? "/proc" : root)"
+                return view(plan, source: source, resident: resident, extra: warnings, seed: false)
+            } catch {
+                warnings.append("Ollama not asked (\(error)); model sizes from the built-in table")
+                source = "the built-in table of the seed's models and \(root == "/" ? "/proc" : root)"
+                profiles = builtIn(c, cache, &warnings)
+            }
+        }
+        let plan = MemoryPlan.make(profiles, budget: budget(c), snapshot: snapshot)
+        return view(plan, source: source, resident: resident, extra: warnings, seed: profile == .gb48)
+    }
+
+    static func builtIn(_ c: DaemonConfig, _ cache: KVCache.CacheType, _ warnings: inout [String]) -> [ModelProfile] {
+        roles(c).compactMap { role, model in
+            guard let e = KnownModels.table[model] ?? KnownModels.table[model + ":latest"] else {
+                warnings.append("\(model) is not in the built-in table; ask Ollama (run without --profile) to plan it")
+                return nil
+            }
+            return KnownModels.profile(role: role, model: model, weightsBytes: e.weightsBytes, info: e.info, cacheType: cache)
+        }
+    }
+
+    static func view(_ plan: MemoryPlan, source: String, resident: [String], extra: [String], seed: Bool) -> MemoryView {
+        let comparison = seed ? plan.roles.compactMap { r -> SeedRow? in
+            guard let s = KnownModels.seedTable[r.role] else { return nil }
+            return SeedRow(role: r.role, seed_context: s.context, seed_gb_per_10k: s.gbPer10k,
+                           computed_context: r.grantedContext, computed_gb_per_10k: r.kvBytesPer10kTokens.map { $0 / 1e9 })
+        } : nil
+        return MemoryView(source: source, roles: plan.roles, total_bytes: plan.totalBytes, budget_bytes: plan.budget.trinityBytes,
+                          effective_budget_bytes: plan.effectiveBudget, time_shared: plan.timeShared,
+                          os_reserve_bytes: plan.budget.osReserveBytes, fits: plan.fits,
+                          mem_total_bytes: plan.snapshot.memTotal, mem_available_bytes: plan.snapshot.memAvailable,
+                          pressure_full_avg10: plan.snapshot.pressureFullAvg10, resident: resident,
+                          warnings: extra + plan.warnings, seed_comparison: comparison)
+    }
+
+    func json() -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(self)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    func text() -> String {
+        func g(_ b: Int64?) -> String { b.map { Format.fixed(Double($0) / 1e9, 1) + " GB" } ?? "unknown" }
+        var out = ["Memory plan (\(source))", ""]
+        out.append("| role | model | weights | KV per 10k tokens | context granted | total | limited by |")
+        out.append("|---|---|---:|---:|---:|---:|---|")
+        for r in roles {
+            let kv = r.kvBytesPer10kTokens.map { Format.fixed($0 / 1e9, 2) + " GB" } ?? "unknown"
+            out.append("| \(r.role.rawValue) (\(r.role.job)) | \(r.model) | \(g(r.weightsBytes)) | \(kv) | \(Format.group(Int64(r.grantedContext))) | \(g(r.totalBytes)) | \(r.limitedBy) |")
+        }
+        out.append("")
+        out.append((time_shared ? "Roles take turns (the largest alone: \(g(total_bytes)))" : "Total \(g(total_bytes))")
+                   + " of \(g(effective_budget_bytes)) allowed (TRINITY_BUDGET_GB \(g(budget_bytes)), machine minus reserve); OS reserve \(g(os_reserve_bytes)); machine \(g(mem_total_bytes)), MemAvailable \(g(mem_available_bytes)), PSI full avg10 \(pressure_full_avg10.map { Format.fixed($0, 2) } ?? "unknown").")
+        out.append(fits ? "✓ fits" : "✗ does not fit: lower TRINITY_BUDGET_GB, the *_NUM_CTX wishes, or OLLAMA_KV_CACHE_TYPE")
+        out.append("Resident now: " + (resident.isEmpty ? "none" : resident.joined(separator: ", ")))
+        for w in warnings { out.append("warning: \(w)") }
+        if let rows = seed_comparison {
+            out += ["", "The seed's table beside the computed one:", "",
+                    "| role | seed: context | seed: GB per 10k | computed: context | computed: GB per 10k |",
+                    "|---|---:|---:|---:|---:|"]
+            for r in rows {
+                out.append("| \(r.role.rawValue) | ~\(Format.group(Int64(r.seed_context))) | \(r.seed_gb_per_10k) | \(Format.group(Int64(r.computed_context))) | \(r.computed_gb_per_10k.map { Format.fixed($0, 2) } ?? "?") |")
+            }
+            out += ["", "Where they differ, and why: the seed's GB per 10k tokens are its authors' estimates;",
+                    "the computed ones are llama.cpp's KV formula on the models' own architecture",
+                    "(layers × (key + value length) × KV heads × 2 bytes, f16): the 22B needs 2.9× the seed's",
+                    "figure. And its contexts exceed what the models were trained for: each model's",
+                    "context_length is 32,768, so no role gets 60k or 136k tokens, however much memory",
+                    "is left — the plan caps at the trained length and leaves the rest of the 20.4 GB unused."]
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+}
