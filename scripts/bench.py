@@ -7,6 +7,7 @@ release binary, medians of several runs. Prints a Markdown table.
   (c) the state database's size after (a)
   (e) the daemon's footprint: RSS after its first cycle on the 1,000,000-line log,
       RSS and CPU while idle between cycles with the watchdog on (3 × 20 s)
+  (f) the governor: a memory sample and a lease decision (medians of 5 batches)
   (d) forecast accuracy: `backtest` over generated logs with known rates (rising,
       steady, falling, burst, rare), 5 seeds × 3 volumes, beside the original rule
 """
@@ -107,6 +108,11 @@ def main():
     print(f"| (e) daemon idle, watchdog pinging every 1 s ({pings} pings in 60 s) | CPU {cpu:.3f}% of a core (median of 3 × 20 s) "
           f"| {rss_idle:.1f} MB | ≤ 0.1% CPU, ≤ 30 MB |")
     print(f"| (e) daemon SIGTERM | exit status {code} | | 0 |")
+    g = dict(line.split() for line in subprocess.run([BIN, "memory", "--benchmark"], capture_output=True, text=True,
+                                                      check=True).stdout.splitlines())
+    print(f"| (f) governor: one memory sample (/proc/meminfo + PSI) | {g['meminfo_sample_us']} µs | | microseconds |")
+    print(f"| (f) governor: lease decision, first load (sample + fit) | {g['lease_first_load_us']} µs | | microseconds |")
+    print(f"| (f) governor: lease decision, model resident | {g['lease_resident_us']} µs | | microseconds |")
     backtests()
 
 

@@ -18,6 +18,7 @@ public actor Governor {
     private var resident: [String: Resident] = [:]
     private var holders: [String: Int] = [:]
     private var correction: [String: Double] = [:]
+    private var cachedPlan: MemoryPlan?
     private var nextID = 0
     private var tick = 0
     /// Every load the governor caused, in order (for reports and tests).
@@ -45,6 +46,7 @@ public actor Governor {
         for (role, model) in models {
             profiles[role] = nil
             missing[role] = nil
+            cachedPlan = nil
             guard let tag = tags.first(where: { $0.name == model || $0.name == model + ":latest" }) else {
                 missing[role] = "ollama pull \(model)"
                 continue
@@ -62,10 +64,19 @@ public actor Governor {
     }
 
     /// Installs profiles directly (plans for a machine, tests of the arithmetic).
-    public func install(_ p: [ModelProfile]) { for x in p { profiles[x.role] = x } }
+    public func install(_ p: [ModelProfile]) {
+        for x in p { profiles[x.role] = x }
+        cachedPlan = nil
+    }
 
+    /// The plan for the current profiles. Its contexts depend on the budget and the
+    /// machine's size, not on the moment's MemAvailable (each load checks that afresh),
+    /// so it is kept until the profiles change.
     public func plan() -> MemoryPlan {
-        MemoryPlan.make(profiles.values.sorted { $0.role < $1.role }, budget: settings.budget, snapshot: memory.read())
+        if let p = cachedPlan { return p }
+        let p = MemoryPlan.make(profiles.values.sorted { $0.role < $1.role }, budget: settings.budget, snapshot: memory.read())
+        cachedPlan = p
+        return p
     }
 
     /// A lease for `role`, with at most `wantedContext` tokens.
@@ -75,6 +86,7 @@ public actor Governor {
             throw Refusal(kind: .unknownRole, role: role, reason: "no model configured for \(role)")
         }
         let plan = self.plan()
+        if plan.snapshot.memTotal == nil { cachedPlan = nil }  // unreadable /proc: re-read next time
         let granted = min(max(wantedContext, 1), plan.role(role)?.grantedContext ?? settings.budget.minContext)
         let context = max(min(granted, p.trainedContext), min(settings.budget.minContext, p.trainedContext))
         if let r = resident[p.model], r.context >= context {

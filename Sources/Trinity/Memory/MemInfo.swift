@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One reading of the machine's memory: `/proc/meminfo`, `/proc/pressure/memory` and,
 /// where the Ollama service has one, its cgroup v2 `memory.current`/`memory.max`. All
@@ -40,8 +43,8 @@ public struct MemorySource: Sendable {
 
     public func read() -> MemorySnapshot {
         var s = MemorySnapshot()
-        if let text = file("proc/meminfo") {
-            let m = MemInfoParser.parse(text)
+        if let bytes = file("proc/meminfo") {
+            let m = MemInfoParser.parse(bytes)
             s.memTotal = m["MemTotal"]
             s.memAvailable = m["MemAvailable"]
             s.swapTotal = m["SwapTotal"]
@@ -52,42 +55,68 @@ public struct MemorySource: Sendable {
         } else {
             s.warnings.append("cannot read \(path("proc/meminfo")); planning as if memory were short")
         }
-        if let text = file("proc/pressure/memory") {
-            (s.pressureSomeAvg10, s.pressureFullAvg10) = PressureParser.avg10(text)
+        if let bytes = file("proc/pressure/memory") {
+            (s.pressureSomeAvg10, s.pressureFullAvg10) = PressureParser.avg10(String(decoding: bytes, as: UTF8.self))
             if s.pressureFullAvg10 == nil { s.warnings.append("/proc/pressure/memory has no readable 'full avg10'") }
         }
         if let cg = ollamaCgroup {
-            s.cgroupCurrent = file("sys/fs/cgroup/\(cg)/memory.current").flatMap { Int64($0.trimmed) }
-            s.cgroupMax = file("sys/fs/cgroup/\(cg)/memory.max").flatMap { Int64($0.trimmed) }
+            s.cgroupCurrent = file("sys/fs/cgroup/\(cg)/memory.current").flatMap { Int64(String(decoding: $0, as: UTF8.self).trimmed) }
+            s.cgroupMax = file("sys/fs/cgroup/\(cg)/memory.max").flatMap { Int64(String(decoding: $0, as: UTF8.self).trimmed) }
         }
         return s
     }
 
     func path(_ rel: String) -> String { (root as NSString).appendingPathComponent(rel) }
 
-    func file(_ rel: String) -> String? {
-        // /proc files report size 0; read them as a stream.
-        guard let h = FileHandle(forReadingAtPath: path(rel)) else { return nil }
-        defer { try? h.close() }
-        guard let d = try? h.readToEnd() else { return nil }
-        return String(decoding: d, as: UTF8.self)
+    /// /proc files report size 0, so they are read until EOF — with plain read(2) into
+    /// one buffer: the governor samples memory before every load decision.
+    func file(_ rel: String) -> ArraySlice<UInt8>? {
+        let fd = open(path(rel), O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: 16 << 10)
+        var used = 0
+        while used < bytes.count {
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + used, $0.count - used) }
+            if n < 0, errno == EINTR { continue }
+            if n <= 0 { break }
+            used += n
+        }
+        return bytes[0..<used]
     }
 }
 
 enum MemInfoParser {
-    /// `MemTotal:       49152000 kB` → bytes. Lines that do not parse are skipped.
-    static func parse(_ text: String) -> [String: Int64] {
+    /// `MemTotal:       49152000 kB` → bytes, straight from the bytes (the kernel's
+    /// own cost of producing the file is most of a sample). Lines that do not parse
+    /// are skipped; a key without a number is absent.
+    static func parse(_ b: ArraySlice<UInt8>) -> [String: Int64] {
         var out: [String: Int64] = [:]
-        for line in text.split(separator: "\n") {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            let key = String(line[..<colon])
-            let parts = line[line.index(after: colon)...].split(separator: " ")
-            guard let first = parts.first, let n = Int64(first), n >= 0 else { continue }
-            let unit = parts.count > 1 ? parts[1].lowercased() : ""
-            out[key] = unit == "kb" ? n * 1024 : n
+        var i = b.startIndex
+        while i < b.endIndex {
+            let lineEnd = b[i...].firstIndex(of: 0x0A) ?? b.endIndex
+            if let colon = b[i..<lineEnd].firstIndex(of: 0x3A) {
+                var j = colon + 1
+                while j < lineEnd, b[j] == 0x20 || b[j] == 0x09 { j += 1 }
+                var n: Int64 = 0
+                var digits = 0
+                while j < lineEnd, b[j] >= 0x30, b[j] <= 0x39, digits < 18 {
+                    n = n * 10 + Int64(b[j] - 0x30)
+                    digits += 1
+                    j += 1
+                }
+                while j < lineEnd, b[j] == 0x20 { j += 1 }
+                let rest = b[j..<lineEnd]
+                if digits > 0, rest.isEmpty || rest.elementsEqual("kB".utf8) {
+                    out[String(decoding: b[i..<colon], as: UTF8.self)] = rest.isEmpty ? n : n * 1024
+                }
+            }
+            i = lineEnd + 1
         }
         return out
     }
+
+    static func parse(_ text: String) -> [String: Int64] { parse(ArraySlice(text.utf8)) }
 }
 
 enum PressureParser {

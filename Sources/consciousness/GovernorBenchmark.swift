@@ -1,0 +1,60 @@
+import Daemon
+import Foundation
+import Logging
+import Trinity
+
+/// `consciousness memory --benchmark`, for `make bench`: what a meminfo sample and a
+/// lease decision cost (medians of 5 batches). No Ollama is needed: deciding a lease
+/// reads memory and plans, it does not call a model.
+enum GovernorBenchmark {
+    static func run(_ c: DaemonConfig, root: String) async throws {
+        let source = MemorySource(root: root)
+        let samples = await median(5) { () async -> Double in
+            let n = 2_000
+            let t = ContinuousClock.now
+            for _ in 0..<n { _ = source.read() }
+            return (ContinuousClock.now - t).micros / Double(n)
+        }
+        let client = OllamaClient(try Endpoint("http://127.0.0.1:9", localOnly: true))
+        var settings = GovernorSettings()
+        settings.budget = MemoryView.budget(c)
+        var warnings: [String] = []
+        let profiles = MemoryView.builtIn(c, .f16, &warnings)
+        let governor = Governor(client: client, memory: source, settings: settings, logger: Logger(label: "bench"))
+        await governor.install(profiles)
+        // First load of a role: memory read, plan, fit check.
+        let firstLoad = await median(5) { () async -> Double in
+            let g = Governor(client: client, memory: source, settings: settings, logger: Logger(label: "bench"))
+            await g.install(profiles)
+            let t = ContinuousClock.now
+            let l = try? await g.lease(.controller, wantedContext: 8192)
+            let d = (ContinuousClock.now - t).micros
+            if let l { await g.release(l) }
+            return d
+        }
+        _ = try? await governor.lease(.controller, wantedContext: 8192)
+        // A model already resident: plan and grant.
+        let resident = await median(5) { () async -> Double in
+            let n = 2_000
+            let t = ContinuousClock.now
+            for _ in 0..<n {
+                if let l = try? await governor.lease(.controller, wantedContext: 8192) { await governor.release(l) }
+            }
+            return (ContinuousClock.now - t).micros / Double(n)
+        }
+        await client.shutdown()
+        print("meminfo_sample_us \(String(format: "%.1f", samples))")
+        print("lease_first_load_us \(String(format: "%.1f", firstLoad))")
+        print("lease_resident_us \(String(format: "%.1f", resident))")
+    }
+
+    static func median(_ runs: Int, _ body: () async -> Double) async -> Double {
+        var xs: [Double] = []
+        for _ in 0..<runs { xs.append(await body()) }
+        return xs.sorted()[runs / 2]
+    }
+}
+
+extension Duration {
+    var micros: Double { Double(components.seconds) * 1e6 + Double(components.attoseconds) / 1e12 }
+}
