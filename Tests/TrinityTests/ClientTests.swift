@@ -197,3 +197,26 @@ struct Rig {
         }
     }
 }
+
+@Suite(.serialized) struct AdoptionTests {
+    /// A model Ollama has loaded that no role uses (another client's, or one the
+    /// governor forgot in a restart) is counted against the budget, with a warning,
+    /// and evicted like any idle model — never ignored.
+    @Test func anUnknownResidentModelIsCountedNotIgnored() async throws {
+        let rig = try await Rig.start()
+        defer { Task { await rig.stop() } }
+        let l = try await rig.governor.lease(.builder, wantedContext: 8192)
+        _ = try await rig.client.chat(l, [.init(role: "user", content: "load yourself")], stream: false)
+        await rig.governor.release(l)
+        var s = GovernorSettings()
+        s.budget.trinityBytes = 18_000_000_000
+        let fresh = Governor(client: rig.client, memory: MemorySource(root: rig.root, ollamaCgroup: nil), settings: s,
+                             logger: Logger(label: "test"))
+        try await fresh.prepare(models: [.architect: "codestral:22b-v0.1-q4_K_M"])
+        #expect(await fresh.residentModels() == ["qwen2.5-coder:7b-instruct-q4_K_M"])
+        // 16 GB for the 22B at 8k does not fit beside the 7B's 5.4 GB in 18 GB: the stranger goes.
+        _ = try await fresh.lease(.architect, wantedContext: 8192)
+        #expect(await fresh.unloads == ["qwen2.5-coder:7b-instruct-q4_K_M"])
+        #expect(await rig.sim.resident().allSatisfy { $0.name != "qwen2.5-coder:7b-instruct-q4_K_M" })
+    }
+}

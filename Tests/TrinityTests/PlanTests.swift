@@ -58,11 +58,12 @@ import Testing
         var b = Budget()
         b.trinityBytes = 25_000_000_000
         let plan = MemoryPlan.make(profiles(), budget: b, snapshot: MemorySnapshot(memTotal: 48_000_000_000, memAvailable: 44_000_000_000))
-        // KV budget 25 − 20.58 = 4.42 GB: the two small ones take their 32k (2.82 GB), the 22B the rest.
-        #expect(plan.role(.builder)?.grantedContext == 32768)
+        // KV budget 25 − 20.58 = 4.42 GB in equal shares: the 1.5B needs only 0.94 GB for its
+        // full 32k and gives the rest back; the 7B and the 22B split 3.48 GB (1.74 each).
         #expect(plan.role(.controller)?.grantedContext == 32768)
-        let a = plan.role(.architect)!.grantedContext
-        #expect(a < 32768 && a > 2048 && a % 256 == 0)
+        let coder = plan.role(.builder)!.grantedContext, a = plan.role(.architect)!.grantedContext
+        #expect(abs(coder - 30_208) <= 256)
+        #expect(a < coder && a > 2048 && a % 256 == 0)
         #expect(plan.totalBytes <= b.trinityBytes)
     }
 
@@ -105,8 +106,8 @@ import Testing
         ])
         defer { try? FileManager.default.removeItem(atPath: r) }
         let s = MemorySource(root: r).read()
-        #expect(s.memTotal == 49_152_000 * 1024)
-        #expect(s.memAvailable == 40_960_000 * 1024)
+        #expect(s.memTotal == Optional(Int64(49_152_000) * 1024))
+        #expect(s.memAvailable == Optional(Int64(40_960_000) * 1024))
         #expect(s.pressureSomeAvg10 == 1.5 && s.pressureFullAvg10 == 0.25)
         #expect(s.cgroupCurrent == 123_456_789 && s.cgroupMax == nil)
         #expect(s.warnings.isEmpty)

@@ -1,0 +1,75 @@
+import NIOCore
+import NIOHTTP1
+
+typealias HTTPConnection = NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+
+/// Serves the requests of one connection in turn (keep-alive), applying injected faults.
+/// Each connection runs in its own task, so a stalled one never holds up the others.
+struct ConnectionHandler: Sendable {
+    let router: Router
+    let state: SimulatorState
+
+    /// How a request leaves its connection.
+    enum Outcome {
+        case keepOpen
+        /// Flush what was written, then close (Connection: close, or a cut stream).
+        case closeAfterWriting
+        /// Close at once, writing nothing more (the down and stall faults).
+        case abandon
+    }
+
+    func handle(_ connection: HTTPConnection) async {
+        let channel = connection.channel
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var parts = inbound.makeAsyncIterator()
+                while let incoming = try await RequestReader.next(from: &parts) {
+                    let writer = ResponseWriter(outbound: outbound, request: incoming.head)
+                    switch try await serve(incoming, parts: &parts, writer: writer) {
+                    case .keepOpen:
+                        continue
+                    case .closeAfterWriting:
+                        // A half-close waits for queued writes; a plain close would drop them.
+                        try? await channel.close(mode: .output)
+                        return
+                    case .abandon:
+                        return
+                    }
+                }
+            }
+        } catch {
+            // A client that hangs up mid-response is its own business, not the server's.
+        }
+    }
+
+    private func serve(
+        _ incoming: IncomingRequest, parts: inout RequestReader.Parts, writer: ResponseWriter
+    ) async throws -> Outcome {
+        guard case .complete(let request) = incoming else {
+            _ = try await writer.send(.error(.payloadTooLarge, "request body too large"))
+            return .closeAfterWriting
+        }
+        await state.countRequest(path: request.path)
+        let fault = request.isControl ? nil : await state.takeFault(for: request.path)
+        let reply: Reply
+        switch fault {
+        case .down?:
+            return .abandon
+        case .stall?:
+            try await RequestReader.drain(&parts)
+            return .abandon
+        case .cutStream?:
+            try await writer.sendTruncated(await router.route(request))
+            return .closeAfterWriting
+        case .notFound?:
+            reply = HTTPError.modelNotFound(request.requestedModelName ?? "unknown").reply
+        case .serverError?:
+            reply = .error(.internalServerError, "simulated internal error")
+        case .malformed?:
+            reply = .json(ByteBuffer(string: #"{"model": "x", "message": {"#))
+        case nil:
+            reply = await router.route(request)
+        }
+        return try await writer.send(reply) ? .keepOpen : .closeAfterWriting
+    }
+}

@@ -1,0 +1,46 @@
+/// Failures the simulator can be told to produce, to exercise a client's error paths.
+public enum Fault: String, Sendable, CaseIterable, Codable {
+    /// Close the connection without writing any response.
+    case down
+    /// 404 {"error":"model 'NAME' not found"} with the requested model name.
+    case notFound
+    /// 500 {"error":"simulated internal error"}.
+    case serverError
+    /// Accept the request and never answer, until the client closes the connection.
+    case stall
+    /// 200 with a body that is not valid JSON.
+    case malformed
+    /// Streaming: some NDJSON chunks, then the connection closes without the done:true
+    /// object. Non-streaming: the connection closes halfway through the body.
+    case cutStream
+}
+
+/// Pending faults, consumed first-in first-out by the requests they match.
+struct FaultQueue: Sendable {
+    struct Rule: Sendable, Codable, Equatable {
+        var fault: Fault
+        var remaining: Int
+        /// nil matches every path.
+        var path: String?
+    }
+
+    private(set) var rules: [Rule] = []
+
+    mutating func add(_ fault: Fault, count: Int, path: String?) {
+        guard count > 0 else { return }
+        rules.append(Rule(fault: fault, remaining: count, path: path))
+    }
+
+    /// The fault the next request on `path` must suffer, if any; consumes one use of it.
+    mutating func take(for path: String) -> Fault? {
+        guard let index = rules.firstIndex(where: { $0.path == nil || $0.path == path }) else { return nil }
+        let fault = rules[index].fault
+        rules[index].remaining -= 1
+        if rules[index].remaining <= 0 { rules.remove(at: index) }
+        return fault
+    }
+
+    mutating func clear() {
+        rules.removeAll()
+    }
+}

@@ -1,0 +1,108 @@
+import NIOCore
+
+/// `/api/generate` and `/api/chat`: they differ only in how the prompt arrives and whether
+/// the answer travels in "response" or in "message".
+struct GenerationEndpoint: Sendable {
+    let context: EndpointContext
+
+    enum Kind: String, Sendable {
+        case generate, chat
+    }
+
+    /// One request, reduced to what matters to the simulation.
+    struct Job: Sendable {
+        var kind: Kind
+        var model: String?
+        /// What seeds the answer: identical jobs get identical answers.
+        var seed: String
+        var promptTokens: Int
+        /// No prompt / no messages: a request to load (or, with keep_alive 0, to unload).
+        var isEmpty: Bool
+        var stream: Bool
+        var contextLength: Int?
+        var keepAlive: KeepAlive?
+        var format: JSONValue?
+    }
+
+    func generate(_ body: ByteBuffer) async throws -> Reply {
+        let request = try JSONBody.decode(GenerateRequest.self, from: body)
+        let prompt = request.prompt ?? ""
+        let text = [request.system ?? "", prompt].filter { !$0.isEmpty }.joined(separator: "\n")
+        return try await run(Job(
+            kind: .generate, model: request.model, seed: text,
+            promptTokens: Answers.tokenCount(text), isEmpty: prompt.isEmpty,
+            stream: request.stream ?? true, contextLength: request.options?.contextLength,
+            keepAlive: request.keepAlive, format: request.format))
+    }
+
+    func chat(_ body: ByteBuffer) async throws -> Reply {
+        let request = try JSONBody.decode(ChatRequest.self, from: body)
+        let messages = request.messages ?? []
+        let seed = messages.map { "\($0.role ?? "user"): \($0.content ?? "")" }.joined(separator: "\n")
+        let contents = messages.map { $0.content ?? "" }.joined(separator: "\n")
+        return try await run(Job(
+            kind: .chat, model: request.model, seed: seed,
+            promptTokens: Answers.tokenCount(contents), isEmpty: messages.isEmpty,
+            stream: request.stream ?? true, contextLength: request.options?.contextLength,
+            keepAlive: request.keepAlive, format: request.format))
+    }
+
+    private func run(_ job: Job) async throws -> Reply {
+        let (model, requested) = try context.model(named: job.model)
+        guard !model.isEmbedding else {
+            throw HTTPError(.badRequest, "\"\(requested)\" does not support \(job.kind.rawValue)")
+        }
+        let format = try AnswerFormat(job.format)
+        let state = context.state
+        // keep_alive 0 with nothing to say is how clients unload a model.
+        if job.isEmpty, let keepAlive = job.keepAlive, keepAlive.unloadsImmediately {
+            await state.unload(model.name)
+            return .json(object(job.kind, model: requested, content: "", done: true, reason: "unload", metrics: nil))
+        }
+        let keepAlive = job.keepAlive ?? .standard
+        let contextLength = model.effectiveContextLength(requested: job.contextLength)
+        let load = await state.use(model, contextLength: contextLength, keepAlive: keepAlive)
+        if job.isEmpty {
+            return .json(object(job.kind, model: requested, content: "", done: true, reason: "load", metrics: nil))
+        }
+        let content = Answers.content(
+            seed: "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)", format: format)
+        let metrics = GenerationMetrics(
+            load: load, promptTokens: job.promptTokens, evalTokens: Answers.tokenCount(content),
+            tokensPerSecond: context.configuration.tokensPerSecond)
+        if keepAlive.unloadsImmediately { await state.unload(model.name) }
+        return reply(job, model: requested, content: content, metrics: metrics)
+    }
+
+    private func reply(_ job: Job, model: String, content: String, metrics: GenerationMetrics) -> Reply {
+        guard job.stream else {
+            return .json(object(job.kind, model: model, content: content, done: true, reason: "stop", metrics: metrics))
+        }
+        var objects = Answers.pieces(of: content).map {
+            object(job.kind, model: model, content: $0, done: false, reason: nil, metrics: nil)
+        }
+        objects.append(object(job.kind, model: model, content: "", done: true, reason: "stop", metrics: metrics))
+        return .ndjson(objects, chunkDelay: context.configuration.streamChunkDelay)
+    }
+
+    /// One encoded generate or chat object.
+    private func object(
+        _ kind: Kind, model: String, content: String, done: Bool, reason: String?, metrics: GenerationMetrics?
+    ) -> ByteBuffer {
+        let createdAt = Timestamp.now()
+        switch kind {
+        case .generate:
+            return JSONBody.encode(GenerateChunk(
+                model: model, createdAt: createdAt, response: content, done: done, doneReason: reason,
+                totalDuration: metrics?.totalDuration, loadDuration: metrics?.loadDuration,
+                promptEvalCount: metrics?.promptEvalCount, promptEvalDuration: metrics?.promptEvalDuration,
+                evalCount: metrics?.evalCount, evalDuration: metrics?.evalDuration))
+        case .chat:
+            return JSONBody.encode(ChatChunk(
+                model: model, createdAt: createdAt, message: AssistantMessage(content: content), done: done,
+                doneReason: reason, totalDuration: metrics?.totalDuration, loadDuration: metrics?.loadDuration,
+                promptEvalCount: metrics?.promptEvalCount, promptEvalDuration: metrics?.promptEvalDuration,
+                evalCount: metrics?.evalCount, evalDuration: metrics?.evalDuration))
+        }
+    }
+}
