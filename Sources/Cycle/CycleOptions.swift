@@ -21,6 +21,8 @@ public struct CycleOptions: Sendable {
     /// Told of each stage as it starts (the daemon turns this into STATUS= and its
     /// watchdog deadline).
     public var progress: (@Sendable (CycleProgress) async -> Void)?
+    /// The model client's request counter, read when the report is made.
+    public var outboundRequests: (@Sendable () -> OutboundRequests)?
     /// The wall clock, read when the cycle finishes (tests leave it at `now`).
     public var wallClock: (@Sendable () -> Microseconds)?
 

@@ -58,6 +58,7 @@ public struct CycleRunner: Sendable {
                                  proposals: proposals, stages: stages)
         report.predictions = predictions
         report.forecastAccuracy = accuracy
+        report.outboundRequests = o.outboundRequests?()
         await o.progress?(CycleProgress(cycle: cycle, stage: "report", detail: "writing the report"))
         let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
         report.stages.append(written)

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Systemd
+import Trinity
 import UnixSignals
 
 /// The daemon as a swift-service-lifecycle `Service`: the supervisor's loop, the
@@ -12,8 +13,13 @@ public struct DaemonService: Service {
     let notifier: Notifier
     let watchdog: Duration?
     let logger: Logger
+    let governor: Governor?
+    let models: [Role: String]
 
-    public init(supervisor: Supervisor, notifier: Notifier, watchdog: Duration?, logger: Logger) {
+    public init(supervisor: Supervisor, notifier: Notifier, watchdog: Duration?, logger: Logger,
+                governor: Governor? = nil, models: [Role: String] = [:]) {
+        self.governor = governor
+        self.models = models
         self.supervisor = supervisor
         self.notifier = notifier
         self.watchdog = watchdog
@@ -27,15 +33,34 @@ public struct DaemonService: Service {
         await withGracefulShutdownHandler {
             await cancelWhenGracefulShutdown {
                 await withTaskGroup(of: Void.self) { group in
-                    group.addTask { await supervisor.run() }
                     group.addTask { await handle(signals) }
                     if let watchdog { group.addTask { await ping(every: watchdog / 2) } }
-                    await group.next()
+                    if let governor { group.addTask { await survey(governor) } }
+                    // The supervisor's loop is the service's life; the helpers end with it.
+                    await supervisor.run()
                     group.cancelAll()
                 }
             }
         } onGracefulShutdown: {
             Task { await supervisor.stopping() }
+        }
+    }
+
+    /// Asks Ollama, once at start, what it has and logs the memory plan: the model
+    /// stages that will use it fall back when Ollama is down or a model is missing, and
+    /// the journal says so here first.
+    private func survey(_ governor: Governor) async {
+        do {
+            try await governor.prepare(models: models)
+            let plan = await governor.plan()
+            for r in plan.roles {
+                logger.info("\(r.role.rawValue): \(r.model), context \(r.grantedContext) (\(r.limitedBy))",
+                            metadata: ["model": "\(r.model)", "role": "\(r.role.rawValue)", "num_ctx": "\(r.grantedContext)"])
+            }
+            logger.notice("memory plan \(plan.fits ? "fits" : "does NOT fit") this machine", metadata: ["fits": "\(plan.fits)"])
+            for w in plan.warnings { logger.warning("\(w)") }
+        } catch {
+            logger.warning("Ollama not available (\(error)); model stages will fall back to their rules and templates")
         }
     }
 

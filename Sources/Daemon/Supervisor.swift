@@ -22,6 +22,7 @@ public actor Supervisor {
     private let notifier: Notifier
     private let logger: Logger
     private let wallClock: @Sendable () -> Microseconds
+    private let outbound: (@Sendable () -> OutboundRequests)?
     private let clock = ContinuousClock()
 
     public private(set) var phase = Phase.idle
@@ -36,7 +37,9 @@ public actor Supervisor {
     public private(set) var completedCycles = 0
 
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
-                notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds) {
+                notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds,
+                outbound: (@Sendable () -> OutboundRequests)? = nil) {
+        self.outbound = outbound
         self.config = config
         self.configFile = configFile
         self.environment = environment
@@ -90,6 +93,7 @@ public actor Supervisor {
         o.forecast.horizonDays = config.horizonDays
         o.progress = { [weak self] p in await self?.stageStarted(p) }
         o.wallClock = wallClock
+        o.outboundRequests = outbound
         do {
             let report = try await CycleRunner(store: store).run(o)
             finished(report, manual: manual, took: clock.now - started)

@@ -6,6 +6,7 @@ import Logging
 import ServiceLifecycle
 import StateStore
 import Systemd
+import Trinity
 
 struct DaemonCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,13 +38,24 @@ struct DaemonCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error.description)")
             throw fail(error.description, ExitStatus.cantCreate)
         }
+        // The model client: loopback only in local_only mode (the configuration was
+        // checked already), every request counted for the reports' "API calls".
+        let client = OllamaClient(try Endpoint(cfg.ollamaHost, localOnly: cfg.agencyMode == .localOnly))
+        var settings = GovernorSettings()
+        settings.budget = MemoryView.budget(cfg)
+        settings.cacheType = KVCache.CacheType(rawValue: cfg.kvCacheType) ?? .f16
+        let governor = Governor(client: client, memory: MemorySource(), settings: settings, logger: logger)
+        let counter = client.counter
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
-                                    logger: logger, wallClock: { CycleCommand.wallClock() })
+                                    logger: logger, wallClock: { CycleCommand.wallClock() },
+                                    outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) })
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
-                                    watchdog: Notifier.watchdogInterval(), logger: logger)
+                                    watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
+                                    models: Dictionary(uniqueKeysWithValues: MemoryView.roles(cfg)))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+        await client.shutdown()
         logger.notice("stopped")
     }
 

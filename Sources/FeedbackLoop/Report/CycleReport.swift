@@ -71,6 +71,8 @@ public struct CycleReport: Sendable, Equatable {
     public var predictions: [Forecast] = []
     /// Nil when the Predict stage did not run.
     public var forecastAccuracy: ForecastAccuracy?
+    /// Outbound requests this process has made, by destination (nil: no model client).
+    public var outboundRequests: OutboundRequests?
 
     public init(cycle: Int64, timestamp: Microseconds, analysis: Analysis, ingest: IngestSummary?,
                 proposals: [ProposalRecord], stages: [StageOutcome]) {
@@ -95,4 +97,16 @@ public struct CycleReport: Sendable, Equatable {
 
     /// True when no stage failed or fell back.
     public var degradedStages: [StageOutcome] { stages.filter { $0.outcome == .degraded || $0.outcome == .failed } }
+}
+
+/// Requests counted by the model client, by destination class. The report's "API
+/// calls" is `remote`: a counter of what left the machine, not a promise.
+public struct OutboundRequests: Sendable, Equatable, Codable {
+    public var loopback: Int
+    public var remote: Int
+
+    public init(loopback: Int, remote: Int) {
+        self.loopback = loopback
+        self.remote = remote
+    }
 }

@@ -12,6 +12,8 @@ extension CycleReport {
         var total_roi_potential: Double
         var vectorstore_updated: Bool
         var predictions: [Forecast]
+        var api_calls: Int?
+        var outbound_requests: OutboundRequests?
         var forecast_accuracy: AccuracyForm?
         var cycle: Int64
         var window: Window
@@ -54,6 +56,7 @@ extension CycleReport {
             total_roi_potential: analysis.totalROIPotential,
             vectorstore_updated: stages.contains { $0.stage == "learn" && $0.outcome == .ok },
             predictions: predictions,
+            api_calls: outboundRequests?.remote, outbound_requests: outboundRequests,
             forecast_accuracy: forecastAccuracy.map { $0.hasHistory ? .measured($0) : .none(pending: $0.pending) },
             cycle: cycle,
             window: .init(days: w.days, start: Timestamp.iso8601(w.start),

@@ -35,6 +35,10 @@ extension CycleReport {
         }
         out += predictionLines()
         out += proposalLines()
+        if let o = outboundRequests {
+            out.append("")
+            out.append("API calls: \(o.remote) (requests counted: \(o.loopback) to loopback, \(o.remote) elsewhere)")
+        }
         out.append("")
         out.append("Stages: " + stages.map { "\($0.stage) \($0.outcome.rawValue)" }.joined(separator: " · "))
         for s in stages where s.outcome != .ok { out.append("   \(s.stage): \(s.detail)") }
