@@ -54,8 +54,10 @@ case "${1:-}" in
   start)
     W=$(mktemp -d -t cc-sandbox.XXXXXX)
     setsid unshare --pid --fork --mount --uts --ipc --kill-child "$0" __inner "$W" >"$W.log" 2>&1 </dev/null &
+    upid=$!
     for _ in $(seq 1 150); do
-      pid=$(pgrep -f -n -x "/lib/systemd/systemd $SYSTEMD_ARGS" || true)
+      # This sandbox's systemd is the child unshare forked (not any other sandbox's).
+      pid=$(pgrep -P "$upid" -x systemd || true)
       state=$( [ -n "$pid" ] && nsenter -t "$pid" -p -m -u -i systemctl is-system-running --wait 2>/dev/null || true)
       if [ "$state" = running ] || [ "$state" = degraded ]; then
         echo "$pid"; exit 0

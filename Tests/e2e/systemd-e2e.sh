@@ -39,13 +39,15 @@ wait_for() {  # wait_for SECONDS COMMAND…
 echo "systemd e2e: sandbox systemd PID $PID ($(sbx systemctl --version | head -1))"
 
 # --- install: binary, unit, config; a sample log in the agency repository -----------
-sbx install -D -m 0755 "$BIN" /usr/local/bin/consciousness
-sbx install -D -m 0644 "$root/systemd/consciousness.service" /etc/systemd/system/consciousness.service
-sbx mkdir -p /srv/agency/logs/autonomous_healing /etc/consciousness /etc/systemd/system/consciousness.service.d
+# Files go in through stdin: the sandbox has its own /tmp, and the checkout may be there.
+sbx mkdir -p /usr/local/bin /srv/agency/logs/autonomous_healing /etc/consciousness /etc/systemd/system/consciousness.service.d
+sbx sh -c 'cat > /usr/local/bin/consciousness && chmod 0755 /usr/local/bin/consciousness' < "$BIN"
+sbx sh -c 'cat > /etc/systemd/system/consciousness.service' < "$root/systemd/consciousness.service"
 sbx /usr/local/bin/consciousness sample --output /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
    --lines 60000 --days 14 --malformed-every 5000
 sbx chmod -R a+rX /srv/agency
-sbx sh -c "sed -e 's|^AGENCY_ROOT=.*|AGENCY_ROOT=/srv/agency|' '$root/config/consciousness.env' > /etc/consciousness/consciousness.env"
+sed -e 's|^AGENCY_ROOT=.*|AGENCY_ROOT=/srv/agency|' "$root/config/consciousness.env" \
+  | sbx sh -c 'cat > /etc/consciousness/consciousness.env'
 # A short watchdog so the SIGSTOP test takes seconds, not a minute.
 sbx sh -c 'printf "[Service]\nWatchdogSec=4s\n" > /etc/systemd/system/consciousness.service.d/test.conf'
 sbx systemctl daemon-reload

@@ -101,16 +101,7 @@ struct LineParser {
         let n = p.count
         var i = from
         let base = p.baseAddress!
-        // Eight bytes at a time while none is special: no '"', no '\\', none < 0x20,
-        // none >= 0x80 (classic "has zero byte" bit tricks).
-        while i + 8 <= n {
-            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
-            let quote = w ^ (0x22 &* ones), slash = w ^ (0x5C &* ones)
-            let special = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- 0x20 &* ones) & ~w) | w
-            if special & high != 0 { break }
-            i += 8
-        }
+        i = skipPlain(base, i, n)
         while i < n {
             let b = p[i]
             if b == 0x22 { f.end = i; return f }
@@ -129,17 +120,26 @@ struct LineParser {
             if b < 0x20 { throw .json }
             if b >= 0x80 { f.nonASCII = true }
             i += 1
-            // Back to the fast path after a special byte.
-            while i + 8 <= n {
-                let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
-                let quote = w ^ (0x22 &* ones), slash = w ^ (0x5C &* ones)
-                let special = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- 0x20 &* ones) & ~w) | w
-                if special & high != 0 { break }
-                i += 8
-            }
+            i = skipPlain(base, i, n)  // back to the fast path after a special byte
         }
         throw .json
+    }
+
+    /// Skips eight bytes at a time while none is special: no '"', no '\\', none below
+    /// 0x20, none at or above 0x80 (the classic "has a zero byte" bit tricks; a false
+    /// alarm only sends a word to the byte-by-byte path).
+    @inline(__always)
+    private static func skipPlain(_ base: UnsafeRawPointer, _ from: Int, _ n: Int) -> Int {
+        var i = from
+        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = w ^ (0x22 &* ones), slash = w ^ (0x5C &* ones)
+            let special = ((quote &- ones) & ~quote) | ((slash &- ones) & ~slash) | ((w &- 0x20 &* ones) & ~w) | w
+            if special & high != 0 { break }
+            i += 8
+        }
+        return i
     }
 
     @inline(__always) private static func isHex(_ b: UInt8) -> Bool {
