@@ -113,3 +113,38 @@ func temporaryDirectory() -> String {
         #expect(r.stderr.contains("Error:"))
     }
 }
+
+@Suite struct MoreCommandTests {
+    let dir = temporaryDirectory()
+
+    @Test func backtestOnALogShorterThanTwoHorizonsExits65() throws {
+        let log = dir + "/short.jsonl"
+        #expect(try Binary.run(["sample", "--output", log, "--lines", "2000", "--days", "10"]).status == 0)
+        let r = try Binary.run(["backtest", "--log", log])
+        #expect(r.status == 65)
+        #expect(r.stderr.contains("a backtest needs two horizons (14 days)"))
+        let ok = try Binary.run(["backtest", "--log", log, "--horizon-days", "3", "--json"])
+        #expect(ok.status == 0)
+        let obj = try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any]
+        #expect((obj?["model"] as? [String: Any])?["brier"] != nil)
+        #expect((obj?["baseline"] as? [String: Any])?["mape"] != nil)
+    }
+
+    @Test func memoryPlansTheSeedMachineBesideTheSeedTable() throws {
+        let r = try Binary.run(["memory", "--profile", "48gb"])
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("| architect (planner) | codestral:22b-v0.1-q4_K_M | 13.4 GB | 2.29 GB | 32,768 |"))
+        #expect(r.stdout.contains("The seed's table beside the computed one"))
+        #expect(r.stdout.contains("✓ fits"))
+        let j = try Binary.run(["memory", "--profile", "24gb", "--json"])
+        let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
+        #expect(obj?["time_shared"] as? Bool == true)
+        #expect(obj?["fits"] as? Bool == true)
+    }
+
+    @Test func aRemoteOllamaHostIsRefusedInLocalOnlyMode() throws {
+        let r = try Binary.run(["memory"], env: ["OLLAMA_HOST": "http://10.1.2.3:11434"])
+        #expect(r.status == 78)
+        #expect(r.stderr.contains("OLLAMA_HOST=http://10.1.2.3:11434 is not valid"))
+    }
+}
