@@ -193,9 +193,11 @@ public final class OllamaClient: Sendable {
             }
         }
         if error is DecodingError { return .malformedResponse(detail: "\(error)") }
+        // Plain lowercasing, not a localized comparison: that would load ICU's data
+        // (tens of megabytes) into a daemon whose only fault was a dead Ollama.
         let text = "\(error)"
-        if text.localizedCaseInsensitiveContains("refused") || text.localizedCaseInsensitiveContains("reset")
-            || text.localizedCaseInsensitiveContains("connect") {
+        let lower = text.lowercased()
+        if lower.contains("refused") || lower.contains("reset") || lower.contains("connect") {
             return .unreachable(host: endpoint.host, detail: text)
         }
         if received > 0 { return .streamCut(received: received) }

@@ -1,0 +1,2 @@
+// glibc malloc extras (malloc_trim), which the Glibc module does not export.
+#include <malloc.h>
