@@ -29,15 +29,13 @@ let package = Package(
         .target(name: "Cycle", dependencies: ["FeedbackLoop", "StateStore"]),
         // libsystemd (libsystemd-dev): sd_notify, sd_watchdog_enabled, sd_journal_sendv.
         .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
-        // glibc's malloc_trim, to hand freed memory back between cycles.
-        .systemLibrary(name: "CMalloc"),
         // systemd integration: readiness/status/watchdog notifications and a journald log handler.
         .target(name: "Systemd", dependencies: [
             "CSystemd", .product(name: "Logging", package: "swift-log"),
         ]),
         // The long-running service: configuration, schedule, the supervisor actor.
         .target(name: "Daemon", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity", "CMalloc",
+            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

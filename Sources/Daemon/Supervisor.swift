@@ -4,9 +4,6 @@ import Foundation
 import Logging
 import StateStore
 import Systemd
-#if canImport(CMalloc)
-import CMalloc
-#endif
 
 /// The one owner of the daemon's mutable state: the configuration in force, the
 /// schedule, the cycle in progress and its stage deadline. Cycles themselves run off
@@ -108,16 +105,6 @@ public actor Supervisor {
             notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
         }
         phase = .idle
-        releaseFreedMemory()
-    }
-
-    /// A cycle's buffers are freed when it ends, but glibc keeps freed pages in its
-    /// per-thread arenas; between cycles the daemon should hold no more than it uses,
-    /// so they go back to the kernel (it exists to leave the machine to the models).
-    private func releaseFreedMemory() {
-        #if canImport(CMalloc)
-        malloc_trim(0)
-        #endif
     }
 
     private func stageStarted(_ p: CycleProgress) {

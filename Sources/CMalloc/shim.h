@@ -1,2 +1,0 @@
-// glibc malloc extras (malloc_trim), which the Glibc module does not export.
-#include <malloc.h>
