@@ -1,6 +1,7 @@
 import FeedbackLoop
 import Foundation
 import Logging
+import Trinity
 
 /// The daemon's configuration: the seed's `.env` keys and this project's own, read
 /// from the environment (systemd's `EnvironmentFile=`) and, for a reload, from the file
@@ -115,7 +116,7 @@ public struct DaemonConfig: Sendable, Equatable {
     /// and the remote fallbacks off.
     func checkLocalOnly(raw: [String: String]) throws(ConfigError) {
         guard agencyMode == .localOnly else { return }
-        guard let host = URL(string: ollamaHost)?.host, Self.isLoopback(host) else {
+        guard let host = URL(string: ollamaHost)?.host, Endpoint.isLoopback(host) else {
             throw ConfigError(key: "OLLAMA_HOST", value: ollamaHost,
                               allowed: "a loopback address (127.0.0.0/8, ::1, localhost) while AGENCY_MODE=local_only")
         }
@@ -127,13 +128,5 @@ public struct DaemonConfig: Sendable, Equatable {
             throw ConfigError(key: "USE_OPENAI_FALLBACK", value: raw["USE_OPENAI_FALLBACK"] ?? "true",
                               allowed: "false while AGENCY_MODE=local_only")
         }
-    }
-
-    public static func isLoopback(_ host: String) -> Bool {
-        let h = host.lowercased().trimmingCharacters(in: "[").trimmingCharacters(in: "]")
-        if h == "localhost" || h == "::1" || h == "0:0:0:0:0:0:0:1" { return true }
-        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else { return false }
-        return parts[0] == "127"
     }
 }
