@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import Synchronization
 
 /// How long to wait: for a connection, for the first byte (and between bytes of a
 /// stream), for the whole request; and how often to retry a failed connection.
@@ -22,6 +23,7 @@ public final class OllamaClient: Sendable {
     public let counter: RequestCounter
     let timeouts: Timeouts
     let http: HTTPClient
+    private let closed = Mutex(false)
 
     public init(_ endpoint: Endpoint, timeouts: Timeouts = Timeouts(), counter: RequestCounter = RequestCounter()) {
         self.endpoint = endpoint
@@ -35,7 +37,15 @@ public final class OllamaClient: Sendable {
     }
 
     public func shutdown() async {
+        guard closed.withLock({ was in defer { was = true }; return !was }) else { return }
         try? await http.shutdown()
+    }
+
+    /// A client dropped without `shutdown()` (a caller's error path) still releases
+    /// its connections, instead of leaking them (and tripping async-http-client's
+    /// debug check).
+    deinit {
+        if closed.withLock({ !$0 }) { http.shutdown { _ in } }
     }
 
     // MARK: listing
