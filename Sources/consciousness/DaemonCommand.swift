@@ -41,10 +41,7 @@ struct DaemonCommand: AsyncParsableCommand {
         // The model client: loopback only in local_only mode (the configuration was
         // checked already), every request counted for the reports' "API calls".
         let client = OllamaClient(try Endpoint(cfg.ollamaHost, localOnly: cfg.agencyMode == .localOnly))
-        var settings = GovernorSettings()
-        settings.budget = MemoryView.budget(cfg)
-        settings.cacheType = KVCache.CacheType(rawValue: cfg.kvCacheType) ?? .f16
-        let governor = Governor(client: client, memory: MemorySource(), settings: settings, logger: logger)
+        let governor = Governor(client: client, memory: MemorySource(), settings: MemoryView.settings(cfg), logger: logger)
         let counter = client.counter
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
                                     logger: logger, wallClock: { CycleCommand.wallClock() },

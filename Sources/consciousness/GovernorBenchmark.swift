@@ -16,8 +16,7 @@ enum GovernorBenchmark {
             return (ContinuousClock.now - t).micros / Double(n)
         }
         let client = OllamaClient(try Endpoint("http://127.0.0.1:9", localOnly: true))
-        var settings = GovernorSettings()
-        settings.budget = MemoryView.budget(c)
+        let settings = MemoryView.settings(c)
         var warnings: [String] = []
         let profiles = MemoryView.builtIn(c, .f16, &warnings)
         let governor = Governor(client: client, memory: source, settings: settings, logger: Logger(label: "bench"))

@@ -44,6 +44,16 @@ struct MemoryView: Encodable {
         return b
     }
 
+    /// The governor's settings from the configuration.
+    static func settings(_ c: DaemonConfig) -> GovernorSettings {
+        var s = GovernorSettings()
+        s.budget = budget(c)
+        s.cacheType = KVCache.CacheType(rawValue: c.kvCacheType) ?? .f16
+        s.maxPressureFullAvg10 = c.maxMemoryPressure
+        s.minAvailableBeyondReserve = Int64(c.minAvailableGB * 1e9)
+        return s
+    }
+
     static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String) async throws -> MemoryView {
         let cache = KVCache.CacheType(rawValue: c.kvCacheType) ?? .f16
         var warnings: [String] = []
@@ -58,9 +68,7 @@ struct MemoryView: Encodable {
             profiles = builtIn(c, cache, &warnings)
         } else {
             snapshot = MemorySource(root: root).read()
-            var settings = GovernorSettings()
-            settings.budget = budget(c)
-            settings.cacheType = cache
+            let settings = settings(c)
             do {
                 let client = OllamaClient(try Endpoint(c.ollamaHost, localOnly: c.agencyMode == .localOnly),
                                           timeouts: { var t = Timeouts(); t.connectRetries = 0; t.whole = .seconds(10); return t }())

@@ -36,6 +36,10 @@ public struct DaemonConfig: Sendable, Equatable {
     public var trinityBudgetGB = 40.0
     public var osReserveGB = 8.0
     public var kvCacheType = "f16"
+    /// The governor grants no load while PSI "full avg10" is above this (percent).
+    public var maxMemoryPressure = 10.0
+    /// …or while MemAvailable is less than the OS reserve plus this.
+    public var minAvailableGB = 0.0
     /// PLANNER_NUM_CTX, CODER_NUM_CTX, SCANNER_NUM_CTX: context wishes per role.
     public var numCtx: [String: Int] = [:]
     /// Keys of the file this build does not know: warned about, never fatal.
@@ -101,6 +105,8 @@ public struct DaemonConfig: Sendable, Equatable {
         if let x = try r.number("TRINITY_BUDGET_GB", 1...4096) { c.trinityBudgetGB = x }
         if let x = try r.number("OS_RESERVE_GB", 0...4096) { c.osReserveGB = x }
         if let t = try r.oneOf("OLLAMA_KV_CACHE_TYPE", ["f16", "q8_0", "q4_0"]) { c.kvCacheType = t }
+        if let x = try r.number("MAX_MEMORY_PRESSURE", 0...100) { c.maxMemoryPressure = x }
+        if let x = try r.number("MIN_AVAILABLE_GB", 0...4096) { c.minAvailableGB = x }
         for k in ["PLANNER_NUM_CTX", "CODER_NUM_CTX", "SCANNER_NUM_CTX"] {
             if let n = try r.int(k, 256...1_048_576) { c.numCtx[k] = n }
         }
