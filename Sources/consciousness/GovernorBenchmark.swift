@@ -13,7 +13,7 @@ enum GovernorBenchmark {
             let n = 2_000
             let t = ContinuousClock.now
             for _ in 0..<n { _ = source.read() }
-            return (ContinuousClock.now - t).micros / Double(n)
+            return (ContinuousClock.now - t).microseconds / Double(n)
         }
         let client = OllamaClient(try Endpoint("http://127.0.0.1:9", localOnly: true))
         let settings = MemoryView.settings(c)
@@ -27,7 +27,7 @@ enum GovernorBenchmark {
             await g.install(profiles)
             let t = ContinuousClock.now
             let l = try? await g.lease(.controller, wantedContext: 8192)
-            let d = (ContinuousClock.now - t).micros
+            let d = (ContinuousClock.now - t).microseconds
             if let l { await g.release(l) }
             return d
         }
@@ -39,7 +39,7 @@ enum GovernorBenchmark {
             for _ in 0..<n {
                 if let l = try? await governor.lease(.controller, wantedContext: 8192) { await governor.release(l) }
             }
-            return (ContinuousClock.now - t).micros / Double(n)
+            return (ContinuousClock.now - t).microseconds / Double(n)
         }
         await client.shutdown()
         print("meminfo_sample_us \(String(format: "%.1f", samples))")
@@ -52,8 +52,4 @@ enum GovernorBenchmark {
         for _ in 0..<runs { xs.append(await body()) }
         return xs.sorted()[runs / 2]
     }
-}
-
-extension Duration {
-    var micros: Double { Double(components.seconds) * 1e6 + Double(components.attoseconds) / 1e12 }
 }

@@ -1,3 +1,5 @@
+import Trinity
+
 extension Duration {
     /// `90`, `90s`, `30m`, `1h`, `1h30m`, `2d` — systemd's time-span style, seconds by default.
     public static func parse(span text: String) -> Duration? {
@@ -19,10 +21,6 @@ extension Duration {
         }
         guard number.isEmpty, found else { return nil }
         return .milliseconds(Int64(total * 1000))
-    }
-
-    public var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }
 
