@@ -89,20 +89,8 @@ struct GenerationEndpoint: Sendable {
     private func object(
         _ kind: Kind, model: String, content: String, done: Bool, reason: String?, metrics: GenerationMetrics?
     ) -> ByteBuffer {
-        let createdAt = Timestamp.now()
-        switch kind {
-        case .generate:
-            return JSONBody.encode(GenerateChunk(
-                model: model, createdAt: createdAt, response: content, done: done, doneReason: reason,
-                totalDuration: metrics?.totalDuration, loadDuration: metrics?.loadDuration,
-                promptEvalCount: metrics?.promptEvalCount, promptEvalDuration: metrics?.promptEvalDuration,
-                evalCount: metrics?.evalCount, evalDuration: metrics?.evalDuration))
-        case .chat:
-            return JSONBody.encode(ChatChunk(
-                model: model, createdAt: createdAt, message: AssistantMessage(content: content), done: done,
-                doneReason: reason, totalDuration: metrics?.totalDuration, loadDuration: metrics?.loadDuration,
-                promptEvalCount: metrics?.promptEvalCount, promptEvalDuration: metrics?.promptEvalDuration,
-                evalCount: metrics?.evalCount, evalDuration: metrics?.evalDuration))
-        }
+        JSONBody.encode(GenerationChunk(
+            kind: kind, model: model, createdAt: Timestamp.now(), text: content,
+            done: done, doneReason: reason, metrics: metrics))
     }
 }

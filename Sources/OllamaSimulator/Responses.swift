@@ -81,22 +81,25 @@ struct GenerationMetrics: Sendable {
     var evalDuration: Int64
 }
 
-/// One generate object (a stream chunk, the final object, or the whole non-streamed answer).
-struct GenerateChunk: Encodable {
+/// One generate or chat object: a stream chunk, the final object (with the metrics),
+/// or the whole non-streamed answer. The two endpoints differ in one field: generate
+/// carries the text as `response`, chat as `message: {role, content}`.
+struct GenerationChunk: Encodable {
+    var kind: GenerationEndpoint.Kind
     var model: String
     var createdAt: String
-    var response: String
+    var text: String
     var done: Bool
     var doneReason: String?
-    var totalDuration: Int64?
-    var loadDuration: Int64?
-    var promptEvalCount: Int?
-    var promptEvalDuration: Int64?
-    var evalCount: Int?
-    var evalDuration: Int64?
+    var metrics: GenerationMetrics?
+
+    private struct AssistantMessage: Encodable {
+        var role = "assistant"
+        var content: String
+    }
 
     enum CodingKeys: String, CodingKey {
-        case model, response, done
+        case model, response, message, done
         case createdAt = "created_at"
         case doneReason = "done_reason"
         case totalDuration = "total_duration"
@@ -106,37 +109,24 @@ struct GenerateChunk: Encodable {
         case evalCount = "eval_count"
         case evalDuration = "eval_duration"
     }
-}
 
-struct AssistantMessage: Encodable {
-    var role = "assistant"
-    var content: String
-}
-
-/// One chat object; same fields as `GenerateChunk` with `message` instead of `response`.
-struct ChatChunk: Encodable {
-    var model: String
-    var createdAt: String
-    var message: AssistantMessage
-    var done: Bool
-    var doneReason: String?
-    var totalDuration: Int64?
-    var loadDuration: Int64?
-    var promptEvalCount: Int?
-    var promptEvalDuration: Int64?
-    var evalCount: Int?
-    var evalDuration: Int64?
-
-    enum CodingKeys: String, CodingKey {
-        case model, message, done
-        case createdAt = "created_at"
-        case doneReason = "done_reason"
-        case totalDuration = "total_duration"
-        case loadDuration = "load_duration"
-        case promptEvalCount = "prompt_eval_count"
-        case promptEvalDuration = "prompt_eval_duration"
-        case evalCount = "eval_count"
-        case evalDuration = "eval_duration"
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(model, forKey: .model)
+        try c.encode(createdAt, forKey: .createdAt)
+        switch kind {
+        case .generate: try c.encode(text, forKey: .response)
+        case .chat: try c.encode(AssistantMessage(content: text), forKey: .message)
+        }
+        try c.encode(done, forKey: .done)
+        try c.encodeIfPresent(doneReason, forKey: .doneReason)
+        guard let m = metrics else { return }
+        try c.encode(m.totalDuration, forKey: .totalDuration)
+        try c.encode(m.loadDuration, forKey: .loadDuration)
+        try c.encode(m.promptEvalCount, forKey: .promptEvalCount)
+        try c.encode(m.promptEvalDuration, forKey: .promptEvalDuration)
+        try c.encode(m.evalCount, forKey: .evalCount)
+        try c.encode(m.evalDuration, forKey: .evalDuration)
     }
 }
 
