@@ -73,6 +73,13 @@ public struct CycleReport: Sendable, Equatable {
     public var forecastAccuracy: ForecastAccuracy?
     /// Outbound requests this process has made, by destination (nil: no model client).
     public var outboundRequests: OutboundRequests?
+    /// Every model call the cycle's stages made, in order.
+    public var modelCalls: [ModelCallRecord] = []
+    /// The vector memory after Learn (nil when Learn did not run).
+    public var vectorMemory: MemoryGrowth?
+    /// This process's peak resident memory, and the machine's MemAvailable, at the end.
+    public var peakRSSBytes: Int64?
+    public var memoryAvailableBytes: Int64?
 
     public init(cycle: Int64, timestamp: Microseconds, analysis: Analysis, ingest: IngestSummary?,
                 proposals: [ProposalRecord], stages: [StageOutcome]) {

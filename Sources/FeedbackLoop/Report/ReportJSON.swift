@@ -22,6 +22,10 @@ extension CycleReport {
         var proposals: [ProposalRecord]
         var stages: [StageOutcome]
         var degraded_stages: [String]
+        var model_calls: [ModelCallRecord]
+        var vector_memory: MemoryGrowth?
+        var peak_rss_bytes: Int64?
+        var memory_available_bytes: Int64?
 
         /// The measured accuracy, or a plain statement that there is none yet.
         enum AccuracyForm: Encodable {
@@ -62,7 +66,9 @@ extension CycleReport {
             window: .init(days: w.days, start: Timestamp.iso8601(w.start),
                           end: Timestamp.iso8601(Int64(w.endHour + 1) * Timestamp.microsPerHour)),
             unclassified_signatures: analysis.unclassifiedSignatures, ingest: ingest, proposals: proposals,
-            stages: stages, degraded_stages: degradedStages.map(\.stage))
+            stages: stages, degraded_stages: degradedStages.map(\.stage),
+            model_calls: modelCalls, vector_memory: vectorMemory,
+            peak_rss_bytes: peakRSSBytes, memory_available_bytes: memoryAvailableBytes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase

@@ -1,0 +1,66 @@
+/// One call a model stage made (or tried to make) during a cycle: which role and
+/// model, what it cost, and whether its answer was used or a fallback replaced it.
+public struct ModelCallRecord: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable {
+        /// The model answered and its answer passed validation.
+        case used
+        /// The call failed, was refused, or its answer was invalid; the rule or
+        /// template result stands in, and `fallbackReason` says why.
+        case fallback
+    }
+
+    /// "controller", "builder", "architect" or "embedder".
+    public var role: String
+    public var model: String
+    /// The cycle stage that made the call ("analyze", "learn", "evolve", "morning").
+    public var stage: String
+    public var outcome: Outcome
+    public var fallbackReason: String?
+    /// Seconds the model took to load for this call (0 when it was resident).
+    public var loadSeconds: Double
+    public var latencySeconds: Double
+    public var promptTokens: Int
+    public var outputTokens: Int
+    public var tokensPerSecond: Double
+    /// Prompt tokens over `numCtx`.
+    public var contextUse: Double
+    /// The context size the governor's lease granted (0 when no lease was granted).
+    public var numCtx: Int
+
+    public init(role: String, model: String, stage: String, outcome: Outcome, fallbackReason: String? = nil,
+                loadSeconds: Double = 0, latencySeconds: Double = 0, promptTokens: Int = 0, outputTokens: Int = 0,
+                tokensPerSecond: Double = 0, contextUse: Double = 0, numCtx: Int = 0) {
+        self.role = role
+        self.model = model
+        self.stage = stage
+        self.outcome = outcome
+        self.fallbackReason = fallbackReason
+        self.loadSeconds = loadSeconds
+        self.latencySeconds = latencySeconds
+        self.promptTokens = promptTokens
+        self.outputTokens = outputTokens
+        self.tokensPerSecond = tokensPerSecond
+        self.contextUse = contextUse
+        self.numCtx = numCtx
+    }
+}
+
+/// The vector memory after a cycle's Learn stage.
+public struct MemoryGrowth: Sendable, Equatable, Codable {
+    /// Entries and bytes (text + vectors) held after the stage.
+    public var entries: Int64
+    public var bytes: Int64
+    /// Entries this cycle created, and existing entries whose evidence it updated.
+    public var added: Int64
+    public var updated: Int64
+    /// The embedder that made this cycle's vectors ("ollama:all-minilm" or "hashed-ngrams-256").
+    public var embedder: String
+
+    public init(entries: Int64, bytes: Int64, added: Int64, updated: Int64, embedder: String) {
+        self.entries = entries
+        self.bytes = bytes
+        self.added = added
+        self.updated = updated
+        self.embedder = embedder
+    }
+}
