@@ -48,6 +48,11 @@ let package = Package(
             .product(name: "NIOFoundationCompat", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The Trinity at work in a cycle: Controller, embedder and Builder (and the
+        // Architect at the morning report), each call under a governor lease.
+        .target(name: "Workers", dependencies: [
+            "Cycle", "FeedbackLoop", "Trinity", .product(name: "Logging", package: "swift-log"),
+        ]),
         // An Ollama-API simulator on loopback, for tests and demos: real HTTP, real
         // streaming, simulated load times and memory, injectable faults.
         .target(name: "OllamaSimulator", dependencies: [
@@ -62,7 +67,7 @@ let package = Package(
         // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
         .executableTarget(name: "consciousness", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity",
+            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -70,6 +75,10 @@ let package = Package(
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
         .testTarget(name: "TrinityTests", dependencies: ["Trinity", "OllamaSimulator"]),
+        .testTarget(name: "WorkersTests", dependencies: [
+            "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],

@@ -25,6 +25,11 @@ public struct CycleOptions: Sendable {
     public var outboundRequests: (@Sendable () -> OutboundRequests)?
     /// The wall clock, read when the cycle finishes (tests leave it at `now`).
     public var wallClock: (@Sendable () -> Microseconds)?
+    /// The model workers (nil: the model stages are off and say so, with `modelsOff`).
+    public var models: (any ModelStages)?
+    public var modelsOff = "model stages off (MODEL_STAGES=off)"
+    /// The machine's MemAvailable, read when the report is made.
+    public var memoryAvailable: (@Sendable () -> Int64?)?
 
     public init(logPath: String, now: Microseconds) {
         self.logPath = logPath

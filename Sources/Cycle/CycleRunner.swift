@@ -34,24 +34,34 @@ public struct CycleRunner: Sendable {
 
         let newLines = ingest.map { "\(Format.group($0.ingested)) new violations" } ?? "the stored violations"
         await o.progress?(CycleProgress(cycle: cycle, stage: "analyze", detail: "analyzing \(newLines)"))
-        let ((analysis, rows), analyzed) = try await timed("analyze") { () throws -> ((Analysis, [BucketRow]), String) in
-            try analyze(o)
+        let cached = try store.classifications()
+        let ((analysis0, rows), analyzed) = try await timed("analyze") { () throws -> ((Analysis, [BucketRow]), String) in
+            try analyze(o, classified: cached)
         }
+        var analysis = analysis0
         stages.append(analyzed)
 
-        stages.append(StageOutcome(stage: "learn", outcome: .skipped,
-                                   detail: "vector memory is not part of this build; nothing stored", milliseconds: 0))
+        // The model stages, grouped by model so each loads at most once a cycle:
+        // Controller, then the embedder, then the Builder.
+        var session = await ModelSession(models: o.models, offReason: o.modelsOff)
+        await o.progress?(CycleProgress(cycle: cycle, stage: "classify",
+                                        detail: "classifying \(analysis.unclassifiedSignatures.count) unclassified signatures"))
+        let (classified, classifyOutcome) = try await classify(analysis, rows: rows, cached: cached, o: o, session: &session)
+        stages.append(classifyOutcome)
+        if classified.changed { analysis = try analyze(o, classified: classified.answers).0.0 }
+
+        await o.progress?(CycleProgress(cycle: cycle, stage: "learn", detail: "remembering \(analysis.patterns.count) patterns"))
+        let ((recall, growth), learned) = try await learn(analysis, cycle: cycle, o: o, session: &session)
+        stages.append(learned)
+
         await o.progress?(CycleProgress(cycle: cycle, stage: "predict", detail: "forecasting \(analysis.patterns.count) patterns"))
         let ((predictions, accuracy), predicted) = try await timed("predict") {
-            () throws -> (([Forecast], ForecastAccuracy), String) in try predict(o, analysis, rows, cycle)
+            () throws -> (([Forecast], ForecastAccuracy), String) in try predict(o, analysis, rows, cycle, recall)
         }
         stages.append(predicted)
 
         await o.progress?(CycleProgress(cycle: cycle, stage: "evolve", detail: "drafting proposals"))
-        let (proposals, evolved) = try await timed("evolve") { () throws -> ([ProposalRecord], String) in
-            let records = try store.upsertPending(Evolver.propose(analysis.patterns, settings: o.settings), cycle: cycle)
-            return (records, "\(records.count) proposal(s) from the template; none applied")
-        }
+        let (proposals, evolved) = try await evolve(analysis, recall: recall, cycle: cycle, o: o, session: &session)
         stages.append(evolved)
 
         var report = CycleReport(cycle: cycle, timestamp: o.now, analysis: analysis, ingest: ingest,
@@ -59,6 +69,10 @@ public struct CycleRunner: Sendable {
         report.predictions = predictions
         report.forecastAccuracy = accuracy
         report.outboundRequests = o.outboundRequests?()
+        report.modelCalls = session.calls
+        report.vectorMemory = growth
+        report.peakRSSBytes = PeakMemory.residentBytes()
+        report.memoryAvailableBytes = o.memoryAvailable?()
         await o.progress?(CycleProgress(cycle: cycle, stage: "report", detail: "writing the report"))
         let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
         report.stages.append(written)
@@ -83,27 +97,35 @@ public struct CycleRunner: Sendable {
     }
 
     /// Analyze reads the window, and also the longer history the forecasts need.
-    private func analyze(_ o: CycleOptions) throws -> ((Analysis, [BucketRow]), String) {
+    /// The rows carry the articles the Controller found for signatures that named none.
+    private func analyze(_ o: CycleOptions, classified: [String: Classification]) throws -> ((Analysis, [BucketRow]), String) {
         let window: AnalysisWindow
         switch o.window {
         case .days(let d): window = .lastDays(d, now: o.now)
         case .all: window = .all(firstHour: try store.firstHour(), now: o.now)
         }
         let from = min(window.startHour, window.endHour - Int32(Predictor.historyHours(o.forecast)))
-        let rows = try store.buckets(fromHour: from, toHour: window.endHour)
+        let rows = Classification.apply(classified, to: try store.buckets(fromHour: from, toHour: window.endHour))
         let a = Analyzer.analyze(rows, window: window, settings: o.settings)
         return ((a, rows), "\(a.violationsAnalyzed) violation(s) in the window, \(a.patterns.count) pattern(s)")
     }
 
-    /// Predict: score what has come due, forecast each pattern, store the forecasts.
+    /// Predict: score what has come due, forecast each pattern — lending a pattern
+    /// with no track record of its own the model error measured on similar ones the
+    /// memory recalled — store the forecasts, and remember each measured error.
     private func predict(_ o: CycleOptions, _ a: Analysis, _ rows: [BucketRow],
-                         _ cycle: Int64) throws -> (([Forecast], ForecastAccuracy), String) {
+                         _ cycle: Int64, _ recall: Recall) throws -> (([Forecast], ForecastAccuracy), String) {
         let nowHour = Timestamp.hour(of: o.now)
         let scored = try store.scoreDueForecasts(nowHour: nowHour, at: o.now)
-        let forecasts = Predictor.predict(a.patterns, rows: rows, nowHour: nowHour, settings: o.forecast)
+        let priors = recall.modelErrorPriors()
+        let forecasts = Predictor.predict(a.patterns, rows: rows, nowHour: nowHour, settings: o.forecast, priors: priors)
         try store.record(forecasts, cycle: cycle, madeAt: o.now, horizonHours: o.forecast.horizonDays * 24)
+        for f in forecasts {
+            if let e = f.model.measuredError { try store.annotateMemory(kind: .pattern, key: f.patternID, ["model_error": e]) }
+        }
         let accuracy = try store.forecastAccuracy(nowHour: nowHour, scoredThisCycle: scored)
         var detail = "\(forecasts.count) forecast(s) for \(o.forecast.horizonDays) days; \(scored) past forecast(s) scored"
+        if !priors.isEmpty { detail += "; \(priors.count) with a model-error prior recalled from similar patterns" }
         if !accuracy.hasHistory { detail += "; accuracy: not enough history yet" }
         return ((forecasts, accuracy), detail)
     }

@@ -23,6 +23,8 @@ public actor Supervisor {
     private let logger: Logger
     private let wallClock: @Sendable () -> Microseconds
     private let outbound: (@Sendable () -> OutboundRequests)?
+    private let models: (any ModelStages)?
+    private let memoryAvailable: (@Sendable () -> Int64?)?
     private let clock = ContinuousClock()
 
     public private(set) var phase = Phase.idle
@@ -38,8 +40,11 @@ public actor Supervisor {
 
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
                 notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds,
-                outbound: (@Sendable () -> OutboundRequests)? = nil) {
+                outbound: (@Sendable () -> OutboundRequests)? = nil, models: (any ModelStages)? = nil,
+                memoryAvailable: (@Sendable () -> Int64?)? = nil) {
         self.outbound = outbound
+        self.models = models
+        self.memoryAvailable = memoryAvailable
         self.config = config
         self.configFile = configFile
         self.environment = environment
@@ -94,6 +99,8 @@ public actor Supervisor {
         o.progress = { [weak self] p in await self?.stageStarted(p) }
         o.wallClock = wallClock
         o.outboundRequests = outbound
+        o.models = config.modelStages ? models : nil
+        o.memoryAvailable = memoryAvailable
         do {
             let report = try await CycleRunner(store: store).run(o)
             finished(report, manual: manual, took: clock.now - started)

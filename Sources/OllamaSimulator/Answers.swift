@@ -17,6 +17,9 @@ enum Answers {
         switch format {
         case .text:
             return prose(&generator)
+        case .markdown:
+            let items = (0..<generator.inRange(2...4)).map { _ in "- " + sentence(&generator, wordCount: 5...12) }
+            return "### " + sentence(&generator, wordCount: 3...6) + "\n\n" + items.joined(separator: "\n") + "\n"
         case .json:
             let object: JSONValue = .object([
                 "answer": .string(sentence(&generator, wordCount: 5...10)),
@@ -76,6 +79,8 @@ enum Answers {
 /// The `format` field of generate and chat.
 enum AnswerFormat: Sendable {
     case text
+    /// Free text for a prompt that asks for Markdown: a heading and a list, as a model would.
+    case markdown
     /// `"format": "json"`: any JSON object.
     case json
     /// `"format": {JSON schema}`: content must conform to it.
@@ -98,6 +103,7 @@ enum AnswerFormat: Sendable {
     var seedComponent: String {
         switch self {
         case .text: return "text"
+        case .markdown: return "markdown"
         case .json: return "json"
         case .schema(let schema): return schema.rendered()
         }

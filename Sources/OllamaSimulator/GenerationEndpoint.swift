@@ -52,7 +52,8 @@ struct GenerationEndpoint: Sendable {
         guard !model.isEmbedding else {
             throw HTTPError(.badRequest, "\"\(requested)\" does not support \(job.kind.rawValue)")
         }
-        let format = try AnswerFormat(job.format)
+        var format = try AnswerFormat(job.format)
+        if case .text = format, job.seed.contains("Markdown") { format = .markdown }
         let state = context.state
         // keep_alive 0 with nothing to say is how clients unload a model.
         if job.isEmpty, let keepAlive = job.keepAlive, keepAlive.unloadsImmediately {

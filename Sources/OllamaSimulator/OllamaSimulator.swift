@@ -131,6 +131,16 @@ public actor OllamaSimulator {
         await state.loadCount(model: model)
     }
 
+    /// Loads per model name, over the simulator's life.
+    public func loadCounts() async -> [String: Int] {
+        await state.loadCounts()
+    }
+
+    /// The most memory resident models held together at any moment (weights + KV).
+    public func peakResidentBytes() async -> Int64 {
+        await state.peakResidentBytes
+    }
+
     private var context: EndpointContext {
         EndpointContext(state: state, registry: ModelRegistry(models: configuration.models), configuration: configuration)
     }

@@ -18,6 +18,8 @@ actor SimulatorState {
     /// Ollama's scheduler does) instead of each counting a load of their own.
     private var pendingLoads: [String: Task<Void, Never>] = [:]
     private var loads: [String: Int] = [:]
+    /// The most memory the resident models held together at any moment.
+    private(set) var peakResidentBytes: Int64 = 0
     private var requests: [String: Int] = [:]
     private var faults = FaultQueue()
 
@@ -141,6 +143,8 @@ actor SimulatorState {
             model: model, contextLength: contextLength, sizeBytes: size, expiresAt: keepAlive.expiry(from: Date()))
         loads[model.name, default: 0] += 1
         pendingLoads[model.name] = nil
+        let held = entries.values.reduce(Int64(0)) { $0 + $1.sizeBytes }
+        if held > peakResidentBytes { peakResidentBytes = held }
         publishMeminfo()
     }
 

@@ -9,6 +9,7 @@ extension StateStore {
         try db.write { db in
             try proposals.map { p in
                 let evidence = String(decoding: try JSONEncoder().encode(p.evidence), as: UTF8.self)
+                let recalled = String(decoding: try JSONEncoder().encode(p.recalled), as: UTF8.self)
                 let existing = try Row.fetchOne(db, sql: """
                     SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
                     """, arguments: [p.agent])
@@ -17,15 +18,17 @@ extension StateStore {
                     let same = existing["evidence_json"] == evidence && existing["markdown"] == p.markdown
                     try db.execute(sql: """
                         UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
-                               author = ?, updated_cycle = ? WHERE id = ?
-                        """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, id])
+                               author = ?, updated_cycle = ?, recalled_json = ?, author_note = ? WHERE id = ?
+                        """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
+                                         p.authorNote, id])
                     return ProposalRecord(id: id, status: "pending", change: same ? "unchanged" : "updated", proposal: p)
                 }
                 try db.execute(sql: """
                     INSERT INTO proposals (agent, confidence, rationale, evidence_json, markdown, author,
-                                           created_cycle, updated_cycle)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle])
+                                           created_cycle, updated_cycle, recalled_json, author_note)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
+                                     recalled, p.authorNote])
                 return ProposalRecord(id: db.lastInsertedRowID, status: "pending", change: "new", proposal: p)
             }
         }
@@ -37,8 +40,10 @@ extension StateStore {
             try Row.fetchAll(db, sql: "SELECT * FROM proposals WHERE status = 'pending' ORDER BY id").map { r in
                 let evidence = try JSONDecoder().decode([Proposal.Evidence].self,
                                                         from: Data((r["evidence_json"] as String).utf8))
-                let p = Proposal(agent: r["agent"], confidence: r["confidence"], rationale: r["rationale"],
+                var p = Proposal(agent: r["agent"], confidence: r["confidence"], rationale: r["rationale"],
                                  evidence: evidence, markdown: r["markdown"], author: r["author"])
+                p.authorNote = r["author_note"]
+                p.recalled = (try? JSONDecoder().decode([Proposal.Recalled].self, from: Data((r["recalled_json"] as String).utf8))) ?? []
                 return ProposalRecord(id: r["id"], status: r["status"], change: "stored", proposal: p)
             }
         }

@@ -79,6 +79,37 @@ enum Schema {
         m.registerMigration("v3: meta") { db in
             try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        m.registerMigration("v4: vector memory, classifications, recall") { db in
+            try db.execute(sql: """
+                CREATE TABLE memory_entries (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL,                -- pattern, proposal, learning
+                    key TEXT NOT NULL,
+                    text TEXT NOT NULL,
+                    tags_json TEXT NOT NULL,
+                    evidence_json TEXT NOT NULL,
+                    note TEXT,
+                    -- one vector per entry; an entry made by another embedder than the
+                    -- current one is re-embedded by Learn, never compared across
+                    embedder TEXT,
+                    vector BLOB,
+                    created_cycle INTEGER NOT NULL, updated_cycle INTEGER NOT NULL,
+                    created_us INTEGER NOT NULL, updated_us INTEGER NOT NULL,
+                    UNIQUE (kind, key)
+                );
+                CREATE INDEX memory_by_embedder ON memory_entries(embedder);
+                -- the Controller's answers: a signature goes to a model once, ever
+                CREATE TABLE classifications (
+                    signature TEXT PRIMARY KEY,
+                    article TEXT,                      -- NULL: the model found none
+                    category TEXT, summary TEXT,
+                    valid INTEGER NOT NULL,            -- 0: the answer failed validation
+                    model TEXT NOT NULL, created_us INTEGER NOT NULL
+                );
+                ALTER TABLE proposals ADD COLUMN recalled_json TEXT NOT NULL DEFAULT '[]';
+                ALTER TABLE proposals ADD COLUMN author_note TEXT;
+                """)
+        }
         return m
     }
 }

@@ -1,8 +1,12 @@
 import ArgumentParser
 import Cycle
+import Daemon
 import FeedbackLoop
 import Foundation
+import Logging
 import StateStore
+import Systemd
+import Trinity
 
 struct CycleCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,6 +33,12 @@ struct CycleCommand: AsyncParsableCommand {
 
     @Option(help: "Pretend it is this instant (ISO 8601), to replay old logs.")
     var now: String?
+
+    @Option(help: "Configuration file, for the model settings (default: $CONSCIOUSNESS_CONFIG, else /etc/consciousness/consciousness.env if it exists).")
+    var config: String?
+
+    @Flag(help: "Call no model: rules, templates and the local hashed embedder only (as MODEL_STAGES=off).")
+    var noModels = false
 
     @Option(help: "Occurrences that make a pattern.")
     var minOccurrences: Int64 = 3
@@ -66,8 +76,27 @@ struct CycleCommand: AsyncParsableCommand {
         o.settings.minutesPerViolation = minutesPerViolation
         o.settings.hourlyRateUSD = hourlyRate
         o.settings.proposalConfidence = proposalConfidence
+        let env = ProcessInfo.processInfo.environment
+        let cfg: DaemonConfig
+        do { cfg = try DaemonConfig.load(file: ModelSetup.configFile(config, env), environment: env) } catch {
+            throw fail("configuration refused: \(error)", ExitStatus.config)
+        }
+        LogDestination.bootstrap(environment: env, level: .warning)
+        var client: OllamaClient?
+        if !noModels, cfg.modelStages {
+            let (c, _, workers) = try ModelSetup.workers(cfg, logger: Logger(label: "consciousness"))
+            client = c
+            o.models = workers
+            o.outboundRequests = { OutboundRequests(loopback: c.counter.loopback, remote: c.counter.remote) }
+        } else if noModels {
+            o.modelsOff = "model stages off (--no-models)"
+        }
+        o.memoryAvailable = { ModelSetup.memoryAvailable() }
         let report: CycleReport
-        do { report = try await CycleRunner(store: store).run(o) } catch let e as CycleError {
+        do {
+            report = try await CycleRunner(store: store).run(o)
+            await client?.shutdown()
+        } catch let e as CycleError {
             throw fail(e.description, ExitStatus.noInput)
         } catch {
             throw fail("cycle failed: \(error)", ExitStatus.software)

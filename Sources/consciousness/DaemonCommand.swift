@@ -21,8 +21,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let file = config ?? env["CONSCIOUSNESS_CONFIG"]
-            ?? (FileManager.default.fileExists(atPath: Self.defaultConfig) ? Self.defaultConfig : nil)
+        let file = ModelSetup.configFile(config, env)
         let cfg: DaemonConfig
         do { cfg = try DaemonConfig.load(file: file, environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)
@@ -40,21 +39,19 @@ struct DaemonCommand: AsyncParsableCommand {
         }
         // The model client: loopback only in local_only mode (the configuration was
         // checked already), every request counted for the reports' "API calls".
-        let client = OllamaClient(try Endpoint(cfg.ollamaHost, localOnly: cfg.agencyMode == .localOnly))
-        let governor = Governor(client: client, memory: MemorySource(), settings: MemoryView.settings(cfg), logger: logger)
+        let (client, governor, workers) = try ModelSetup.workers(cfg, logger: logger)
         let counter = client.counter
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
                                     logger: logger, wallClock: { CycleCommand.wallClock() },
-                                    outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) })
+                                    outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
+                                    models: workers, memoryAvailable: { ModelSetup.memoryAvailable() })
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
-                                    models: Dictionary(uniqueKeysWithValues: MemoryView.roles(cfg)))
+                                    models: ModelSetup.roles(cfg))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await client.shutdown()
         logger.notice("stopped")
     }
-
-    static let defaultConfig = "/etc/consciousness/consciousness.env"
 }

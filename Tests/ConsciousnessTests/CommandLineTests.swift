@@ -24,6 +24,9 @@ enum Binary {
         var e = ProcessInfo.processInfo.environment
         e.removeValue(forKey: "STATE_DIRECTORY")
         e.removeValue(forKey: "VIOLATIONS_LOG")
+        // No Ollama runs beside the tests: the model stages are asked for by the tests
+        // that start a simulator, and are off elsewhere.
+        e["MODEL_STAGES"] = "off"
         for (k, v) in env { e[k] = v }
         p.environment = e
         let out = Pipe(), err = Pipe()

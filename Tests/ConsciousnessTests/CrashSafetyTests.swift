@@ -52,6 +52,7 @@ extension Binary {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
+        p.environment = ProcessInfo.processInfo.environment.merging(["MODEL_STAGES": "off"]) { $1 }
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()

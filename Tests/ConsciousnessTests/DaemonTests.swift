@@ -14,6 +14,7 @@ import Testing
         for k in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "CONSCIOUSNESS_CONFIG"] { env[k] = nil }
         env["VIOLATIONS_LOG"] = log
         env["CYCLE_INTERVAL"] = "1h"
+        env["MODEL_STAGES"] = "off"
         for (k, v) in extra { env[k] = v }
         p.environment = env
         p.standardOutput = FileHandle.nullDevice

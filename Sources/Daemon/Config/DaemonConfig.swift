@@ -18,6 +18,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var enableGPT5Escalation = false
     public var useOpenAIFallback = false
     public var enableConsciousness = true
+    /// MODEL_STAGES=auto asks the Trinity each cycle (falling back when it cannot
+    /// answer); off never calls a model (rules, templates and the hashed embedder).
+    public var modelStages = true
     public var autonomousNightRun = true
     public var embeddingProvider = "sentence-transformers"
     public var agencyRoot = FileManager.default.currentDirectoryPath
@@ -88,6 +91,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if let b = try r.bool("ENABLE_GPT5_ESCALATION") { c.enableGPT5Escalation = b }
         if let b = try r.bool("USE_OPENAI_FALLBACK") { c.useOpenAIFallback = b }
         if let b = try r.bool("ENABLE_CONSCIOUSNESS") { c.enableConsciousness = b }
+        if let m = try r.oneOf("MODEL_STAGES", ["auto", "off"]) { c.modelStages = m == "auto" }
         if let b = try r.bool("AUTONOMOUS_NIGHT_RUN") { c.autonomousNightRun = b }
         if let p = try r.oneOf("EMBEDDING_PROVIDER", ["sentence-transformers", "ollama", "hash"]) { c.embeddingProvider = p }
         if let p = try r.path("AGENCY_ROOT") { c.agencyRoot = p }

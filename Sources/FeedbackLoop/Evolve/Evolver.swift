@@ -2,7 +2,8 @@
 /// enough. Confidence as the original's evolution engine: the mean confidence of the
 /// agent's patterns plus min(total violations / 100, 0.2), capped at 0.95.
 public enum Evolver {
-    public static func propose(_ patterns: [Pattern], settings: AnalysisSettings = AnalysisSettings()) -> [Proposal] {
+    public static func propose(_ patterns: [Pattern], settings: AnalysisSettings = AnalysisSettings(),
+                               recall: Recall = Recall()) -> [Proposal] {
         let byAgent = Dictionary(grouping: patterns, by: \.agent)
         return byAgent.compactMap { agent, patterns in
             let total = patterns.reduce(0) { $0 + $1.frequency }
@@ -13,10 +14,13 @@ public enum Evolver {
                 Proposal.Evidence(patternID: $0.patternID, function: $0.functionName, frequency: $0.frequency,
                                   trend: $0.trend, articles: $0.articlesViolated)
             }
-            return Proposal(agent: agent, confidence: (confidence * 100).rounded() / 100,
-                            rationale: rationale(agent, patterns, total), evidence: evidence,
-                            markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns),
-                            author: "template")
+            let recalled = recall.forProposal(patternIDs: patterns.map(\.patternID))
+            var p = Proposal(agent: agent, confidence: (confidence * 100).rounded() / 100,
+                             rationale: rationale(agent, patterns, total), evidence: evidence,
+                             markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns, recalled: recalled),
+                             author: "template")
+            p.recalled = recalled.map(Proposal.Recalled.init)
+            return p
         }.sorted { ($0.confidence, $1.agent) > ($1.confidence, $0.agent) }
     }
 
@@ -39,7 +43,7 @@ public enum ProposalTemplate {
         7: "Follow Article VII as the constitution states it; review the violations below.",
     ]
 
-    public static func markdown(agent: String, patterns: [Pattern]) -> String {
+    public static func markdown(agent: String, patterns: [Pattern], recalled: [MemoryHit] = []) -> String {
         var articles = ArticleSet()
         for p in patterns { articles.formUnion(ArticleSet(names: p.articlesViolated)) }
         var lines = ["### Constitutional learnings for the \(agent) agent", ""]
@@ -54,6 +58,10 @@ public enum ProposalTemplate {
             lines.append("- Review the functions above for constitutional compliance before the next run.")
         }
         for n in numbered { lines.append("- \(rules[n]!)") }
+        if !recalled.isEmpty {
+            lines += ["", "Related memory:"]
+            for h in recalled { lines.append("- \(h.kind.rawValue) \(h.id) (similarity \(Format.fixed(h.similarity, 2))): \(PromptText.quote(h.text, limit: 200))") }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

@@ -20,11 +20,31 @@ public struct Proposal: Sendable, Equatable, Codable {
     /// The Markdown to append to `targetFile`.
     public var markdown: String
     public var targetFile: String { ".claude/agents/\(agent)-delta.md" }
-    /// Who wrote `markdown`: "template" here; a model stage may replace it.
+    /// Who wrote `markdown`: "template", or the Builder's model when its draft passed.
     public var author: String
+    /// Why the template stands when a model was asked (nil otherwise).
+    public var authorNote: String?
+    /// The memory entries the proposal drew on (given to the Builder and listed in
+    /// the template), by id.
+    public var recalled: [Recalled] = []
+
+    public struct Recalled: Sendable, Equatable, Codable {
+        public var id: Int64
+        public var kind: MemoryEntry.Kind
+        public var key: String
+        public var similarity: Double
+
+        public init(_ h: MemoryHit) {
+            id = h.id
+            kind = h.kind
+            key = h.key
+            similarity = h.similarity
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case agent, confidence, rationale, evidence, markdown, author
+        case agent, confidence, rationale, evidence, markdown, author, recalled
+        case authorNote = "author_note"
         case targetFile = "target_file"
     }
 
@@ -46,6 +66,8 @@ public struct Proposal: Sendable, Equatable, Codable {
         evidence = try c.decode([Evidence].self, forKey: .evidence)
         markdown = try c.decode(String.self, forKey: .markdown)
         author = try c.decode(String.self, forKey: .author)
+        authorNote = try c.decodeIfPresent(String.self, forKey: .authorNote)
+        recalled = try c.decodeIfPresent([Recalled].self, forKey: .recalled) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -56,6 +78,8 @@ public struct Proposal: Sendable, Equatable, Codable {
         try c.encode(evidence, forKey: .evidence)
         try c.encode(markdown, forKey: .markdown)
         try c.encode(author, forKey: .author)
+        try c.encodeIfPresent(authorNote, forKey: .authorNote)
+        try c.encode(recalled, forKey: .recalled)
         try c.encode(targetFile, forKey: .targetFile)
     }
 }

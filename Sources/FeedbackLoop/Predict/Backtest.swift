@@ -35,20 +35,26 @@ public struct Backtest: Sendable, Equatable {
 
     /// `series`: hourly counts per function, all starting at `startHour` (a UTC
     /// midnight, so origins fall on day boundaries) and `hours` long.
+    /// `recall`: lend each pattern the model error measured on similar patterns (by
+    /// the hashed embedding of their function names) at earlier origins, as the cycle's
+    /// Predict stage does with what the vector memory recalls.
     public static func run(series: [String: [Int64]], hours: Int, settings s: ForecastSettings = ForecastSettings(),
-                           analysis: AnalysisSettings = AnalysisSettings()) throws(Failure) -> Backtest {
+                           analysis: AnalysisSettings = AnalysisSettings(), recall: Bool = false) throws(Failure) -> Backtest {
         let h = s.horizonDays * 24
         guard hours >= 2 * h else { throw .tooShort(hours: hours, needed: 2 * h) }
         let origins = Array(stride(from: h, through: hours - h, by: h))
         var ours: [String: [ForecastScore]] = [:], theirs: [String: [ForecastScore]] = [:]
         var frequentOurs: [ForecastScore] = [], frequentTheirs: [ForecastScore] = []
         var weekly: [String: [Int64]] = [:]
+        var memory = RecalledErrors(functions: recall ? Array(series.keys) : [])
         for origin in origins {
-            for (function, counts) in series {
+            var measured: [String: Double] = [:]
+            for (function, counts) in series.sorted(by: { $0.key < $1.key }) {
                 let lastWeek = counts[max(0, origin - 7 * 24)..<origin].reduce(0, +)
                 guard lastWeek >= analysis.minOccurrences else { continue }
                 let actual = counts[origin..<(origin + h)].reduce(0, +)
-                let m = RateModel.forecast(hourly: Array(counts[..<origin]), s)
+                let m = RateModel.forecast(hourly: Array(counts[..<origin]), s, priorError: memory.prior(for: function))
+                measured[function] = m.measuredError
                 let mine = ForecastScore(expected: m.expected, interval: (m.lower, m.upper),
                                          probability: m.probability, actual: actual)
                 let seen = counts[max(0, origin - 48)..<origin].contains { $0 > 0 }
@@ -63,6 +69,7 @@ public struct Backtest: Sendable, Equatable {
                     frequentTheirs.append(base)
                 }
             }
+            memory.learn(measured)
         }
         let patterns = ours.keys.sorted().map { f in
             PatternResult(function: f, forecasts: ours[f]!.count,
@@ -73,6 +80,37 @@ public struct Backtest: Sendable, Equatable {
                         model: Accuracy(ours.values.flatMap { $0 }),
                         baseline: withoutInterval(Accuracy(theirs.values.flatMap { $0 })),
                         frequentModel: Accuracy(frequentOurs), frequentBaseline: withoutInterval(Accuracy(frequentTheirs)))
+    }
+
+    /// The errors measured so far per function, and which other functions are similar
+    /// enough to lend theirs.
+    struct RecalledErrors {
+        var errors: [String: Double] = [:]
+        var similar: [String: [(String, Double)]] = [:]
+
+        init(functions: [String]) {
+            let e = HashedEmbedder()
+            let vectors = functions.map { e.embed($0) }
+            for (i, f) in functions.enumerated() {
+                similar[f] = functions.indices.compactMap { j in
+                    guard j != i else { return nil }
+                    let sim = vectors[i].withUnsafeBufferPointer { a in
+                        vectors[j].withUnsafeBufferPointer { b in Double(Vector.dot(a, b)) }
+                    }
+                    return sim >= Recall.threshold ? (functions[j], sim) : nil
+                }
+            }
+        }
+
+        func prior(for function: String) -> Double? {
+            let lent = (similar[function] ?? []).compactMap { f, sim in errors[f].map { (sim, $0) } }
+            let weight = lent.reduce(0) { $0 + $1.0 }
+            return weight > 0 ? lent.reduce(0) { $0 + $1.0 * $1.1 } / weight : nil
+        }
+
+        mutating func learn(_ measured: [String: Double]) {
+            for (f, e) in measured { errors[f] = e }
+        }
     }
 
     /// The original rule gives no interval; its coverage is not a number to compare.

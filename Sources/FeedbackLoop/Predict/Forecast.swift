@@ -30,8 +30,8 @@ public struct Forecast: Sendable, Equatable, Codable {
 /// hours from `originHour` on.
 public enum Forecaster {
     public static func forecast(_ p: Pattern, history: [Int64], originHour: Int32,
-                                settings s: ForecastSettings = ForecastSettings()) -> Forecast {
-        let m = RateModel.forecast(hourly: history, s)
+                                settings s: ForecastSettings = ForecastSettings(), priorError: Double? = nil) -> Forecast {
+        let m = RateModel.forecast(hourly: history, s, priorError: priorError)
         let low = m.historyDays < 3 || m.historyCount < 10
         // Confidence grows with history (two weeks of it) and evidence (50 events).
         let confidence = low ? min(0.5, 0.3 + m.historyDays / 30)

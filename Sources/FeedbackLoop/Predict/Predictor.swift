@@ -8,12 +8,14 @@ public enum Predictor {
     }
 
     public static func predict(_ patterns: [Pattern], rows: [BucketRow], nowHour: Int32,
-                               settings s: ForecastSettings = ForecastSettings()) -> [Forecast] {
+                               settings s: ForecastSettings = ForecastSettings(),
+                               priors: [String: Double] = [:]) -> [Forecast] {
         let byFunction = Dictionary(grouping: rows, by: \.function)
         return patterns.map { p in
             let history = Analyzer.series(byFunction[p.functionName] ?? [], endHour: nowHour - 1,
                                           hours: historyHours(s))
-            return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s)
+            return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s,
+                                       priorError: priors[p.patternID])
         }.sorted { ($0.probability, $0.expected) > ($1.probability, $1.expected) }
     }
 }

@@ -41,6 +41,9 @@ public struct CountForecast: Sendable, Equatable, Codable {
     public var burstExcluded: Bool
     /// Relative error the model showed on this pattern's recent past (0 without one).
     public var modelError: Double
+    /// The same from this pattern's own checks alone, without the prior (nil when no
+    /// check was possible): what the memory lends to similar patterns.
+    public var measuredError: Double? = nil
 }
 
 /// The rate model: a Poisson regression of daily counts on time (log link) over the
@@ -65,7 +68,11 @@ public enum RateModel {
     /// excess of squared error over predicted variance, relative to the expected count,
     /// is the pattern's model-error term — so where trends bend or bursts recur, the
     /// interval widens by as much as the model has actually been wrong there.
-    public static func forecast(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings()) -> CountForecast {
+    /// `priorError`: the relative error to assume before this pattern's own checks —
+    /// the 1% default, or what the model measured on similar patterns the vector
+    /// memory recalled.
+    public static func forecast(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings(),
+                                priorError: Double? = nil) -> CountForecast {
         var f = fitted(series, s)
         let h = s.horizonDays * 24
         var excess: [Double] = []
@@ -84,8 +91,10 @@ public enum RateModel {
         // no usable past is not given a Poisson-narrow interval, and one lucky or
         // unlucky check does not decide the width alone. Capped at a relative error of
         // 100%: past that, a negative binomial does not describe the spread usefully.
-        let c2 = min(1, max(0, (excess.reduce(0, +) + priorModelError * priorModelError) / Double(excess.count + 1)))
+        let prior = min(max(priorError ?? priorModelError, 0), 1)
+        let c2 = min(1, max(0, (excess.reduce(0, +) + prior * prior) / Double(excess.count + 1)))
         f.modelError = c2.squareRoot()
+        if !excess.isEmpty { f.measuredError = min(1, max(0, excess.reduce(0, +) / Double(excess.count))).squareRoot() }
         f.variance += c2 * f.expected * f.expected
         (f.lower, f.upper) = CountDistribution.interval(mean: f.expected, variance: f.variance,
                                                         coverage: s.intervalCoverage)

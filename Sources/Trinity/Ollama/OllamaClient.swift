@@ -7,7 +7,9 @@ import Synchronization
 /// How long to wait: for a connection, for the first byte (and between bytes of a
 /// stream), for the whole request; and how often to retry a failed connection.
 public struct Timeouts: Sendable, Equatable {
-    public var connect: Duration = .seconds(2)
+    /// Ollama is on loopback: a connection is made at once or not at all (and
+    /// async-http-client keeps retrying a refused connect until this runs out).
+    public var connect: Duration = .milliseconds(500)
     public var firstByte: Duration = .seconds(120)
     public var whole: Duration = .seconds(600)
     public var connectRetries = 2

@@ -1,0 +1,65 @@
+import FeedbackLoop
+import StateStore
+
+/// Learn: the cycle's patterns, their trend changes, into the vector memory; then
+/// what the memory recalls for each pattern, for Predict and Evolve.
+extension CycleRunner {
+    static let recallPerPattern = 5
+    static let embedBatch = 64
+    static let embedPerCycle = 1024
+
+    func learn(_ a: Analysis, cycle: Int64, o: CycleOptions,
+               session: inout ModelSession) async throws -> ((Recall, MemoryGrowth), StageOutcome) {
+        let start = ContinuousClock.now
+        let remembered = try store.memoryEvidence(kind: .pattern)
+        let entries = a.patterns.map(PatternMemory.entry(for:))
+            + PatternMemory.learnings(a.patterns, remembered: remembered, cycle: cycle)
+        let (added, updated) = try store.remember(entries, cycle: cycle, at: o.now)
+        let (embedder, note) = try await embedPending(&session)
+        let index = try store.memoryIndex(embedder: embedder)
+        let queries = try store.memoryVectors(kind: .pattern, keys: a.patterns.map(\.patternID), embedder: embedder)
+        var recall = Recall()
+        for p in a.patterns {
+            guard let q = queries[p.patternID] else { continue }
+            let matches = index.search(q, k: Self.recallPerPattern, excluding: [p.patternID])
+            recall.byPattern[p.patternID] = try store.memoryHits(matches)
+        }
+        let stats = try store.memoryStats()
+        let growth = MemoryGrowth(entries: stats.entries, bytes: stats.bytes, added: added, updated: updated, embedder: embedder)
+        let recalled = recall.byPattern.values.reduce(0) { $0 + $1.count }
+        var detail = "\(stats.entries) entries (\(added) new, \(updated) updated), \(Format.bytes(stats.bytes)); "
+            + "embedder \(embedder); \(recalled) recalled for \(recall.byPattern.count) pattern(s)"
+        if let note { detail += "; \(note)" }
+        let degraded = note != nil && session.models != nil
+        return ((recall, growth), StageOutcome(stage: "learn", outcome: degraded ? .degraded : .ok, detail: detail,
+                                               milliseconds: (ContinuousClock.now - start).milliseconds))
+    }
+
+    /// Gives every entry lacking one a vector from the embedding model, or, when it
+    /// cannot answer, from the local hashed embedder. Returns the embedder used and,
+    /// for a fallback, why.
+    private func embedPending(_ session: inout ModelSession) async throws -> (String, String?) {
+        var why = session.unavailable
+        if let models = session.models, why == nil {
+            let pending = try store.entriesNeedingVectors(embedder: models.embedderID, limit: Self.embedPerCycle)
+            var vectors: [(id: Int64, vector: [Float])] = []
+            for batch in stride(from: 0, to: pending.count, by: Self.embedBatch).map({ pending[$0..<min($0 + Self.embedBatch, pending.count)] }) {
+                try Task.checkCancellation()
+                let answer = await models.embed(batch.map(\.text))
+                guard let v = session.record(answer), v.count == batch.count else {
+                    why = answer.call.fallbackReason ?? "embedding model gave \(answer.value?.count ?? 0) vectors for \(batch.count) texts"
+                    break
+                }
+                vectors += zip(batch.map(\.id), v).map { ($0, $1) }
+            }
+            if why == nil {
+                try store.storeVectors(vectors, embedder: models.embedderID)
+                return (models.embedderID, nil)
+            }
+        }
+        let hashed = HashedEmbedder()
+        let pending = try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: Self.embedPerCycle)
+        try store.storeVectors(pending.map { ($0.id, hashed.embed($0.text)) }, embedder: HashedEmbedder.id)
+        return (HashedEmbedder.id, session.models == nil ? nil : "embedding model unavailable (\(why ?? "?")): local hashed embedder used")
+    }
+}

@@ -1,0 +1,43 @@
+/// Violation text on its way into a prompt. It comes from log data, so it is data and
+/// never instructions: bounded in length, stripped of control characters, and
+/// fenced in a tag it cannot close. The model is told the same in the system prompt;
+/// whatever it answers is validated anyway.
+public enum PromptText {
+    public static let fence = "violation-text"
+
+    /// `text` cut to `limit` characters, control characters (newlines included) as
+    /// spaces, and any attempt to close or open the fence defused.
+    public static func quote(_ text: String, limit: Int = 400) -> String {
+        var out = ""
+        out.reserveCapacity(min(text.utf8.count, limit + 8))
+        var count = 0
+        for scalar in text.unicodeScalars {
+            if count == limit {
+                out += "…"
+                break
+            }
+            let c = scalar.properties.generalCategory
+            switch c {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                out.unicodeScalars.append(" ")
+            default:
+                out.unicodeScalars.append(scalar)
+            }
+            count += 1
+        }
+        return out.replacingOccurrences(of: "<", with: "‹").replacingOccurrences(of: ">", with: "›")
+    }
+
+    /// `text` quoted inside the fence, with an id.
+    public static func fenced(_ text: String, id: String, limit: Int = 400) -> String {
+        "<\(fence) id=\"\(id)\">\(quote(text, limit: limit))</\(fence)>"
+    }
+
+    /// One line of model output made safe to show: no control characters, bounded.
+    public static func line(_ text: String, limit: Int) -> String? {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty, trimmed.count <= limit,
+              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        return trimmed
+    }
+}

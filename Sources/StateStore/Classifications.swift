@@ -1,0 +1,29 @@
+import FeedbackLoop
+import GRDB
+
+/// The Controller's answers, cached by signature so that a signature is sent to a
+/// model once, ever — whether its answer was usable or not.
+extension StateStore {
+    /// Every cached answer, by signature.
+    public func classifications() throws -> [String: Classification] {
+        try db.read { db in
+            var out: [String: Classification] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT * FROM classifications") {
+                out[r["signature"]] = Classification(article: r["article"], category: r["category"], summary: r["summary"],
+                                                     valid: r["valid"], model: r["model"])
+            }
+            return out
+        }
+    }
+
+    public func saveClassifications(_ answers: [String: Classification], at now: Microseconds) throws {
+        try db.write { db in
+            for (signature, c) in answers {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO classifications (signature, article, category, summary, valid, model, created_us)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [signature, c.article, c.category, c.summary, c.valid, c.model, now])
+            }
+        }
+    }
+}

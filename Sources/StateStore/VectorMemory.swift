@@ -1,0 +1,151 @@
+import FeedbackLoop
+import Foundation
+import GRDB
+
+/// The vector memory's size: entries, and the bytes their text, evidence and vectors take.
+public struct MemoryStats: Sendable, Equatable {
+    public var entries: Int64
+    public var bytes: Int64
+}
+
+/// The vector memory, in the same database: entries keyed by (kind, key), each with
+/// the vector of the embedder that made it.
+extension StateStore {
+    /// Stores entries, updating an existing (kind, key) in place: its evidence always,
+    /// its text and tags when they changed — and then its vector is dropped, to be
+    /// made again. Returns how many were added and updated.
+    public func remember(_ entries: [MemoryEntry], cycle: Int64, at now: Microseconds) throws -> (added: Int64, updated: Int64) {
+        try db.write { db in
+            var added: Int64 = 0, updated: Int64 = 0
+            for e in entries {
+                let tags = Self.json(e.tags), evidence = Self.json(e.evidence)
+                if let row = try Row.fetchOne(db, sql: "SELECT id, text, tags_json FROM memory_entries WHERE kind = ? AND key = ?",
+                                              arguments: [e.kind.rawValue, e.key]) {
+                    let changed = row["text"] != e.text || row["tags_json"] != tags
+                    try db.execute(sql: """
+                        UPDATE memory_entries SET text = ?, tags_json = ?, evidence_json = ?, note = ?, updated_cycle = ?,
+                               updated_us = ?\(changed ? ", embedder = NULL, vector = NULL" : "") WHERE id = ?
+                        """, arguments: [e.text, tags, evidence, e.note, cycle, now, row["id"] as Int64])
+                    updated += 1
+                } else {
+                    try db.execute(sql: """
+                        INSERT INTO memory_entries (kind, key, text, tags_json, evidence_json, note, created_cycle,
+                                                    updated_cycle, created_us, updated_us)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [e.kind.rawValue, e.key, e.text, tags, evidence, e.note, cycle, cycle, now, now])
+                    added += 1
+                }
+            }
+            return (added, updated)
+        }
+    }
+
+    /// Merges numbers into an entry's evidence (the model error Predict measured).
+    public func annotateMemory(kind: MemoryEntry.Kind, key: String, _ evidence: [String: Double]) throws {
+        try db.write { db in
+            guard let old = try String.fetchOne(db, sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?",
+                                                arguments: [kind.rawValue, key]) else { return }
+            let merged = Self.evidence(old).merging(evidence) { $1 }
+            try db.execute(sql: "UPDATE memory_entries SET evidence_json = ? WHERE kind = ? AND key = ?",
+                           arguments: [Self.json(merged), kind.rawValue, key])
+        }
+    }
+
+    /// Entries with no vector from `embedder` (new, changed, or made by another), oldest first.
+    public func entriesNeedingVectors(embedder: String, limit: Int) throws -> [(id: Int64, text: String)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, text FROM memory_entries WHERE embedder IS NULL OR embedder != ? ORDER BY id LIMIT ?
+                """, arguments: [embedder, limit]).map { ($0["id"], $0["text"]) }
+        }
+    }
+
+    public func storeVectors(_ vectors: [(id: Int64, vector: [Float])], embedder: String) throws {
+        try db.write { db in
+            for (id, v) in vectors {
+                try db.execute(sql: "UPDATE memory_entries SET embedder = ?, vector = ? WHERE id = ?",
+                               arguments: [embedder, Data(Vector.bytes(v)), id])
+            }
+        }
+    }
+
+    /// Every entry `embedder` made, as a search index.
+    public func memoryIndex(embedder: String) throws -> VectorIndex {
+        try db.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT id, kind, key, tags_json, vector FROM memory_entries WHERE embedder = ? ORDER BY id
+                """, arguments: [embedder])
+            var index: VectorIndex?
+            while let r = try rows.next() {
+                let blob: Data = r["vector"]
+                let v = Vector.floats(blob)
+                if index == nil { index = VectorIndex(embedder: embedder, dimensions: v.count) }
+                guard let kind = MemoryEntry.Kind(rawValue: r["kind"]) else { continue }
+                index!.add(id: r["id"], kind: kind, key: r["key"], tags: Self.tags(r["tags_json"]), vector: v)
+            }
+            return index ?? VectorIndex(embedder: embedder, dimensions: 0)
+        }
+    }
+
+    /// The vector stored for an entry (kind, key) by `embedder`, if any.
+    public func memoryVectors(kind: MemoryEntry.Kind, keys: [String], embedder: String) throws -> [String: [Float]] {
+        try db.read { db in
+            var out: [String: [Float]] = [:]
+            for k in keys {
+                if let blob = try Data.fetchOne(db, sql: """
+                    SELECT vector FROM memory_entries WHERE kind = ? AND key = ? AND embedder = ?
+                    """, arguments: [kind.rawValue, k, embedder]) { out[k] = Vector.floats(blob) }
+            }
+            return out
+        }
+    }
+
+    /// Entries by id, as search hits with the given similarities.
+    public func memoryHits(_ matches: [VectorIndex.Match]) throws -> [MemoryHit] {
+        try db.read { db in
+            try matches.compactMap { m in
+                try Row.fetchOne(db, sql: "SELECT text, evidence_json FROM memory_entries WHERE id = ?", arguments: [m.id]).map {
+                    MemoryHit(id: m.id, kind: m.kind, key: m.key, text: $0["text"],
+                              similarity: (Double(m.similarity) * 1000).rounded() / 1000, evidence: Self.evidence($0["evidence_json"]))
+                }
+            }
+        }
+    }
+
+    /// Each entry's evidence of one kind, by key.
+    public func memoryEvidence(kind: MemoryEntry.Kind) throws -> [String: [String: Double]] {
+        try db.read { db in
+            var out: [String: [String: Double]] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT key, evidence_json FROM memory_entries WHERE kind = ?",
+                                      arguments: [kind.rawValue]) {
+                out[r["key"]] = Self.evidence(r["evidence_json"])
+            }
+            return out
+        }
+    }
+
+    public func memoryStats() throws -> MemoryStats {
+        try db.read { db in
+            let r = try Row.fetchOne(db, sql: """
+                SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(text AS BLOB)) + LENGTH(CAST(tags_json AS BLOB))
+                       + LENGTH(CAST(evidence_json AS BLOB)) + COALESCE(LENGTH(vector), 0)), 0) AS bytes FROM memory_entries
+                """)!
+            return MemoryStats(entries: r["n"], bytes: r["bytes"])
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        // Arrays of strings and dictionaries of finite numbers always encode.
+        return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+    }
+
+    static func tags(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    }
+
+    static func evidence(_ json: String) -> [String: Double] {
+        (try? JSONDecoder().decode([String: Double].self, from: Data(json.utf8))) ?? [:]
+    }
+}

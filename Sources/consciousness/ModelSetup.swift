@@ -1,0 +1,30 @@
+import Daemon
+import Foundation
+import Logging
+import Trinity
+import Workers
+
+/// The configuration file the daemon and the commands read, and the model workers
+/// it describes.
+enum ModelSetup {
+    static let defaultConfig = "/etc/consciousness/consciousness.env"
+
+    /// `--config`, else $CONSCIOUSNESS_CONFIG, else the system file if it exists.
+    static func configFile(_ option: String?, _ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        option ?? env["CONSCIOUSNESS_CONFIG"] ?? (FileManager.default.fileExists(atPath: defaultConfig) ? defaultConfig : nil)
+    }
+
+    static func roles(_ c: DaemonConfig) -> [Role: String] {
+        Dictionary(uniqueKeysWithValues: MemoryView.roles(c))
+    }
+
+    /// The client, governor and workers for a configuration (loopback-checked already).
+    static func workers(_ cfg: DaemonConfig, logger: Logger) throws -> (OllamaClient, Governor, ModelWorkers) {
+        let client = OllamaClient(try Endpoint(cfg.ollamaHost, localOnly: cfg.agencyMode == .localOnly))
+        let governor = Governor(client: client, memory: MemorySource(), settings: MemoryView.settings(cfg), logger: logger)
+        return (client, governor, ModelWorkers(client: client, governor: governor, models: roles(cfg), logger: logger))
+    }
+
+    /// MemAvailable now, for the report.
+    static func memoryAvailable() -> Int64? { MemorySource().read().memAvailable }
+}
