@@ -19,7 +19,7 @@ extension CycleRunner {
                 continue
             }
             let patterns = a.patterns.filter { $0.agent == proposals[i].agent }
-            let hits = recall.forProposal(patternIDs: patterns.map(\.patternID))
+            let hits = recall.forProposal(agent: proposals[i].agent, patternIDs: patterns.map(\.patternID))
             let answer = await models.draft(proposals[i], patterns: patterns, recalled: hits)
             if let markdown = session.record(answer) {
                 proposals[i].markdown = markdown

@@ -12,6 +12,11 @@ struct EmbedEndpoint: Sendable {
         }
         let inputs = try Self.texts(from: request.input)
         let keepAlive = request.keepAlive ?? .standard
+        // keep_alive 0 with nothing to embed is how clients unload an embedding model.
+        if inputs.isEmpty, keepAlive.unloadsImmediately {
+            await context.state.unload(model.name)
+            return .json(EmbedBody(model: requested, embeddings: [], totalDuration: 0, loadDuration: 0, promptEvalCount: 0))
+        }
         let contextLength = model.effectiveContextLength(requested: request.options?.contextLength)
         let load = await context.state.use(model, contextLength: contextLength, keepAlive: keepAlive)
         let promptTokens = inputs.reduce(0) { $0 + Answers.tokenCount($1) }

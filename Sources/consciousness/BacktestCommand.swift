@@ -15,6 +15,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Days of history the rate model fits.")
     var lookbackDays = 14
 
+    @Flag(help: "Lend each pattern the model error measured on similar patterns (as the cycle does with the vector memory's recall).")
+    var recall = false
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -33,7 +36,7 @@ struct BacktestCommand: AsyncParsableCommand {
         s.horizonDays = horizonDays
         s.lookbackDays = lookbackDays
         do {
-            let result = try Backtest.run(series: series, hours: hours, settings: s)
+            let result = try Backtest.run(series: series, hours: hours, settings: s, recall: recall)
             print(json ? result.json() : result.text(), terminator: json ? "\n" : "")
         } catch {
             throw fail("backtest: \(error.description)", ExitStatus.dataError)

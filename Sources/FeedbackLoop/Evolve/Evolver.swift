@@ -14,7 +14,7 @@ public enum Evolver {
                 Proposal.Evidence(patternID: $0.patternID, function: $0.functionName, frequency: $0.frequency,
                                   trend: $0.trend, articles: $0.articlesViolated)
             }
-            let recalled = recall.forProposal(patternIDs: patterns.map(\.patternID))
+            let recalled = recall.forProposal(agent: agent, patternIDs: patterns.map(\.patternID))
             var p = Proposal(agent: agent, confidence: (confidence * 100).rounded() / 100,
                              rationale: rationale(agent, patterns, total), evidence: evidence,
                              markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns, recalled: recalled),

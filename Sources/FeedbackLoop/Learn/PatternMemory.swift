@@ -13,25 +13,31 @@ public enum PatternMemory {
                            evidence: ["frequency": Double(p.frequency), "trend": trendCode(p.trend)])
     }
 
+    /// Its text names what the proposal is about, not this hour's counts, so it is
+    /// embedded again only when its subject changes.
     public static func entry(for proposal: Proposal) -> MemoryEntry {
-        let functions = proposal.evidence.map(\.function).joined(separator: ", ")
+        let functions = proposal.evidence.map(\.function).sorted().joined(separator: ", ")
         let articles = Array(Set(proposal.evidence.flatMap(\.articles))).sorted()
+        let subject = articles.isEmpty ? "no article named" : articles.joined(separator: ", ")
         return MemoryEntry(kind: .proposal, key: "proposal_\(proposal.agent)",
-                           text: String("Proposal for the \(proposal.agent) agent on \(functions): \(proposal.rationale)".prefix(2000)),
+                           text: String("Proposal for the \(proposal.agent) agent on \(functions) (\(subject))".prefix(2000)),
                            tags: tags(agent: proposal.agent, articles: articles),
                            evidence: ["confidence": proposal.confidence])
     }
 
-    /// A learning for each pattern whose trend differs from the one remembered.
+    /// A learning for each pattern whose trend differs from the one remembered. One
+    /// entry per (function, from, to): a trend that flips back and forth updates its
+    /// learnings instead of adding one an hour.
     public static func learnings(_ patterns: [Pattern], remembered: [String: [String: Double]], cycle: Int64) -> [MemoryEntry] {
         patterns.compactMap { p in
             guard let before = remembered[p.patternID]?["trend"], before != trendCode(p.trend),
                   let old = Trend.allCases.first(where: { trendCode($0) == before }) else { return nil }
-            return MemoryEntry(kind: .learning, key: "trend_\(p.functionName)_\(cycle)",
+            return MemoryEntry(kind: .learning, key: "trend_\(p.functionName)_\(old.rawValue)_\(p.trend.rawValue)",
                                text: "\(p.functionName) turned from \(old.rawValue) to \(p.trend.rawValue) "
-                                   + "(\(p.frequency) violations in the window; \(p.articlesViolated.joined(separator: ", ")))",
+                                   + "(\(p.articlesViolated.isEmpty ? "no article named" : p.articlesViolated.joined(separator: ", ")))",
                                tags: tags(agent: p.agent, articles: p.articlesViolated) + ["function:\(p.functionName)"],
-                               evidence: ["from": before, "to": trendCode(p.trend), "frequency": Double(p.frequency)])
+                               evidence: ["from": before, "to": trendCode(p.trend), "frequency": Double(p.frequency),
+                                          "cycle": Double(cycle)])
         }
     }
 
@@ -65,10 +71,11 @@ public struct Recall: Sendable, Equatable {
 
     /// The entries a proposal for these patterns may lean on: learnings and past
     /// proposals first, then similar patterns of other functions, best three.
-    public func forProposal(patternIDs: [String]) -> [MemoryHit] {
+    /// The agent's own pending proposal is the one being redrafted, not a memory.
+    public func forProposal(agent: String, patternIDs: [String]) -> [MemoryHit] {
         var seen = Set<Int64>()
         let hits = patternIDs.flatMap { byPattern[$0] ?? [] }
-            .filter { $0.similarity >= 0.3 && !patternIDs.contains($0.key) }
+            .filter { $0.similarity >= 0.3 && !patternIDs.contains($0.key) && $0.key != "proposal_\(agent)" }
             .sorted { (rank($0), $0.similarity) > (rank($1), $1.similarity) }
         return Array(hits.filter { seen.insert($0.id).inserted }.prefix(3))
     }

@@ -81,6 +81,7 @@ public enum OllamaAPI {
         public var model: String
         public var input: [String]
         public var options: Options?
+        public var keep_alive: JSONValue? = nil
     }
 
     public struct Embed: Codable, Sendable {

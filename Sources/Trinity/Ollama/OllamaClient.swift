@@ -64,11 +64,17 @@ public final class OllamaClient: Sendable {
         try await json(OllamaAPI.Show.self, "POST", "/api/show", body: OllamaAPI.ShowRequest(model: model), model: model)
     }
 
-    /// Frees a model's memory now (`keep_alive: 0` with an empty prompt).
+    /// Frees a model's memory now: `keep_alive: 0` with an empty prompt — or, for an
+    /// embedding model, which Ollama will not run `generate` on, with no input to embed.
     public func unload(_ model: String) async throws(OllamaError) {
         let req = OllamaAPI.GenerateRequest(model: model, prompt: "", stream: false, options: nil,
                                             keep_alive: .number(0), format: nil)
-        _ = try await json(OllamaAPI.Chunk.self, "POST", "/api/generate", body: req, model: model)
+        do {
+            _ = try await json(OllamaAPI.Chunk.self, "POST", "/api/generate", body: req, model: model)
+        } catch .server(400, let message) where message.contains("does not support generate") {
+            let embed = OllamaAPI.EmbedRequest(model: model, input: [], options: nil, keep_alive: .number(0))
+            _ = try await json(OllamaAPI.Embed.self, "POST", "/api/embed", body: embed, model: model)
+        }
     }
 
     // MARK: model calls, under a lease

@@ -1,0 +1,116 @@
+import Cycle
+import FeedbackLoop
+import Foundation
+import OllamaSimulator
+import SampleLog
+import Testing
+import Trinity
+@testable import Workers
+
+@Suite(.serialized) struct TrinityCycleTests {
+    /// All three roles (and the embedder) with load times proportional to size, on a
+    /// machine where the 22B planner cannot be resident with the others: each model
+    /// loads at most once, and the resident set never exceeds the plan's budget.
+    @Test func allRolesLoadOnceAndNeverOverTheBudget() async throws {
+        let rig = try await CycleRig.start(loadSecondsPerGB: 0.1, memTotal: 28_000_000_000)
+        defer { Task { await rig.stop() } }
+        let report = try await rig.cycle()
+        #expect(report.degradedStages.isEmpty, "\(report.degradedStages)")
+        #expect(report.calls("controller").contains { $0.outcome == .used })
+        #expect(report.calls("embedder").contains { $0.outcome == .used })
+        #expect(report.calls("builder").contains { $0.outcome == .used })
+        #expect(report.proposals.contains { $0.proposal.author == CycleRig.models[.builder] })
+        let pending = try rig.store.pendingProposals()
+        let plan = await rig.workers.plan(pending: pending, facts: [report.summary])
+        #expect(plan.value?.ranking.sorted() == pending.map(\.id).sorted(), "\(plan.call)")
+        for (model, n) in await rig.sim.loadCounts() { #expect(n <= 1, "\(model) loaded \(n) times") }
+        #expect(await rig.sim.loadCounts().count == 4)
+        let budget = await rig.governor.plan()
+        #expect(budget.timeShared, "the test machine must be too small for all four at once")
+        #expect(await rig.sim.peakResidentBytes() <= budget.effectiveBudget)
+        // Each call carries its cost, the lease's context and a load time the first time.
+        for c in report.modelCalls {
+            #expect(c.numCtx > 0 && c.latencySeconds > 0 && c.contextUse > 0 && c.contextUse <= 1)
+        }
+        #expect(report.calls("builder").first!.loadSeconds > 0.3)  // 4.7 GB at 0.1 s/GB
+    }
+
+    /// Every fault the simulator can inject ends in a completed cycle whose report
+    /// names the fallback.
+    @Test(arguments: Fault.allCases)
+    func eachFaultIsAFallbackNotAFailure(fault: Fault) async throws {
+        let rig = try await CycleRig.start()
+        defer { Task { await rig.stop() } }
+        await rig.sim.inject(fault, count: 1000, path: "/api/chat")
+        await rig.sim.inject(fault, count: 1000, path: "/api/embed")
+        let report = try await rig.cycle()
+        #expect(try rig.store.lastCycle()?.result == "degraded")
+        let classify = try #require(report.stage("classify"))
+        #expect(classify.outcome == .degraded && classify.detail.contains("rules only"), "\(classify.detail)")
+        let learn = try #require(report.stage("learn"))
+        #expect(learn.detail.contains("local hashed embedder used"), "\(learn.detail)")
+        #expect(report.vectorMemory?.embedder == HashedEmbedder.id && report.vectorMemory!.entries > 0)
+        let evolve = try #require(report.stage("evolve"))
+        #expect(evolve.outcome == .degraded && evolve.detail.contains("template"), "\(evolve.detail)")
+        #expect(report.proposals.allSatisfy { $0.proposal.author == "template" && $0.proposal.authorNote != nil })
+        #expect(!report.modelCalls.isEmpty && report.modelCalls.allSatisfy { $0.outcome == .fallback && $0.fallbackReason != nil })
+        #expect(report.text().contains("classify degraded"))
+    }
+
+    /// Ollama gone altogether: the cycle says so once, and nothing is asked.
+    @Test func deadOllamaIsADegradedCycle() async throws {
+        let rig = try await CycleRig.start()
+        defer { Task { await rig.stop() } }
+        try await rig.sim.stop()
+        let report = try await rig.cycle()
+        #expect(report.stage("classify")?.outcome == .degraded)
+        #expect(report.stage("classify")?.detail.contains("unreachable") == true)
+        #expect(report.modelCalls.isEmpty)
+        #expect(report.proposals.allSatisfy { $0.proposal.author == "template" })
+    }
+
+    /// A machine too small for any model: the governor refuses, and the stages fall back
+    /// naming the refusal.
+    @Test func governorRefusalIsAFallback() async throws {
+        let rig = try await CycleRig.start(memTotal: 9_000_000_000)
+        defer { Task { await rig.stop() } }
+        let report = try await rig.cycle()
+        let refused = report.modelCalls.filter { $0.fallbackReason?.hasPrefix("governor refused") == true }
+        #expect(!refused.isEmpty)
+        #expect(report.stage("classify")?.outcome == .degraded)
+        #expect(await rig.sim.loadCounts().isEmpty)
+    }
+
+    /// A signature goes to the Controller once, ever: a second cycle (and a new store
+    /// object on the same file) asks nothing again.
+    @Test func classificationsAreCachedBySignature() async throws {
+        let rig = try await CycleRig.start()
+        defer { Task { await rig.stop() } }
+        let first = try await rig.cycle()
+        let asked = first.calls("controller").count
+        #expect(asked > 0)
+        let second = try await rig.cycle(at: CycleRig.end + 3_600_000_000)
+        #expect(second.calls("controller").isEmpty)
+        #expect(second.stage("classify")?.detail.contains("answered earlier") == true || second.analysis.unclassifiedSignatures.isEmpty)
+        #expect(try rig.store.classifications().count == asked)
+    }
+
+    /// Hourly cycles update each pattern's memory entry instead of storing it again.
+    @Test func learnUpdatesInsteadOfDuplicating() async throws {
+        let rig = try await CycleRig.start()
+        defer { Task { await rig.stop() } }
+        var entries: [Int64] = []
+        for h in 0..<4 {
+            let r = try await rig.cycle(at: CycleRig.end + Int64(h) * 3_600_000_000, models: h % 2 == 0)
+            entries.append(r.vectorMemory!.entries)
+            // One entry per pattern, however many cycles saw it.
+            #expect(try rig.store.memoryEvidence(kind: .pattern).count == r.analysis.patterns.count)
+            if h > 0 { #expect(r.vectorMemory!.updated >= Int64(r.analysis.patterns.count)) }
+            // The embedder changes between cycles; each cycle's vectors are its embedder's own.
+            let index = try rig.store.memoryIndex(embedder: r.vectorMemory!.embedder)
+            #expect(index.dimensions == (h % 2 == 0 ? 384 : HashedEmbedder.dimensions))
+            #expect(index.count >= r.analysis.patterns.count)
+        }
+        #expect(entries[3] - entries[1] <= 4)  // only learnings (a trend that turned) are new
+    }
+}
