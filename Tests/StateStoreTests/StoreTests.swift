@@ -176,3 +176,36 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(try reopened.scoreDueForecasts(nowHour: Timestamp.hour(of: o.now), at: o.now) == 0)
     }
 }
+
+@Suite struct VectorMemoryStoreTests {
+    /// The same patterns every hour update their entries; a changed text drops the
+    /// vector so it is made again; the index holds one embedder's vectors only.
+    @Test func rememberUpdatesAndKeepsEmbeddersApart() throws {
+        let dir = NSTemporaryDirectory() + "cc-mem-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try StateStore(directory: dir)
+        let entries = (0..<5).map { MemoryEntry(kind: .pattern, key: "pattern_\($0)", text: "function \($0)", tags: ["agent:a"]) }
+        for cycle in 1...24 {
+            var e = entries
+            e[0].evidence = ["frequency": Double(cycle)]
+            let (added, updated) = try store.remember(e, cycle: Int64(cycle), at: Int64(cycle) * 3_600_000_000)
+            #expect(added == (cycle == 1 ? 5 : 0) && updated == (cycle == 1 ? 0 : 5))
+        }
+        #expect(try store.memoryStats().entries == 5)
+        #expect(try store.memoryEvidence(kind: .pattern)["pattern_0"]?["frequency"] == 24)
+        let h = HashedEmbedder()
+        let pending = try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: 100)
+        try store.storeVectors(pending.map { ($0.id, h.embed($0.text)) }, embedder: HashedEmbedder.id)
+        #expect(try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: 100).isEmpty)
+        #expect(try store.entriesNeedingVectors(embedder: "ollama:x", limit: 100).count == 5)
+        var changed = entries
+        changed[1].text = "function 1, renamed"
+        _ = try store.remember(changed, cycle: 25, at: 0)
+        #expect(try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: 100).map(\.text) == ["function 1, renamed"])
+        let index = try store.memoryIndex(embedder: HashedEmbedder.id)
+        #expect(index.count == 4 && index.dimensions == HashedEmbedder.dimensions)
+        #expect(try store.memoryIndex(embedder: "ollama:x").count == 0)
+        let hits = try store.memoryHits(index.search(h.embed("function 2"), k: 1))
+        #expect(hits.first?.key == "pattern_2" && hits.first!.similarity > 0.99)
+    }
+}
