@@ -61,9 +61,9 @@ extension StateStore {
     public func proposals(status: ProposalStatus? = nil) throws -> [StoredProposal] {
         try db.read { db in
             let rows = if let status {
-                try Row.fetchAll(db, sql: "SELECT * FROM proposals WHERE status = ? ORDER BY id", arguments: [status.rawValue])
+                try Row.fetchAll(db, sql: "SELECT \(selected) FROM proposals WHERE status = ? ORDER BY id", arguments: [status.rawValue])
             } else {
-                try Row.fetchAll(db, sql: "SELECT * FROM proposals ORDER BY id")
+                try Row.fetchAll(db, sql: "SELECT \(selected) FROM proposals ORDER BY id")
             }
             return try rows.map(storedProposal)
         }
@@ -71,7 +71,7 @@ extension StateStore {
 
     public func proposal(id: Int64) throws -> StoredProposal? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM proposals WHERE id = ?", arguments: [id]).map(storedProposal)
+            try Row.fetchOne(db, sql: "SELECT \(selected) FROM proposals WHERE id = ?", arguments: [id]).map(storedProposal)
         }
     }
 
@@ -115,10 +115,15 @@ extension StateStore {
         }
     }
 
+    /// The agent name also as bytes: SQLite text may hold a NUL, which reading it as a
+    /// C string would cut off, and the approval must see the name as stored.
+    private var selected: String { "*, CAST(agent AS BLOB) AS agent_bytes" }
+
     private func storedProposal(_ r: Row) throws -> StoredProposal {
         let id: Int64 = r["id"]
+        let agent = String(decoding: (r["agent_bytes"] as Data?) ?? Data(), as: UTF8.self)
         let evidence = try JSONDecoder().decode([Proposal.Evidence].self, from: Data((r["evidence_json"] as String).utf8))
-        let p = Proposal(agent: r["agent"], confidence: r["confidence"], rationale: r["rationale"],
+        let p = Proposal(agent: agent, confidence: r["confidence"], rationale: r["rationale"],
                          evidence: evidence, markdown: r["markdown"], author: r["author"])
         return StoredProposal(id: id, status: try status(r["status"], proposal: id), proposal: p,
                               createdCycle: r["created_cycle"], updatedCycle: r["updated_cycle"],
