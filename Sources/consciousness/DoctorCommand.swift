@@ -1,6 +1,7 @@
 import ArgumentParser
 import Daemon
 import Foundation
+import Trinity
 
 /// `consciousness doctor`: the seed's deployment checklist, run. Each line is ✓ or ✗,
 /// and a ✗ comes with the command or edit that fixes it.
@@ -30,9 +31,10 @@ struct DoctorCommand: AsyncParsableCommand {
         let env = ProcessInfo.processInfo.environment
         let d = DoctorConfig.load(file: ConfigFile.path(config, env), environment: env)
         var checks = [configuration(d)]
-        checks += await OllamaChecks.run(d)
+        let ollama = await OllamaChecks.run(d)
+        checks += ollama.checks
         checks.append(LocalOnlyCheck.run(d))
-        checks.append(await memoryPlan(d))
+        checks.append(await memoryPlan(d, askOllama: ollama.answered))
         checks.append(PathChecks.stateDirectory(Paths.stateDirectory(stateDir, env)))
         checks.append(PathChecks.violationsLog(d.config.logPath, d))
         checks += SystemdChecks.run(systemctl: systemctl)
@@ -50,11 +52,20 @@ struct DoctorCommand: AsyncParsableCommand {
                      + (d.config.unknownKeys.isEmpty ? "" : " (unknown, ignored: \(d.config.unknownKeys.joined(separator: ", ")))"))
     }
 
-    /// The governor's plan, as `consciousness memory` computes it.
-    func memoryPlan(_ d: DoctorConfig) async -> DoctorCheck {
-        let view: MemoryView
-        do { view = try await MemoryView.make(d.config, profile: nil, root: root) } catch {
-            return .failure("memory plan", "cannot plan: \(error)", fix: "run consciousness memory to see why")
+    /// The governor's plan, as `consciousness memory` computes it: from what Ollama
+    /// says of the models when it answers, else from the built-in table (not asking a
+    /// dead endpoint again and waiting for it twice).
+    func memoryPlan(_ d: DoctorConfig, askOllama: Bool) async -> DoctorCheck {
+        var view: MemoryView
+        if askOllama {
+            do { view = try await MemoryView.make(d.config, profile: nil, root: root) } catch {
+                return .failure("memory plan", "cannot plan: \(error)", fix: "run consciousness memory to see why")
+            }
+        } else {
+            var warnings: [String] = []
+            let profiles = MemoryView.builtIn(d.config, KVCache.CacheType(rawValue: d.config.kvCacheType) ?? .f16, &warnings)
+            let plan = MemoryPlan.make(profiles, budget: MemoryView.budget(d.config), snapshot: MemorySource(root: root).read())
+            view = MemoryView.view(plan, source: "the built-in table", resident: [], extra: warnings, seed: false)
         }
         let gb = { (b: Int64) in String(format: "%.1f GB", Double(b) / 1e9) }
         let need = (view.time_shared ? "the largest role alone needs " : "the Trinity needs ") + gb(view.total_bytes)

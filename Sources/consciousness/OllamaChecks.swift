@@ -6,7 +6,8 @@ import Trinity
 /// The doctor's Ollama checks: it answers, and every model the configuration names is
 /// pulled (the fix is the exact `ollama pull`).
 enum OllamaChecks {
-    static func run(_ d: DoctorConfig) async -> [DoctorCheck] {
+    /// The checks, and whether Ollama answered.
+    static func run(_ d: DoctorConfig) async -> (checks: [DoctorCheck], answered: Bool) {
         let c = d.config
         var timeouts = Timeouts()
         timeouts.connectRetries = 0
@@ -30,7 +31,7 @@ enum OllamaChecks {
             reach = .failure("ollama", error.description, fix: "set OLLAMA_HOST to a loopback URL \(d.whereToEdit)")
         }
         let models = [("PLANNER_MODEL", c.plannerModel), ("CODER_MODEL", c.coderModel), ("SCANNER_MODEL", c.scannerModel)]
-        return [reach] + models.map { pulled($0.0, $0.1, tags) } + [embedding(c, tags)]
+        return ([reach] + models.map { pulled($0.0, $0.1, tags) } + [embedding(c, tags)], tags != nil)
     }
 
     /// Ollama names a model without a tag `:latest`.
