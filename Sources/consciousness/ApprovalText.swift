@@ -19,18 +19,21 @@ enum ApprovalText {
         return Data(text.utf8)
     }
 
+    /// Log-derived text (function names, the rationale) with control characters
+    /// escaped: a newline in a function name must not forge a trailer line.
     static func commitMessage(_ p: StoredProposal, path: String, user: String) -> String {
         let q = p.proposal
+        let safe = { (s: String) in PrintableText.safe(s) }
         var lines = ["consciousness: proposal \(p.id) for the \(q.agent) agent", "",
                      "Appends the approved proposal \(p.id) to \(path).", "",
                      "Confidence: \(Format.percent(q.confidence))",
-                     "Rationale: \(q.rationale)", "", "Evidence:"]
+                     "Rationale: \(safe(q.rationale))", "", "Evidence:"]
         for e in q.evidence {
             let articles = e.articles.isEmpty ? "unclassified" : e.articles.joined(separator: ", ")
-            lines.append("- \(e.patternID) (\(e.function)): \(e.frequency) violations, trend \(e.trend.rawValue), \(articles)")
+            lines.append("- \(safe(e.patternID)) (\(safe(e.function))): \(e.frequency) violations, trend \(e.trend.rawValue), \(safe(articles))")
         }
-        lines += ["", "Text written by: \(q.author); proposed in cycle \(p.createdCycle), last updated in cycle \(p.updatedCycle).",
-                  "", "Consciousness-Proposal: \(p.id)", "Approved-by: \(user)"]
+        lines += ["", "Text written by: \(safe(q.author)); proposed in cycle \(p.createdCycle), last updated in cycle \(p.updatedCycle).",
+                  "", "Consciousness-Proposal: \(p.id)", "Approved-by: \(safe(user))"]
         return lines.joined(separator: "\n") + "\n"
     }
 }

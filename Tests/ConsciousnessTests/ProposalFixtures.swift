@@ -68,11 +68,10 @@ struct Repo {
 enum Proposals {
     static func proposal(_ agent: String, _ functions: [String] = ["create_planner_agent"], frequency: Int64 = 42) -> Proposal {
         // Evidence has no public initializer: made the way the store reads it back.
-        let evidence = functions.map {
-            try! JSONDecoder().decode(Proposal.Evidence.self, from: Data("""
-                {"pattern_id": "pattern_\($0)", "function": "\($0)", "frequency": \(frequency), "trend": "INCREASING",
-                 "articles": ["Article I", "Article II"]}
-                """.utf8))
+        let evidence = functions.map { f in
+            let json: [String: Any] = ["pattern_id": "pattern_\(f)", "function": f, "frequency": frequency,
+                                       "trend": "INCREASING", "articles": ["Article I", "Article II"]]
+            return try! JSONDecoder().decode(Proposal.Evidence.self, from: JSONSerialization.data(withJSONObject: json))
         }
         return Proposal(agent: agent, confidence: 0.93, rationale: "\(frequency) violations of the \(agent) agent, trend INCREASING.",
                         evidence: evidence,
