@@ -6,13 +6,10 @@ struct ProposalApproveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "approve",
         abstract: "Approve a pending proposal: commit it on a new branch consciousness/proposal-<id>, for you to merge.",
-        discussion: """
-            Appends the proposal's Markdown, under a dated heading, to
-            AGENCY_ROOT/.claude/agents/<agent>-delta.md in a commit on the new branch
-            consciousness/proposal-<id>, whose message carries the evidence. Your checkout,
-            index and current branch are not touched and nothing is merged: review the
-            branch (git log -p consciousness/proposal-<id>) and merge it when you choose.
-            """)
+        discussion: "Appends the proposal's Markdown, under a dated heading, to "
+            + "AGENCY_ROOT/.claude/agents/<agent>-delta.md in a commit on the new branch consciousness/proposal-<id>, "
+            + "whose message carries the evidence. Your checkout, index and current branch are not touched and nothing "
+            + "is merged: review the branch (git log -p consciousness/proposal-<id>) and merge it when you choose.")
 
     @OptionGroup var state: StateOption
 

@@ -9,11 +9,9 @@ struct ProposalsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proposals",
         abstract: "Review evolution proposals: list, show, approve (a commit on a new branch), reject.",
-        discussion: """
-            Approving never touches your checkout or current branch and never merges: it
-            commits the proposal's Markdown, appended to .claude/agents/<agent>-delta.md, on
-            a new branch consciousness/proposal-<id>. Merge that branch when you choose.
-            """,
+        discussion: "Approving never touches your checkout or current branch and never merges: it commits the "
+            + "proposal's Markdown, appended to .claude/agents/<agent>-delta.md, on a new branch "
+            + "consciousness/proposal-<id>. Merge that branch when you choose.",
         subcommands: [ProposalListCommand.self, ProposalShowCommand.self, ProposalApproveCommand.self,
                       ProposalRejectCommand.self])
 }
