@@ -3,49 +3,80 @@ import Foundation
 import GRDB
 
 extension StateStore {
-    /// Stores this cycle's proposals as pending. An agent that already has a pending
-    /// proposal gets it updated with the new evidence, never a second one.
-    public func upsertPending(_ proposals: [Proposal], cycle: Int64) throws -> [ProposalRecord] {
-        try db.write { db in
-            try proposals.map { p in
-                let evidence = String(decoding: try JSONEncoder().encode(p.evidence), as: UTF8.self)
-                let recalled = String(decoding: try JSONEncoder().encode(p.recalled), as: UTF8.self)
-                let existing = try Row.fetchOne(db, sql: """
-                    SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
-                    """, arguments: [p.agent])
-                if let existing {
-                    let id: Int64 = existing["id"]
-                    let same = existing["evidence_json"] == evidence && existing["markdown"] == p.markdown
-                    try db.execute(sql: """
-                        UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
-                               author = ?, updated_cycle = ?, recalled_json = ?, author_note = ? WHERE id = ?
-                        """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
-                                         p.authorNote, id])
-                    return ProposalRecord(id: id, status: "pending", change: same ? "unchanged" : "updated", proposal: p)
-                }
-                try db.execute(sql: """
-                    INSERT INTO proposals (agent, confidence, rationale, evidence_json, markdown, author,
-                                           created_cycle, updated_cycle, recalled_json, author_note)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
-                                     recalled, p.authorNote])
-                return ProposalRecord(id: db.lastInsertedRowID, status: "pending", change: "new", proposal: p)
-            }
+    /// Stores this cycle's proposals as pending, at most one per agent.
+    ///
+    /// An agent's pending proposal is updated in place while its evidence names the same
+    /// patterns: a person reviewing it sees fresher counts, not a new proposal every hour.
+    /// When the patterns change, it is a different proposal: the old one is marked
+    /// superseded (with a decision naming its successor) and a new one is inserted.
+    /// A proposal whose patterns are those of the agent's last approved or rejected one
+    /// is not stored again: the person has decided on that evidence already.
+    public func upsertPending(_ proposals: [Proposal], cycle: Int64, at now: Microseconds? = nil) throws -> [ProposalRecord] {
+        let now = now ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
+        return try db.write { db in
+            try proposals.compactMap { p in try Self.upsert(p, cycle: cycle, now: now, db) }
         }
+    }
+
+    private static func upsert(_ p: Proposal, cycle: Int64, now: Microseconds, _ db: Database) throws -> ProposalRecord? {
+        let evidence = String(decoding: try JSONEncoder().encode(p.evidence), as: UTF8.self)
+        let recalled = String(decoding: try JSONEncoder().encode(p.recalled), as: UTF8.self)
+        let patterns = patternSet(p.evidence)
+        if let existing = try Row.fetchOne(db, sql: """
+            SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
+            """, arguments: [p.agent]) {
+            let id: Int64 = existing["id"]
+            if try patternSet(json: existing["evidence_json"]) == patterns {
+                let same = existing["evidence_json"] == evidence && existing["markdown"] == p.markdown
+                try db.execute(sql: """
+                    UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
+                           author = ?, updated_cycle = ?, recalled_json = ?, author_note = ? WHERE id = ?
+                    """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
+                                     p.authorNote, id])
+                return ProposalRecord(id: id, status: "pending", change: same ? "unchanged" : "updated", proposal: p)
+            }
+            // Leave 'pending' first: at most one pending proposal per agent (a unique index).
+            try db.execute(sql: "UPDATE proposals SET status = 'superseded' WHERE id = ?", arguments: [id])
+            let new = try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
+            try db.execute(sql: "UPDATE proposals SET superseded_by = ? WHERE id = ?", arguments: [new.id, id])
+            let was = try patternSet(json: existing["evidence_json"]).sorted().joined(separator: ", ")
+            try db.execute(sql: """
+                INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, superseded_by)
+                VALUES (?, 'superseded', 'consciousness', ?, ?, ?)
+                """, arguments: [id, now, "cycle \(cycle) found patterns \(patterns.sorted().joined(separator: ", ")); "
+                                        + "this proposal had \(was)", new.id])
+            return new
+        }
+        if let decided = try Row.fetchOne(db, sql: """
+            SELECT evidence_json FROM proposals WHERE agent = ? AND status IN ('approved', 'rejected')
+            ORDER BY id DESC LIMIT 1
+            """, arguments: [p.agent]), try patternSet(json: decided["evidence_json"]) == patterns {
+            return nil
+        }
+        return try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
+    }
+
+    private static func insert(_ p: Proposal, evidence: String, recalled: String, cycle: Int64,
+                               _ db: Database) throws -> ProposalRecord {
+        try db.execute(sql: """
+            INSERT INTO proposals (agent, confidence, rationale, evidence_json, markdown, author,
+                                   created_cycle, updated_cycle, recalled_json, author_note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
+                             recalled, p.authorNote])
+        return ProposalRecord(id: db.lastInsertedRowID, status: "pending", change: "new", proposal: p)
+    }
+
+    static func patternSet(_ evidence: [Proposal.Evidence]) -> Set<String> { Set(evidence.map(\.patternID)) }
+
+    static func patternSet(json: String) throws -> Set<String> {
+        patternSet(try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8)))
     }
 
     /// Proposals waiting for a person, oldest first.
     public func pendingProposals() throws -> [ProposalRecord] {
-        try db.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM proposals WHERE status = 'pending' ORDER BY id").map { r in
-                let evidence = try JSONDecoder().decode([Proposal.Evidence].self,
-                                                        from: Data((r["evidence_json"] as String).utf8))
-                var p = Proposal(agent: r["agent"], confidence: r["confidence"], rationale: r["rationale"],
-                                 evidence: evidence, markdown: r["markdown"], author: r["author"])
-                p.authorNote = r["author_note"]
-                p.recalled = (try? JSONDecoder().decode([Proposal.Recalled].self, from: Data((r["recalled_json"] as String).utf8))) ?? []
-                return ProposalRecord(id: r["id"], status: r["status"], change: "stored", proposal: p)
-            }
+        try proposals(status: .pending).map {
+            ProposalRecord(id: $0.id, status: $0.status.rawValue, change: "stored", proposal: $0.proposal)
         }
     }
 }

@@ -110,6 +110,25 @@ enum Schema {
                 ALTER TABLE proposals ADD COLUMN author_note TEXT;
                 """)
         }
+        m.registerMigration("v5: proposal decisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE proposals ADD COLUMN superseded_by INTEGER REFERENCES proposals(id);
+                -- who decided what about a proposal, and when: the audit trail `proposals show` prints
+                CREATE TABLE decisions (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    proposal_id INTEGER NOT NULL REFERENCES proposals(id),
+                    decision TEXT NOT NULL CHECK (decision IN ('approved', 'rejected', 'superseded')),
+                    user TEXT NOT NULL,
+                    decided_us INTEGER NOT NULL,
+                    reason TEXT,
+                    branch TEXT,
+                    commit_hash TEXT,
+                    superseded_by INTEGER REFERENCES proposals(id)
+                );
+                -- a proposal leaves 'pending' once, so it is decided once
+                CREATE UNIQUE INDEX decisions_once ON decisions(proposal_id);
+                """)
+        }
         return m
     }
 }

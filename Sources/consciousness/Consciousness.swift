@@ -6,5 +6,5 @@ struct Consciousness: AsyncParsableCommand {
         commandName: "consciousness",
         abstract: "Watches an agent framework's constitutional violations and learns from them.",
         subcommands: [CycleCommand.self, DaemonCommand.self, StatusCommand.self, MemoryCommand.self, BacktestCommand.self,
-                      SampleCommand.self, VectorBenchmark.self])
+                      SampleCommand.self, ProposalsCommand.self, DoctorCommand.self, VectorBenchmark.self])
 }

@@ -1,0 +1,46 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The doctor's file-system checks: the state directory can be written, the
+/// violations log can be read.
+enum PathChecks {
+    static func stateDirectory(_ dir: String) -> DoctorCheck {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else {
+                return .failure("state directory", "\(dir) is not a directory", fix: "remove it, or pass --state-dir DIR")
+            }
+            guard access(dir, W_OK | X_OK) == 0 else {
+                return .failure("state directory", "\(dir) is not writable by \(Person.name())",
+                                fix: "sudo chown \(Person.name()) \(dir), or pass --state-dir DIR")
+            }
+            return .pass("state directory", "\(dir) is writable")
+        }
+        // Absent: the first cycle creates it, if the nearest existing parent lets it.
+        var parent = (dir as NSString).deletingLastPathComponent
+        while !parent.isEmpty, parent != "/", !FileManager.default.fileExists(atPath: parent) {
+            parent = (parent as NSString).deletingLastPathComponent
+        }
+        guard access(parent.isEmpty ? "." : parent, W_OK | X_OK) == 0 else {
+            return .failure("state directory", "\(dir) does not exist and \(parent) is not writable",
+                            fix: "sudo install -d -o \(Person.name()) \(dir), or pass --state-dir DIR")
+        }
+        return .pass("state directory", "\(dir) does not exist yet; the first cycle creates it")
+    }
+
+    static func violationsLog(_ path: String, _ d: DoctorConfig) -> DoctorCheck {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            return .failure("violations log", "\(path) does not exist",
+                            fix: "set AGENCY_ROOT to the agent framework's checkout, or VIOLATIONS_LOG to its log, \(d.whereToEdit)")
+        }
+        guard !isDirectory.boolValue, let h = FileHandle(forReadingAtPath: path) else {
+            return .failure("violations log", "\(path) is not a readable file",
+                            fix: "chmod a+r \(path) (the service runs as its own user)")
+        }
+        try? h.close()
+        return .pass("violations log", "\(path) is readable")
+    }
+}

@@ -1,0 +1,152 @@
+import ArgumentParser
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// An approved proposal as a commit on its own new branch, `consciousness/proposal-<id>`,
+/// made with git plumbing: the blob, a tree built in a throw-away index, the commit and
+/// a create-only ref update. The person's index, working tree and current branch are
+/// never touched, and nothing is merged: the branch holds the change until the person
+/// merges it.
+struct ProposalBranch {
+    let root: String
+    let proposal: StoredProposal
+    let user: String
+    let now: Microseconds
+
+    struct Refusal: Error {
+        var message: String
+        var status: ExitCode
+    }
+
+    struct Created {
+        var branch: String
+        var commit: String
+        var path: String
+    }
+
+    var branch: String { "consciousness/proposal-\(proposal.id)" }
+
+    func create() throws -> Created {
+        let git = try repository()
+        let delta: DeltaPath
+        do { delta = try DeltaPath(agent: proposal.proposal.agent, root: root) } catch {
+            throw Refusal(message: error.description, status: ExitStatus.dataError)
+        }
+        let prefix = try git.check(["rev-parse", "--show-prefix"])
+        let path = prefix + delta.relative
+        let head = try headCommit(git)
+        try refuseOperationInProgress(git)
+        try refuseUncommittedChanges(git, path)
+        try refuseExistingBranch(git)
+        let (mode, existing) = try currentFile(git, head: head, path: path)
+        let content = ApprovalText.appended(to: existing, proposal, at: now)
+        let blob = try git.check(["hash-object", "-w", "--stdin"], input: content)
+        let tree = try treeWith(git, head: head, path: path, mode: mode, blob: blob)
+        let identity = try CommitIdentity.environment(git, user: user)
+        let message = ApprovalText.commitMessage(proposal, path: path, user: user)
+        let commit = try git.check(["commit-tree", tree, "-p", head, "-F", "-"], input: Data(message.utf8), env: identity)
+        // The old value all zeros: the ref is created, never moved, even if another
+        // approval raced this one since the check above.
+        let zero = String(repeating: "0", count: head.count)
+        try git.check(["update-ref", "-m", "consciousness: approve proposal \(proposal.id)",
+                       "refs/heads/\(branch)", commit, zero])
+        return Created(branch: branch, commit: commit, path: path)
+    }
+
+    /// git at the work tree's top level, AGENCY_ROOT being the top or inside it.
+    private func repository() throws -> Git {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Refusal(message: "AGENCY_ROOT \(root) is not a directory: pass --agency-root, or set AGENCY_ROOT to the agent framework's checkout",
+                          status: ExitStatus.noInput)
+        }
+        let probe = try Git(directory: root).run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"])
+        let answer = probe.text.split(separator: "\n")
+        guard probe.ok, answer.first == "true", answer.count == 2 else {
+            let why = probe.stderr.split(separator: "\n").first.map { " (\($0))" } ?? ""
+            throw Refusal(message: "AGENCY_ROOT \(root) is not a git work tree\(why): approving commits the change on a branch, "
+                          + "so point --agency-root or AGENCY_ROOT at the agent framework's git checkout",
+                          status: ExitStatus.config)
+        }
+        return Git(directory: String(answer[1]))
+    }
+
+    private func headCommit(_ git: Git) throws -> String {
+        let o = try git.run(["rev-parse", "-q", "--verify", "HEAD^{commit}"])
+        guard o.ok, !o.text.isEmpty else {
+            throw Refusal(message: "the repository at \(git.directory) has no commit yet (HEAD is unborn): "
+                          + "make a first commit, then approve again", status: ExitStatus.tempFail)
+        }
+        return o.text
+    }
+
+    private func refuseOperationInProgress(_ git: Git) throws {
+        let markers = [("MERGE_HEAD", "a merge", "git merge --continue or git merge --abort"),
+                       ("rebase-merge", "a rebase", "git rebase --continue or git rebase --abort"),
+                       ("rebase-apply", "a rebase or am", "git rebase --continue, git rebase --abort or git am --abort"),
+                       ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or git cherry-pick --abort"),
+                       ("REVERT_HEAD", "a revert", "git revert --continue or git revert --abort")]
+        for (marker, what, fix) in markers {
+            var path = try git.check(["rev-parse", "--git-path", marker])
+            if !path.hasPrefix("/") { path = git.directory + "/" + path }
+            if FileManager.default.fileExists(atPath: path) {
+                throw Refusal(message: "the repository at \(git.directory) is in the middle of \(what): "
+                              + "finish it (\(fix)), then approve again", status: ExitStatus.tempFail)
+            }
+        }
+    }
+
+    private func refuseUncommittedChanges(_ git: Git, _ path: String) throws {
+        let status = try git.check(["status", "--porcelain", "--untracked-files=all", "--", path])
+        guard status.isEmpty else {
+            throw Refusal(message: "\(path) has uncommitted changes in \(git.directory): commit or stash them "
+                          + "(git stash push -- \(path)), then approve again", status: ExitStatus.tempFail)
+        }
+    }
+
+    private func refuseExistingBranch(_ git: Git) throws {
+        if try git.run(["rev-parse", "-q", "--verify", "refs/heads/\(branch)"]).ok {
+            throw Refusal(message: "branch \(branch) already exists in \(git.directory): look at it (git log -p \(branch)); "
+                          + "to approve again, delete it first (git branch -D \(branch))", status: ExitStatus.cantCreate)
+        }
+    }
+
+    /// The file's mode and content at HEAD (empty when absent). The directories on the
+    /// way must be trees there, and the file a regular blob, not a symlink.
+    private func currentFile(_ git: Git, head: String, path: String) throws -> (String, Data) {
+        let components = path.split(separator: "/").map(String.init)
+        var prefix = ""
+        for (i, c) in components.enumerated() {
+            prefix += (prefix.isEmpty ? "" : "/") + c
+            let entry = try git.check(["ls-tree", "--full-tree", head, "--", prefix])
+            guard !entry.isEmpty else { return ("100644", Data()) }
+            let mode = String(entry.prefix(while: { $0 != " " }))
+            let isLast = i == components.count - 1
+            let fine = isLast ? (mode == "100644" || mode == "100755") : mode == "040000"
+            guard fine else {
+                throw Refusal(message: "\(prefix) at HEAD is not a \(isLast ? "regular file" : "directory") (mode \(mode)): "
+                              + "refusing to write a proposal through it", status: ExitStatus.dataError)
+            }
+            if isLast {
+                let blob = try git.run(["cat-file", "blob", "\(head):\(path)"])
+                guard blob.ok else { throw Git.Failure(command: "cat-file", stderr: blob.stderr) }
+                return (mode, blob.stdout)
+            }
+        }
+        return ("100644", Data())
+    }
+
+    /// HEAD's tree with `path` set to `blob`, built in a temporary index so the
+    /// person's own index is not read or written.
+    private func treeWith(_ git: Git, head: String, path: String, mode: String, blob: String) throws -> String {
+        let dir = NSTemporaryDirectory() + "consciousness-index-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let env = ["GIT_INDEX_FILE": dir + "/index"]
+        try git.check(["read-tree", head], env: env)
+        try git.check(["update-index", "--add", "--cacheinfo", "\(mode),\(blob),\(path)"], env: env)
+        return try git.check(["write-tree"], env: env)
+    }
+}

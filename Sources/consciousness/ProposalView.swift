@@ -1,0 +1,102 @@
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// A proposal as `proposals list` and `proposals show` print it; with its decision
+/// trail for `show`.
+struct ProposalView: Encodable {
+    var id: Int64
+    var status: ProposalStatus
+    var agent: String
+    var confidence: Double
+    var rationale: String
+    var evidence: [Proposal.Evidence]
+    var markdown: String
+    var author: String
+    var target_file: String
+    var created_cycle: Int64
+    var updated_cycle: Int64
+    var superseded_by: Int64?
+    var decisions: [DecisionView]?
+
+    struct DecisionView: Encodable {
+        var decision: ProposalStatus
+        var user: String
+        var at: String
+        var reason: String?
+        var branch: String?
+        var commit: String?
+        var superseded_by: Int64?
+    }
+
+    init(_ s: StoredProposal, decisions: [Decision]? = nil) {
+        let p = s.proposal
+        id = s.id
+        status = s.status
+        agent = p.agent
+        confidence = p.confidence
+        rationale = p.rationale
+        evidence = p.evidence
+        markdown = p.markdown
+        author = p.author
+        target_file = p.targetFile
+        created_cycle = s.createdCycle
+        updated_cycle = s.updatedCycle
+        superseded_by = s.supersededBy
+        self.decisions = decisions?.map {
+            DecisionView(decision: $0.decision, user: $0.user, at: Timestamp.iso8601($0.at), reason: $0.reason,
+                         branch: $0.branch, commit: $0.commit, superseded_by: $0.supersededBy)
+        }
+    }
+
+    static func json<T: Encodable>(_ value: T) -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? e.encode(value)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    /// One line for `list`.
+    var line: String {
+        let cycles = created_cycle == updated_cycle ? "cycle \(created_cycle)" : "cycles \(created_cycle)–\(updated_cycle)"
+        let replaced = superseded_by.map { " (superseded by #\($0))" } ?? ""
+        return "#\(id) \(status.rawValue)\(replaced) \(PrintableText.safe(agent)) — confidence \(Format.percent(confidence)), "
+            + "\(cycles) → \(PrintableText.safe(target_file))"
+    }
+
+    /// Everything, for `show`.
+    var text: String {
+        var out = ["Proposal \(id): \(status.rawValue)" + (superseded_by.map { ", superseded by #\($0)" } ?? "")]
+        out.append("Agent: \(PrintableText.safe(agent)) → \(PrintableText.safe(target_file))")
+        out.append("Confidence: \(Format.percent(confidence)); text by \(PrintableText.safe(author)); "
+                   + "proposed in cycle \(created_cycle), last updated in cycle \(updated_cycle)")
+        out.append("Rationale: \(PrintableText.safe(rationale))")
+        out += ["", "Evidence:"]
+        for e in evidence {
+            let articles = e.articles.isEmpty ? "unclassified" : e.articles.joined(separator: ", ")
+            out.append("   \(PrintableText.safe(e.patternID)): \(Format.group(e.frequency)) violations, trend \(e.trend.rawValue), "
+                       + PrintableText.safe(articles))
+        }
+        out += ["", "Markdown to add:"]
+        out += PrintableText.safe(markdown, keepNewlines: true).split(separator: "\n", omittingEmptySubsequences: false)
+            .map { $0.isEmpty ? "" : "   " + $0 }
+        if out.last == "" { out.removeLast() }
+        out += ["", "Decisions:"]
+        let trail = decisions ?? []
+        if trail.isEmpty { out.append("   none yet") }
+        for d in trail { out.append("   " + Self.describe(d)) }
+        if status == .pending {
+            out += ["", "Approve: consciousness proposals approve \(id)",
+                    "Reject:  consciousness proposals reject \(id) --reason \"…\""]
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    static func describe(_ d: DecisionView) -> String {
+        var s = "\(d.at) \(d.decision.rawValue) by \(PrintableText.safe(d.user))"
+        if let b = d.branch { s += " — branch \(b)" }
+        if let c = d.commit { s += ", commit \(c)" }
+        if let n = d.superseded_by { s += " — replaced by #\(n)" }
+        if let r = d.reason { s += ": \(PrintableText.safe(r))" }
+        return s
+    }
+}

@@ -1,0 +1,94 @@
+import FeedbackLoop
+import Foundation
+import StateStore
+import Testing
+
+/// A proposal for `agent` whose evidence names `patterns`, each seen `frequency` times.
+func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> Proposal {
+    // Evidence has no public initializer: made the way the store reads it back.
+    let evidence = patterns.map {
+        try! JSONDecoder().decode(Proposal.Evidence.self, from: Data("""
+            {"pattern_id": "pattern_\($0)", "function": "\($0)", "frequency": \(frequency), "trend": "STABLE",
+             "articles": ["Article II"]}
+            """.utf8))
+    }
+    return Proposal(agent: agent, confidence: 0.9, rationale: "\(frequency) violations", evidence: evidence,
+                    markdown: "### learnings\n- \(patterns.joined(separator: ", ")) × \(frequency)\n", author: "template")
+}
+
+@Suite struct ProposalDecisionTests {
+    let dir = temporaryDirectory()
+
+    @Test func theSchemaHasTheDecisionsMigration() throws {
+        let store = try StateStore(directory: dir + "/state")
+        #expect(try store.schemaVersion() == 5)
+        #expect(try store.proposals().isEmpty)
+    }
+
+    /// Same patterns: the one pending proposal is updated in place. Other patterns: it
+    /// is superseded, with the successor recorded, and a new one is pending.
+    @Test func aProposalForOtherPatternsSupersedesThePendingOne() throws {
+        let store = try StateStore(directory: dir + "/state")
+        let first = try store.upsertPending([proposal("planner", ["a"])], cycle: 1, at: 1_000)
+        #expect(first.map(\.change) == ["new"])
+        let again = try store.upsertPending([proposal("planner", ["a"], frequency: 20)], cycle: 2, at: 2_000)
+        #expect(again.map(\.id) == first.map(\.id))
+        #expect(again.map(\.change) == ["updated"])
+        #expect(try store.proposal(id: first[0].id)?.proposal.evidence.first?.frequency == 20)
+
+        let other = try store.upsertPending([proposal("planner", ["a", "b"])], cycle: 3, at: 3_000)
+        #expect(other.map(\.change) == ["new"])
+        #expect(other[0].id != first[0].id)
+        let old = try #require(try store.proposal(id: first[0].id))
+        #expect(old.status == .superseded)
+        #expect(old.supersededBy == other[0].id)
+        let trail = try store.decisions(proposal: first[0].id)
+        #expect(trail.count == 1)
+        #expect(trail.first?.decision == .superseded)
+        #expect(trail.first?.supersededBy == other[0].id)
+        #expect(trail.first?.at == 3_000)
+        #expect(trail.first?.reason?.contains("pattern_b") == true)
+        #expect(try store.pendingProposals().map(\.id) == [other[0].id])
+        #expect(try store.proposals(status: .superseded).map(\.id) == [first[0].id])
+        #expect(try store.proposals().count == 2)
+    }
+
+    @Test func aRejectionIsRecordedOnceWithItsReason() throws {
+        let store = try StateStore(directory: dir + "/state")
+        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0].id
+        try store.recordRejection(id, user: "alice", at: 5_000, reason: "covered by the new test harness")
+        #expect(try store.proposal(id: id)?.status == .rejected)
+        let d = try store.decisions(proposal: id)
+        #expect(d == [Decision(proposalID: id, decision: .rejected, user: "alice", at: 5_000,
+                               reason: "covered by the new test harness", branch: nil, commit: nil, supersededBy: nil)])
+        #expect(throws: DecisionError.notPending(id, .rejected)) {
+            try store.recordApproval(id, user: "bob", at: 6_000, branch: "b", commit: "c")
+        }
+        #expect(throws: DecisionError.noSuchProposal(999)) {
+            try store.recordRejection(999, user: "bob", at: 6_000, reason: "r")
+        }
+        #expect(try store.decisions(proposal: id).count == 1)
+    }
+
+    @Test func anApprovalKeepsItsBranchAndCommit() throws {
+        let store = try StateStore(directory: dir + "/state")
+        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0].id
+        try store.recordApproval(id, user: "alice", at: 7_000, branch: "consciousness/proposal-\(id)", commit: "abc123")
+        #expect(try store.proposal(id: id)?.status == .approved)
+        let d = try #require(try store.decisions(proposal: id).first)
+        #expect(d.branch == "consciousness/proposal-\(id)" && d.commit == "abc123" && d.user == "alice")
+    }
+
+    /// A person decided on this evidence: the next cycles do not ask again until the
+    /// agent's patterns change.
+    @Test func decidedEvidenceIsNotProposedAgain() throws {
+        let store = try StateStore(directory: dir + "/state")
+        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0].id
+        try store.recordRejection(id, user: "alice", at: 5_000, reason: "no")
+        #expect(try store.upsertPending([proposal("auditor", ["x"], frequency: 99)], cycle: 2).isEmpty)
+        #expect(try store.pendingProposals().isEmpty)
+        let changed = try store.upsertPending([proposal("auditor", ["x", "y"])], cycle: 3)
+        #expect(changed.map(\.change) == ["new"])
+        #expect(try store.pendingProposals().map(\.id) == changed.map(\.id))
+    }
+}
