@@ -4,8 +4,10 @@ import Foundation
 /// `$CONSCIOUSNESS_CONFIG`, else the installed file when it exists, else none (the
 /// environment and the defaults).
 enum ConfigFile {
+    static let installed = "/etc/consciousness/consciousness.env"
+
     static func path(_ option: String?, _ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
         option ?? env["CONSCIOUSNESS_CONFIG"]
-            ?? (FileManager.default.fileExists(atPath: DaemonCommand.defaultConfig) ? DaemonCommand.defaultConfig : nil)
+            ?? (FileManager.default.fileExists(atPath: installed) ? installed : nil)
     }
 }

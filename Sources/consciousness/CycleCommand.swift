@@ -78,7 +78,7 @@ struct CycleCommand: AsyncParsableCommand {
         o.settings.proposalConfidence = proposalConfidence
         let env = ProcessInfo.processInfo.environment
         let cfg: DaemonConfig
-        do { cfg = try DaemonConfig.load(file: ModelSetup.configFile(config, env), environment: env) } catch {
+        do { cfg = try DaemonConfig.load(file: ConfigFile.path(config, env), environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)
         }
         LogDestination.bootstrap(environment: env, level: .warning)

@@ -21,7 +21,7 @@ struct DaemonCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let file = ModelSetup.configFile(config, env)
+        let file = ConfigFile.path(config, env)
         let cfg: DaemonConfig
         do { cfg = try DaemonConfig.load(file: file, environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)

@@ -4,16 +4,8 @@ import Logging
 import Trinity
 import Workers
 
-/// The configuration file the daemon and the commands read, and the model workers
-/// it describes.
+/// The model workers a configuration describes, for the cycle command and the daemon.
 enum ModelSetup {
-    static let defaultConfig = "/etc/consciousness/consciousness.env"
-
-    /// `--config`, else $CONSCIOUSNESS_CONFIG, else the system file if it exists.
-    static func configFile(_ option: String?, _ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
-        option ?? env["CONSCIOUSNESS_CONFIG"] ?? (FileManager.default.fileExists(atPath: defaultConfig) ? defaultConfig : nil)
-    }
-
     static func roles(_ c: DaemonConfig) -> [Role: String] {
         Dictionary(uniqueKeysWithValues: MemoryView.roles(c))
     }
