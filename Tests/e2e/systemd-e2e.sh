@@ -1,6 +1,8 @@
 #!/bin/bash
 # End to end under a real systemd: install the built binary, unit and config into a
-# throw-away sandbox and check what a user relies on — start reaches `active` only
+# throw-away sandbox, with the Ollama-API simulator as ollama.service beside it, and
+# check what a user relies on — the Trinity's calls in the journal, a stopped Ollama
+# giving degraded cycles and not a failed service, start reaches `active` only
 # after READY, the journal carries the first cycle's summary with its CYCLE field,
 # `systemctl status` shows the STATUS text, reload works, SIGSTOP leads to a watchdog
 # restart after which the stored counts equal those of an uninterrupted run, and stop
@@ -14,6 +16,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 BIN=$(realpath "${1:-$root/.build/debug/consciousness}")
+SIM="$(dirname "$BIN")/ollama-sim"
 SB="$here/sandbox.sh"
 
 if [ "$(id -u)" -ne 0 ] || ! unshare --mount --pid --fork true 2>/dev/null; then
@@ -43,6 +46,9 @@ echo "systemd e2e: sandbox systemd PID $PID ($(sbx systemctl --version | head -1
 sbx mkdir -p /usr/local/bin /srv/agency/logs/autonomous_healing /etc/consciousness /etc/systemd/system/consciousness.service.d
 sbx sh -c 'cat > /usr/local/bin/consciousness && chmod 0755 /usr/local/bin/consciousness' < "$BIN"
 sbx sh -c 'cat > /etc/systemd/system/consciousness.service' < "$root/systemd/consciousness.service"
+# Ollama's place, taken by the simulator: the Trinity's four models, load times at 0.05 s/GB.
+sbx sh -c 'cat > /usr/local/bin/ollama-sim && chmod 0755 /usr/local/bin/ollama-sim' < "$SIM"
+sbx sh -c 'printf "[Service]\nExecStart=/usr/local/bin/ollama-sim --port 11434 --load-seconds-per-gb 0.05\n" > /etc/systemd/system/ollama.service'
 sbx /usr/local/bin/consciousness sample --output /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
    --lines 60000 --days 14 --malformed-every 5000
 sbx chmod -R a+rX /srv/agency
@@ -53,6 +59,7 @@ sbx sh -c 'printf "[Service]\nWatchdogSec=4s\n" > /etc/systemd/system/consciousn
 sbx systemctl daemon-reload
 
 # --- start: active only after READY --------------------------------------------------
+sbx systemctl start ollama
 t0=$SECONDS
 sbx systemctl start consciousness
 check "systemctl start returns with the unit active (Type=notify, READY=1)" \
@@ -71,6 +78,12 @@ check "journalctl -p err is empty for a healthy run" \
   sh -c "! $SB run $PID journalctl -u consciousness -p err -o cat --no-pager | grep -q ."
 check "systemctl status shows the STATUS text" \
   sh -c "$SB run $PID systemctl status consciousness --no-pager | grep -q 'Status: \"cycle 1 completed'"
+
+# --- the Trinity at work: each role's calls in the journal, with their cost -------------
+for role in controller embedder builder; do
+  check "journalctl ROLE=$role shows the $role's calls with MODEL, LOAD_MS, LATENCY_MS, TOKENS_PER_S" \
+    sh -c "$SB run $PID journalctl -u consciousness ROLE=$role -o json --no-pager | grep '\"MODEL\"' | grep '\"LOAD_MS\"' | grep '\"LATENCY_MS\"' | grep -q '\"TOKENS_PER_S\"'"
+done
 
 # --- reload ---------------------------------------------------------------------------
 sbx systemctl reload consciousness
@@ -102,6 +115,15 @@ figures() { sbx /usr/local/bin/consciousness status --json --state-dir "$1" | py
 daemon_figures=$(figures $state); clean_figures=$(figures /tmp/clean)
 echo "       stored after restart: $daemon_figures; uninterrupted run: $clean_figures"
 check "the stored counts equal those of an uninterrupted run" test "$daemon_figures" = "$clean_figures"
+
+# --- Ollama stopped: the next cycle is degraded, the service carries on ----------------
+sbx systemctl stop ollama
+sbx kill -USR1 "$(sbx systemctl show -p MainPID --value consciousness)"
+degraded() { sbx journalctl -u consciousness -o cat --no-pager | grep -q "cycle 3 degraded"; }
+check "with Ollama stopped, SIGUSR1's cycle completes degraded" wait_for 60 degraded
+check "…the journal names the fallback" \
+  sh -c "$SB run $PID journalctl -u consciousness -p warning -o cat --no-pager | grep -q 'model stages fall back'"
+check "…and the service is still active" test "$(sbx systemctl is-active consciousness)" = active
 
 # --- stop: clean, within the stop timeout ---------------------------------------------
 t0=$(date +%s%N)
