@@ -9,7 +9,11 @@ release binary, medians of several runs. Prints a Markdown table.
       RSS and CPU while idle between cycles with the watchdog on (3 × 20 s)
   (f) the governor: a memory sample and a lease decision (medians of 5 batches)
   (d) forecast accuracy: `backtest` over generated logs with known rates (rising,
-      steady, falling, burst, rare), 5 seeds × 3 volumes, beside the original rule
+      steady, falling, burst, rare), 5 seeds × 3 volumes, beside the original rule,
+      and with `--recall` (model-error priors lent by similar patterns)
+  (g) the vector memory: top-5 search over 100,000 entries of 384 dimensions
+  (h) 24 hourly cycles with the Trinity (the Ollama-API simulator on loopback):
+      memory and database growth, and each role's calls
 """
 import json
 import signal
@@ -114,6 +118,8 @@ def main():
     print(f"| (f) governor: one memory sample (/proc/meminfo + PSI) | {g['meminfo_sample_us']} µs | | microseconds |")
     print(f"| (f) governor: lease decision, first load (sample + fit) | {g['lease_first_load_us']} µs | | microseconds |")
     print(f"| (f) governor: lease decision, model resident | {g['lease_resident_us']} µs | | microseconds |")
+    vectors()
+    growth()
     backtests()
 
 
@@ -188,12 +194,17 @@ def backtests():
             log = sample(os.path.join(WORK, f"backtest-{lines}-{seed}.jsonl"), lines, 63, END, seed)
             out = subprocess.run([BIN, "backtest", "--log", log, "--json"], capture_output=True, text=True, check=True)
             d = json.loads(out.stdout)
-            for p in d["patterns"]:
-                for key in (profiles[p["function"]], "all"):
-                    groups.setdefault(key, []).append(p)
+            out = subprocess.run([BIN, "backtest", "--log", log, "--json", "--recall"], capture_output=True, text=True,
+                                 check=True)
+            r = json.loads(out.stdout)
+            recalled = {p["function"]: p for p in r["patterns"]}
             groups.setdefault("≥ 50/week", []).append({"forecasts": d["frequent_model"]["forecasts"],
                                                        "model": d["frequent_model"], "baseline": d["frequent_baseline"],
-                                                       "mean_weekly": 0})
+                                                       "recall": r["frequent_model"], "mean_weekly": 0})
+            for p in d["patterns"]:
+                p["recall"] = recalled[p["function"]]["model"]
+                for key in (profiles[p["function"]], "all"):
+                    groups.setdefault(key, []).append(p)
 
     def mean(rows, side, field):
         pairs = [(r[side].get(field), r["forecasts"]) for r in rows if r[side].get(field) is not None]
@@ -205,14 +216,79 @@ def backtests():
 
     print("\nforecast accuracy, `consciousness backtest` (horizon 7 days) over 15 generated logs "
           "(20k, 200k, 1M lines × 5 seeds, 63 days each)\n")
-    print("| profile | forecasts | MAPE model | MAPE original | 80% interval coverage | Brier model | Brier original |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| profile | forecasts | MAPE model | MAPE original | 80% interval coverage | Brier model | Brier original "
+          "| MAPE with recall | coverage with recall |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for key in ("steady", "rising", "falling", "burst", "rare", "all", "≥ 50/week"):
         rows = groups.get(key, [])
         n = sum(r["forecasts"] for r in rows)
         print(f"| {key} | {n} | {fmt(mean(rows, 'model', 'mape'))} | {fmt(mean(rows, 'baseline', 'mape'))} | "
               f"{fmt(mean(rows, 'model', 'interval_coverage'))} | {fmt(mean(rows, 'model', 'brier'), False)} | "
-              f"{fmt(mean(rows, 'baseline', 'brier'), False)} |")
+              f"{fmt(mean(rows, 'baseline', 'brier'), False)} | {fmt(mean(rows, 'recall', 'mape'))} | "
+              f"{fmt(mean(rows, 'recall', 'interval_coverage'))} |")
+
+
+def vectors():
+    runs = []
+    for _ in range(3):
+        out = subprocess.run([BIN, "vector-benchmark", "--entries", "100000", "--dimensions", "384"],
+                             capture_output=True, text=True, check=True).stdout
+        runs.append({k: float(v) for k, v in (l.split() for l in out.splitlines())})
+    m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    print(f"| (g) vector memory: top-5 search over {int(m['entries']):,} entries × 384 dims | {m['search_top5_ms']:.2f} ms "
+          f"| | ≤ 20 ms |")
+    print(f"| (g) …filtered by one tag (1 entry in 20) | {m['search_top5_tagged_ms']:.2f} ms | | |")
+    print(f"| (g) …loading that index from SQLite | {m['index_load_ms']:.0f} ms | | once per cycle |")
+    print(f"| (g) …database with 100,000 vectors | | {m['database_bytes'] / 1e6:.0f} MB on disk | |")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def growth():
+    """24 hourly cycles with the Trinity on the simulator, each after an hour of new lines."""
+    sim_bin = os.path.join(os.path.dirname(BIN), "ollama-sim")
+    port = free_port()
+    sim = subprocess.Popen([sim_bin, "--port", str(port), "--load-seconds-per-gb", "0.05"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(0.5)
+        env = dict(os.environ, OLLAMA_HOST=f"http://127.0.0.1:{port}", MODEL_STAGES="auto")
+        log = os.path.join(WORK, "growth.jsonl")
+        shutil.copyfile(sample(os.path.join(WORK, "base-100000.jsonl"), 100_000, 30, END, 1), log)
+        state = os.path.join(WORK, "state-growth")
+        shutil.rmtree(state, ignore_errors=True)
+        hours = ["2026-11-01T%02d:30:00Z" % h for h in range(24)]
+        sizes, memory, calls = [], [], {}
+        for i, now in enumerate(hours):
+            if i > 0:
+                append(log, sample(os.path.join(WORK, f"hour-{i}.jsonl"), 400, 1, hours[i], 500 + i))
+            out = subprocess.run([BIN, "cycle", "--log", log, "--state-dir", state, "--now", now, "--json"],
+                                 capture_output=True, text=True, check=True, env=env)
+            d = json.loads(out.stdout)
+            memory.append(d["vector_memory"])
+            for c in d["model_calls"]:
+                calls.setdefault(c["role"], []).append(c)
+            sizes.append(sum(os.path.getsize(os.path.join(state, f)) for f in os.listdir(state)
+                             if f.startswith("consciousness.sqlite")))
+    finally:
+        sim.terminate()
+        sim.wait()
+    first, last = memory[0], memory[-1]
+    print(f"| (h) vector memory after 1 → 24 hourly cycles | {first['entries']} → {last['entries']} entries "
+          f"| {first['bytes'] / 1e3:.0f} → {last['bytes'] / 1e3:.0f} kB | one entry per pattern, not per hour |")
+    print(f"| (h) state database after 1 → 24 cycles (+400 lines an hour) | | {sizes[0] / 1e6:.2f} → {sizes[-1] / 1e6:.2f} MB "
+          f"(+{(sizes[-1] - sizes[0]) / 23 / 1e3:.0f} kB a cycle) | |")
+    for role in ("controller", "embedder", "builder"):
+        cs = calls.get(role, [])
+        used = [c for c in cs if c["outcome"] == "used"]
+        loads = [c["load_seconds"] for c in cs if c["load_seconds"] > 0]
+        print(f"| (h) {role}: {len(cs)} calls in 24 cycles, {len(used)} used | median latency "
+              f"{statistics.median([c['latency_seconds'] for c in cs]) * 1000 if cs else 0:.1f} ms | "
+              f"{len(loads)} loads | simulator: 0.05 s/GB |")
 
 
 if __name__ == "__main__":
