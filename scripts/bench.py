@@ -285,7 +285,7 @@ def growth():
     for role in ("controller", "embedder", "builder"):
         cs = calls.get(role, [])
         used = [c for c in cs if c["outcome"] == "used"]
-        loads = [c["load_seconds"] for c in cs if c["load_seconds"] > 0]
+        loads = [c["load_seconds"] for c in cs if c["load_seconds"] > 0.01]
         print(f"| (h) {role}: {len(cs)} calls in 24 cycles, {len(used)} used | median latency "
               f"{statistics.median([c['latency_seconds'] for c in cs]) * 1000 if cs else 0:.1f} ms | "
               f"{len(loads)} loads | simulator: 0.05 s/GB |")

@@ -8,7 +8,11 @@ extension CycleRunner {
                 session: inout ModelSession) async throws -> ([ProposalRecord], StageOutcome) {
         let start = ContinuousClock.now
         var proposals = Evolver.propose(a.patterns, settings: o.settings, recall: recall)
-        var drafted = 0, fellBack = 0
+        // A pending proposal about the same patterns keeps the Builder's draft: the model
+        // is asked again only when the subject changes, not every hour.
+        let drafts = Dictionary(try store.pendingProposals().filter { $0.proposal.author != "template" }
+            .map { ($0.proposal.agent, $0.proposal) }, uniquingKeysWith: { a, _ in a })
+        var drafted = 0, fellBack = 0, kept = 0
         var stopped: String?
         for i in proposals.indices {
             try Task.checkCancellation()
@@ -16,6 +20,12 @@ extension CycleRunner {
             if let stopped {
                 proposals[i].authorNote = "Builder unavailable (\(stopped))"
                 fellBack += 1
+                continue
+            }
+            if let old = drafts[proposals[i].agent], Set(old.evidence.map(\.patternID)) == Set(proposals[i].evidence.map(\.patternID)) {
+                proposals[i].markdown = old.markdown
+                proposals[i].author = old.author
+                kept += 1
                 continue
             }
             let patterns = a.patterns.filter { $0.agent == proposals[i].agent }
@@ -39,7 +49,7 @@ extension CycleRunner {
             detail += " from the template (\(why))"
             kind = session.models == nil ? .ok : .degraded
         } else if !proposals.isEmpty {
-            detail += ": \(drafted) drafted by the Builder, \(fellBack) from the template"
+            detail += ": \(drafted) drafted by the Builder, \(kept) Builder draft(s) kept, \(fellBack) from the template"
             if fellBack > 0 {
                 kind = .degraded
                 let reasons = Set(proposals.compactMap(\.authorNote)).sorted().joined(separator: "; ")
