@@ -215,7 +215,8 @@ public final class OllamaClient: Sendable {
         // (tens of megabytes) into a daemon whose only fault was a dead Ollama.
         let text = "\(error)"
         let lower = text.lowercased()
-        if lower.contains("refused") || lower.contains("reset") || lower.contains("connect") {
+        if lower.contains("refused") { return .unreachable(host: endpoint.host, detail: "connection refused") }
+        if lower.contains("reset") || lower.contains("connect") {
             return .unreachable(host: endpoint.host, detail: text)
         }
         if received > 0 { return .streamCut(received: received) }

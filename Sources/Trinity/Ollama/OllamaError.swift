@@ -17,7 +17,7 @@ public enum OllamaError: Error, Equatable, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .refusedNonLocal(let h): "refused \(h): AGENCY_MODE=local_only allows loopback endpoints only"
-        case .unreachable(let h, let d): "Ollama at \(h) is unreachable (\(d))"
+        case .unreachable(let h, let d): "Ollama at \(h) is unreachable: \(d)"
         case .modelNotFound(let m, let pull): "model \(m) is not pulled: run `\(pull)`"
         case .server(let s, let m): "Ollama answered \(s): \(m)"
         case .timeout(let p, let s): "no \(p) from Ollama within \(s) s"
