@@ -14,6 +14,7 @@ extension CycleRunner {
         let remembered = try store.memoryEvidence(kind: .pattern)
         let entries = a.patterns.map(PatternMemory.entry(for:))
             + PatternMemory.learnings(a.patterns, remembered: remembered, cycle: cycle)
+            + (try decisionLearnings())
         let (added, updated) = try store.remember(entries, cycle: cycle, at: o.now)
         let (embedder, note) = try await embedPending(&session)
         let index = try store.memoryIndex(embedder: embedder)
@@ -33,6 +34,15 @@ extension CycleRunner {
         let degraded = note != nil && session.models != nil
         return ((recall, growth), StageOutcome(stage: "learn", outcome: degraded ? .degraded : .ok, detail: detail,
                                                milliseconds: (ContinuousClock.now - start).milliseconds))
+    }
+
+    /// Each approved or rejected proposal, as a learning (updated in place each cycle).
+    private func decisionLearnings() throws -> [MemoryEntry] {
+        try (store.proposals(status: .approved) + store.proposals(status: .rejected)).map { stored in
+            let reason = try store.decisions(proposal: stored.id).last?.reason
+            return PatternMemory.decision(proposalID: stored.id, stored.proposal, approved: stored.status == .approved,
+                                          reason: reason)
+        }
     }
 
     /// Gives every entry lacking one a vector from the embedding model, or, when it

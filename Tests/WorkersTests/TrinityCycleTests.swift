@@ -114,3 +114,21 @@ import Trinity
         #expect(entries[3] - entries[1] <= 4)  // only learnings (a trend that turned) are new
     }
 }
+
+@Suite struct DecisionLearningTests {
+    /// A person's rejection becomes a learning the next proposals for those patterns recall.
+    @Test func aRejectionIsRememberedAndRecalled() async throws {
+        let rig = try await CycleRig.start()
+        defer { Task { await rig.stop() } }
+        let first = try await rig.cycle(models: false)
+        let target = try #require(first.proposals.first)
+        try rig.store.recordRejection(target.id, user: "ana", at: CycleRig.end, reason: "the planner already has this rule")
+        _ = try await rig.cycle(at: CycleRig.end + 3_600_000_000, models: false)
+        let learned = try rig.store.memoryEvidence(kind: .learning)["decision_\(target.id)"]
+        #expect(learned?["approved"] == 0)
+        let index = try rig.store.memoryIndex(embedder: HashedEmbedder.id)
+        let q = HashedEmbedder().embed("A person rejected proposal for the \(target.proposal.agent) agent: the planner already has this rule")
+        let hits = try rig.store.memoryHits(index.search(q, k: 1, kinds: [.learning]))
+        #expect(hits.first?.key == "decision_\(target.id)" && hits.first!.text.contains("already has this rule"))
+    }
+}

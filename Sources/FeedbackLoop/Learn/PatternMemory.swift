@@ -41,6 +41,17 @@ public enum PatternMemory {
         }
     }
 
+    /// What a person's decision on a proposal teaches: the next proposals for similar
+    /// patterns recall it (a rejection's reason above all).
+    public static func decision(proposalID: Int64, _ p: Proposal, approved: Bool, reason: String?) -> MemoryEntry {
+        let functions = p.evidence.map(\.function).sorted().joined(separator: ", ")
+        let articles = Array(Set(p.evidence.flatMap(\.articles))).sorted()
+        var text = "A person \(approved ? "approved" : "rejected") proposal \(proposalID) for the \(p.agent) agent on \(functions)"
+        if let reason, !reason.isEmpty { text += ": " + PromptText.quote(reason, limit: 300) }
+        return MemoryEntry(kind: .learning, key: "decision_\(proposalID)", text: text,
+                           tags: tags(agent: p.agent, articles: articles), evidence: ["approved": approved ? 1 : 0])
+    }
+
     static func tags(agent: String, articles: [String]) -> [String] {
         ["agent:\(agent)"] + articles.map { "article:\($0)" }
     }
