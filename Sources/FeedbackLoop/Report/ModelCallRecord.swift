@@ -45,6 +45,26 @@ public struct ModelCallRecord: Sendable, Equatable, Codable {
     }
 }
 
+extension ModelCallRecord {
+    /// One line for a report: what it cost, or why it fell back.
+    public var line: String {
+        let head = "\(role) (\(model)), \(stage)"
+        if let why = fallbackReason { return "\(head): fell back — \(why)" }
+        return "\(head): \(Format.fixed(latencySeconds * 1000, 0)) ms, load \(Format.fixed(loadSeconds, 2)) s, "
+            + "\(Format.fixed(tokensPerSecond, 0)) tokens/s, context \(Format.percent(contextUse)) of \(numCtx)"
+    }
+}
+
+extension Proposal {
+    /// Who wrote the Markdown, and which memory entries it drew on.
+    public var provenance: String {
+        var s = author == "template" ? "template" : "drafted by \(author)"
+        if let note = authorNote, author == "template" { s += " (\(note))" }
+        if !recalled.isEmpty { s += "; recalled " + recalled.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", ") }
+        return s
+    }
+}
+
 /// The vector memory after a cycle's Learn stage.
 public struct MemoryGrowth: Sendable, Equatable, Codable {
     /// Entries and bytes (text + vectors) held after the stage.
@@ -55,6 +75,10 @@ public struct MemoryGrowth: Sendable, Equatable, Codable {
     public var updated: Int64
     /// The embedder that made this cycle's vectors ("ollama:all-minilm" or "hashed-ngrams-256").
     public var embedder: String
+
+    public var line: String {
+        "\(entries) entries (\(added) new, \(updated) updated), \(Format.bytes(bytes)), embedder \(embedder)"
+    }
 
     public init(entries: Int64, bytes: Int64, added: Int64, updated: Int64, embedder: String) {
         self.entries = entries

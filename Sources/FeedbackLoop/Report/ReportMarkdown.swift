@@ -34,9 +34,21 @@ extension CycleReport {
         if proposals.isEmpty { out.append("None this cycle.") }
         for r in proposals {
             out.append("### #\(r.id) — \(r.proposal.agent) (confidence \(Format.fixed(r.proposal.confidence, 2)), \(r.change))")
-            out += ["", r.proposal.rationale, "", "Adds to `\(r.proposal.targetFile)`:", "", "```markdown"]
+            out += ["", r.proposal.rationale, "", "Markdown: \(r.proposal.provenance).", "",
+                    "Adds to `\(r.proposal.targetFile)`:", "", "````markdown"]
             out.append(r.proposal.markdown.trimmingSuffixNewlines())
-            out += ["```", ""]
+            out += ["````", ""]
+        }
+        if let m = vectorMemory { out += ["", "Vector memory: \(m.line)."] }
+        if !modelCalls.isEmpty {
+            out += ["", "## Model calls", "", "| role | model | stage | outcome | load s | latency ms | tokens/s | context |",
+                    "|---|---|---|---|---:|---:|---:|---|"]
+            for c in modelCalls {
+                let outcome = c.fallbackReason.map { "fallback: \($0)" } ?? "used"
+                out.append("| \(c.role) | `\(c.model)` | \(c.stage) | \(outcome) | \(Format.fixed(c.loadSeconds, 2)) | "
+                           + "\(Format.fixed(c.latencySeconds * 1000, 0)) | \(Format.fixed(c.tokensPerSecond, 0)) | "
+                           + "\(Format.percent(c.contextUse)) of \(c.numCtx) |")
+            }
         }
         out += ["", "## Stages", "", "| stage | outcome | ms | detail |", "|---|---|---:|---|"]
         for s in stages {

@@ -35,6 +35,7 @@ extension CycleReport {
         }
         out += predictionLines()
         out += proposalLines()
+        out += modelLines()
         if let o = outboundRequests {
             out.append("")
             out.append("API calls: \(o.remote) (requests counted: \(o.loopback) to loopback, \(o.remote) elsewhere)")
@@ -95,7 +96,21 @@ extension CycleReport {
         for r in proposals {
             let p = r.proposal
             out.append("   #\(r.id) \(p.agent) — confidence \(Format.percent(p.confidence)), \(r.change) → \(p.targetFile)")
+            out.append("      \(p.provenance)")
         }
+        return out
+    }
+
+    /// The vector memory and every model call, with its cost or its fallback.
+    private func modelLines() -> [String] {
+        var out: [String] = []
+        if let m = vectorMemory { out += ["", "Vector memory: \(m.line)"] }
+        guard !modelCalls.isEmpty else { return out }
+        let fellBack = modelCalls.filter { $0.outcome == .fallback }.count
+        out += ["", "Model calls: \(modelCalls.count) (\(fellBack) fell back)"]
+        let shown = 12
+        for c in modelCalls.prefix(shown) { out.append("   \(c.line)") }
+        if modelCalls.count > shown { out.append("   … and \(modelCalls.count - shown) more (all in --json)") }
         return out
     }
 
