@@ -29,6 +29,11 @@ enum Binary {
         e["MODEL_STAGES"] = "off"
         for (k, v) in env { e[k] = v }
         p.environment = e
+        return try capture(p)
+    }
+
+    /// Runs `p` to its end, with its output and status.
+    static func capture(_ p: Process) throws -> Result {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err

@@ -43,15 +43,7 @@ struct Repo {
         var e = ProcessInfo.processInfo.environment
         for (k, v) in Repo.isolation { e[k] = v }
         p.environment = e
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let r = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Binary.Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                             stderr: String(decoding: r, as: UTF8.self))
+        return try Binary.capture(p)
     }
 
     /// No global or system git configuration; a known person behind the commands.
