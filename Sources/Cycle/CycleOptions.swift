@@ -25,6 +25,11 @@ public struct CycleOptions: Sendable {
     public var outboundRequests: (@Sendable () -> OutboundRequests)?
     /// The wall clock, read when the cycle finishes (tests leave it at `now`).
     public var wallClock: (@Sendable () -> Microseconds)?
+    /// The Prometheus textfile rewritten after each cycle (nil: STATE_DIR/consciousness.prom).
+    public var metricsFile: String?
+    /// Told how far Observe has read (cycle, progress), at most once per percent:
+    /// the command line's progress bar, the daemon's STATUS=.
+    public var readProgress: (@Sendable (Int64, IngestProgress) -> Void)?
 
     public init(logPath: String, now: Microseconds) {
         self.logPath = logPath

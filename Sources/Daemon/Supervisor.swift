@@ -24,6 +24,7 @@ public actor Supervisor {
     private let wallClock: @Sendable () -> Microseconds
     private let outbound: (@Sendable () -> OutboundRequests)?
     private let clock = ContinuousClock()
+    private let morning: MorningDuty
 
     public private(set) var phase = Phase.idle
     private var lastSlot: Int64?
@@ -38,7 +39,8 @@ public actor Supervisor {
 
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
                 notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds,
-                outbound: (@Sendable () -> OutboundRequests)? = nil) {
+                outbound: (@Sendable () -> OutboundRequests)? = nil, narrator: Narrator? = nil) {
+        self.morning = MorningDuty(store: store, logger: logger, narrator: narrator)
         self.outbound = outbound
         self.config = config
         self.configFile = configFile
@@ -65,9 +67,11 @@ public actor Supervisor {
                 await runCycle(manual: manual)
                 continue
             }
+            // The morning report, between cycles (a cycle due at the same time runs first).
+            if await morning.runIfDue(now: now, config: config) { continue }
             // Sleep in slices of at most a minute, so a suspend or a clock change is
             // noticed within one; a signal wakes the loop at once.
-            let wait = Double(nextDue() - now) / 1_000_000
+            let wait = Double(min(nextDue(), await morning.nextDue(after: now, config: config)) - now) / 1_000_000
             await pause(.milliseconds(Int64(min(max(wait, 0.01), 60) * 1000)))
         }
     }
@@ -94,6 +98,9 @@ public actor Supervisor {
         o.progress = { [weak self] p in await self?.stageStarted(p) }
         o.wallClock = wallClock
         o.outboundRequests = outbound
+        o.reportsDirectory = config.reportsDir
+        o.metricsFile = config.metricsFile
+        o.readProgress = ReadProgressStatus.handler(notifier, next: clockText(nextDue()))
         do {
             let report = try await CycleRunner(store: store).run(o)
             finished(report, manual: manual, took: clock.now - started)

@@ -79,6 +79,17 @@ enum Schema {
         m.registerMigration("v3: meta") { db in
             try db.execute(sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
         }
+        m.registerMigration("v6: morning reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE morning_reports (
+                    date TEXT PRIMARY KEY,        -- YYYY-MM-DD, the local date the night ends on
+                    night_start_us INTEGER NOT NULL,
+                    night_end_us INTEGER NOT NULL,
+                    written_us INTEGER NOT NULL,
+                    json TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }
