@@ -70,7 +70,7 @@ let package = Package(
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
         .testTarget(name: "TrinityTests", dependencies: ["Trinity", "OllamaSimulator"]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],
     swiftLanguageModes: [.v6]

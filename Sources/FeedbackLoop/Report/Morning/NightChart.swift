@@ -46,7 +46,8 @@ public enum NightChart {
         out.append("<text x=\"14\" y=\"\(n(top + plotH / 2))\" transform=\"rotate(-90 14 \(n(top + plotH / 2)))\" text-anchor=\"middle\" fill=\"#333333\">violations per hour</text>")
         for (k, p) in series.enumerated() {
             let points = p.hourly.enumerated().map { "\(n(x($0.offset))),\(n(y($0.element)))" }.joined(separator: " ")
-            out.append("<polyline fill=\"none\" stroke=\"\(colours[k])\" stroke-width=\"2\" points=\"\(points)\"/>")
+            // The full name as a tooltip: the legend may cut it.
+            out.append("<polyline fill=\"none\" stroke=\"\(colours[k])\" stroke-width=\"2\" points=\"\(points)\"><title>\(XMLText.escape(p.function))</title></polyline>")
         }
         if series.isEmpty {
             out.append("<text x=\"\(n(left + plotW / 2))\" y=\"\(n(top + plotH / 2))\" text-anchor=\"middle\" fill=\"#666666\">no violations in the night</text>")
