@@ -19,7 +19,7 @@ enum ProgressBar {
     static func line(_ p: IngestProgress, width: Int = 30) -> String {
         let filled = Int(p.fraction * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
-        return "reading \(bar) \(Format.percent(p.fraction).leftAligned(4)) of \(Format.fixed(Double(p.bytesTotal) / 1e6, 0)) MB"
+        return "reading \(bar) \(Format.percent(p.fraction).rightAligned(4)) of \(Format.fixed(Double(p.bytesTotal) / 1e6, 0)) MB"
     }
 
     private static func emit(_ s: String) {
@@ -29,5 +29,5 @@ enum ProgressBar {
 }
 
 private extension String {
-    func leftAligned(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func rightAligned(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
 }
