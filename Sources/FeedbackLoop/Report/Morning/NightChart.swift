@@ -2,8 +2,8 @@
 /// hand: axes, local hour labels, one polyline per pattern, a legend. Every piece of
 /// text from the data goes through `XMLText.escape`.
 public enum NightChart {
-    static let width = 760.0, height = 360.0
-    static let left = 56.0, right = 200.0, top = 40.0, bottom = 48.0
+    static let width = 800.0, height = 360.0
+    static let left = 56.0, right = 230.0, top = 40.0, bottom = 48.0
     /// Distinguishable for the common colour-vision deficiencies (Okabe–Ito).
     static let colours = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"]
 
