@@ -79,7 +79,7 @@ let package = Package(
             "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog",
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop"]),
+                .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],
     swiftLanguageModes: [.v6]

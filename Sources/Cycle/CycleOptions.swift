@@ -30,6 +30,11 @@ public struct CycleOptions: Sendable {
     public var modelsOff = "model stages off (MODEL_STAGES=off)"
     /// The machine's MemAvailable, read when the report is made.
     public var memoryAvailable: (@Sendable () -> Int64?)?
+    /// The Prometheus textfile rewritten after each cycle (nil: STATE_DIR/consciousness.prom).
+    public var metricsFile: String?
+    /// Told how far Observe has read (cycle, progress), at most once per percent:
+    /// the command line's progress bar, the daemon's STATUS=.
+    public var readProgress: (@Sendable (Int64, IngestProgress) -> Void)?
 
     public init(logPath: String, now: Microseconds) {
         self.logPath = logPath

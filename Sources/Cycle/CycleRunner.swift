@@ -10,22 +10,24 @@ public struct CycleRunner: Sendable {
     public init(store: StateStore) { self.store = store }
 
     public func run(_ o: CycleOptions) async throws -> CycleReport {
+        let started = ContinuousClock.now
         let cycle = try store.beginCycle(at: o.now)
         do {
-            return try await run(o, cycle: cycle)
+            return try await run(o, cycle: cycle, started: started)
         } catch {
             try? store.failCycle(cycle, reason: "\(error)")
+            writeFailureMetrics(o, cycle: cycle, started: started)
             throw error
         }
     }
 
-    private func run(_ o: CycleOptions, cycle: Int64) async throws -> CycleReport {
+    private func run(_ o: CycleOptions, cycle: Int64, started: ContinuousClock.Instant) async throws -> CycleReport {
         var stages: [StageOutcome] = []
 
         var ingest: IngestSummary?
         await o.progress?(CycleProgress(cycle: cycle, stage: "observe", detail: "reading new violations"))
         do {
-            let (summary, outcome) = try await timed("observe") { () async throws -> (IngestSummary, String) in try await observe(o) }
+            let (summary, outcome) = try await timed("observe") { () async throws -> (IngestSummary, String) in try await observe(o, cycle) }
             ingest = summary
             stages.append(outcome)
         } catch let d as StageDegraded {
@@ -74,8 +76,7 @@ public struct CycleRunner: Sendable {
         report.peakRSSBytes = PeakMemory.residentBytes()
         report.memoryAvailableBytes = o.memoryAvailable?()
         await o.progress?(CycleProgress(cycle: cycle, stage: "report", detail: "writing the report"))
-        let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
-        report.stages.append(written)
+        report.stages.append(try await reportStage(report, o, started: started))
         try store.finishCycle(report, at: o.wallClock?() ?? o.now)
         return report
     }
@@ -83,10 +84,12 @@ public struct CycleRunner: Sendable {
     /// Observe: new lines since the checkpoint, committed with the checkpoint. An
     /// unreadable log fails the cycle or, for the daemon, degrades the stage: the
     /// analysis then runs on what the store already holds.
-    private func observe(_ o: CycleOptions) async throws -> (IngestSummary, String) {
+    private func observe(_ o: CycleOptions, _ cycle: Int64) async throws -> (IngestSummary, String) {
+        var progress: (@Sendable (IngestProgress) -> Void)?
+        if let tell = o.readProgress { progress = { tell(cycle, $0) } }
         do {
             let result = try await LogIngest.read(path: o.logPath, after: try store.checkpoint(),
-                                                  parallelism: o.parallelism)
+                                                  parallelism: o.parallelism, progress: progress)
             try store.commit(result)
             let s = IngestSummary(result)
             return (s, "\(s.linesRead) new line(s), \(s.ingested) violation(s), \(s.malformed.total) malformed")
@@ -130,7 +133,7 @@ public struct CycleRunner: Sendable {
         return ((forecasts, accuracy), detail)
     }
 
-    private func writeMarkdown(_ report: CycleReport, _ o: CycleOptions) throws -> String {
+    func writeMarkdown(_ report: CycleReport, _ o: CycleOptions) throws -> String {
         let dir = o.reportsDirectory ?? (store.directory as NSString).appendingPathComponent("reports")
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let c = Timestamp.civil(fromSeconds: report.timestamp / Timestamp.microsPerSecond)

@@ -26,6 +26,7 @@ public actor Supervisor {
     private let models: (any ModelStages)?
     private let memoryAvailable: (@Sendable () -> Int64?)?
     private let clock = ContinuousClock()
+    private let morning: MorningDuty
 
     public private(set) var phase = Phase.idle
     private var lastSlot: Int64?
@@ -41,7 +42,8 @@ public actor Supervisor {
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
                 notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds,
                 outbound: (@Sendable () -> OutboundRequests)? = nil, models: (any ModelStages)? = nil,
-                memoryAvailable: (@Sendable () -> Int64?)? = nil) {
+                memoryAvailable: (@Sendable () -> Int64?)? = nil, narrator: Narrator? = nil) {
+        self.morning = MorningDuty(store: store, logger: logger, narrator: narrator)
         self.outbound = outbound
         self.models = models
         self.memoryAvailable = memoryAvailable
@@ -70,9 +72,11 @@ public actor Supervisor {
                 await runCycle(manual: manual)
                 continue
             }
+            // The morning report, between cycles (a cycle due at the same time runs first).
+            if await morning.runIfDue(now: now, config: config) { continue }
             // Sleep in slices of at most a minute, so a suspend or a clock change is
             // noticed within one; a signal wakes the loop at once.
-            let wait = Double(nextDue() - now) / 1_000_000
+            let wait = Double(min(nextDue(), await morning.nextDue(after: now, config: config)) - now) / 1_000_000
             await pause(.milliseconds(Int64(min(max(wait, 0.01), 60) * 1000)))
         }
     }
@@ -101,6 +105,9 @@ public actor Supervisor {
         o.outboundRequests = outbound
         o.models = config.modelStages ? models : nil
         o.memoryAvailable = memoryAvailable
+        o.reportsDirectory = config.reportsDir
+        o.metricsFile = config.metricsFile
+        o.readProgress = ReadProgressStatus.handler(notifier, next: clockText(nextDue()))
         do {
             let report = try await CycleRunner(store: store).run(o)
             finished(report, manual: manual, took: clock.now - started)

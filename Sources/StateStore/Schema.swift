@@ -129,6 +129,17 @@ enum Schema {
                 CREATE UNIQUE INDEX decisions_once ON decisions(proposal_id);
                 """)
         }
+        m.registerMigration("v6: morning reports") { db in
+            try db.execute(sql: """
+                CREATE TABLE morning_reports (
+                    date TEXT PRIMARY KEY,        -- YYYY-MM-DD, the local date the night ends on
+                    night_start_us INTEGER NOT NULL,
+                    night_end_us INTEGER NOT NULL,
+                    written_us INTEGER NOT NULL,
+                    json TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

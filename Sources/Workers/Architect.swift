@@ -19,7 +19,7 @@ extension ModelWorkers {
         ])
     }
 
-    public func plan(pending: [ProposalRecord], facts: [String]) async -> ModelAnswer<NightPlan> {
+    public func plan(pending: [NightPlan.Item], facts: [String]) async -> ModelAnswer<NightPlan> {
         let ids = pending.map(\.id)
         let (system, user) = NightPlan.prompt(pending: pending, facts: facts)
         return await call(.architect, stage: "morning") { lease throws(OllamaError) in
@@ -29,6 +29,28 @@ extension ModelWorkers {
             case .success(let plan): return (.value(plan), c.metrics)
             case .failure(let problem): return (.unusable("Architect answer rejected: \(problem); template used"), c.metrics)
             }
+        }
+    }
+}
+
+extension ModelWorkers {
+    /// The morning report's narrator: the Architect's ranking and summary, or — when it
+    /// cannot answer or its answer fails the checks — an empty narrative whose note says
+    /// why, so the template stands and the report says so.
+    public func narrator() -> Narrator {
+        { report in
+            if let down = await begin() {
+                return Narrative(text: "", author: models[.architect] ?? "architect", ranking: [], note: "Architect not asked: \(down)")
+            }
+            let items = report.proposals.map {
+                NightPlan.Item(id: $0.id, agent: $0.agent, confidence: $0.confidence,
+                               about: "\($0.evidenceVolume) violations in \($0.patterns.joined(separator: ", "))")
+            }
+            let answer = await plan(pending: items, facts: [report.narrative.text])
+            guard let plan = answer.value else {
+                return Narrative(text: "", author: answer.call.model, ranking: [], note: answer.call.fallbackReason)
+            }
+            return Narrative(text: plan.summary, author: answer.call.model, ranking: plan.ranking)
         }
     }
 }

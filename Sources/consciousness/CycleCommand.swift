@@ -28,8 +28,11 @@ struct CycleCommand: AsyncParsableCommand {
     @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
     var stateDir: String?
 
-    @Option(help: "Where Markdown reports go (default: STATE_DIR/reports).")
+    @Option(help: "Where Markdown reports go (default: $REPORTS_DIR, else STATE_DIR/reports).")
     var reportsDir: String?
+
+    @Option(help: "The Prometheus textfile rewritten after the cycle (default: $METRICS_FILE, else STATE_DIR/consciousness.prom).")
+    var metricsFile: String?
 
     @Option(help: "Pretend it is this instant (ISO 8601), to replay old logs.")
     var now: String?
@@ -58,6 +61,9 @@ struct CycleCommand: AsyncParsableCommand {
         if minOccurrences < 1 { throw ValidationError("--min-occurrences must be at least 1") }
         if minutesPerViolation < 0 || hourlyRate < 0 { throw ValidationError("ROI figures cannot be negative") }
         if !(0...1).contains(proposalConfidence) { throw ValidationError("--proposal-confidence must be 0…1") }
+        if let metricsFile, !metricsFile.hasSuffix(".prom") {
+            throw ValidationError("--metrics-file '\(metricsFile)' must end in .prom (node_exporter's textfile collector reads only those)")
+        }
         if let now, Timestamp.parse(now) == nil {
             throw ValidationError("--now '\(now)' is not an ISO 8601 timestamp (e.g. 2025-10-08T00:00:00Z)")
         }
@@ -68,19 +74,21 @@ struct CycleCommand: AsyncParsableCommand {
         do { store = try StateStore(directory: Paths.stateDirectory(stateDir)) } catch {
             throw fail(error.description, ExitStatus.cantCreate)
         }
-        var o = CycleOptions(logPath: Paths.log(log), now: now.flatMap(Timestamp.parse) ?? Self.wallClock())
-        o.window = all ? .all : .days(days ?? 7)
-        o.reportsDirectory = reportsDir
-        o.wallClock = { Self.wallClock() }
-        o.settings.minOccurrences = minOccurrences
-        o.settings.minutesPerViolation = minutesPerViolation
-        o.settings.hourlyRateUSD = hourlyRate
-        o.settings.proposalConfidence = proposalConfidence
         let env = ProcessInfo.processInfo.environment
         let cfg: DaemonConfig
         do { cfg = try DaemonConfig.load(file: ConfigFile.path(config, env), environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)
         }
+        var o = CycleOptions(logPath: Paths.log(log), now: now.flatMap(Timestamp.parse) ?? Self.wallClock())
+        o.window = all ? .all : .days(days ?? 7)
+        o.reportsDirectory = reportsDir ?? cfg.reportsDir
+        o.metricsFile = metricsFile ?? cfg.metricsFile
+        o.readProgress = ProgressBar.handler()
+        o.wallClock = { Self.wallClock() }
+        o.settings.minOccurrences = minOccurrences
+        o.settings.minutesPerViolation = minutesPerViolation
+        o.settings.hourlyRateUSD = hourlyRate
+        o.settings.proposalConfidence = proposalConfidence
         LogDestination.bootstrap(environment: env, level: .warning)
         var client: OllamaClient?
         if !noModels, cfg.modelStages {

@@ -44,7 +44,8 @@ struct DaemonCommand: AsyncParsableCommand {
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
                                     logger: logger, wallClock: { CycleCommand.wallClock() },
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
-                                    models: workers, memoryAvailable: { ModelSetup.memoryAvailable() })
+                                    models: workers, memoryAvailable: { ModelSetup.memoryAvailable() },
+                                    narrator: cfg.modelStages ? workers.narrator() : nil)
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
                                     models: ModelSetup.roles(cfg))

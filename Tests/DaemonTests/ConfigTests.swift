@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Foundation
 import Testing
 @testable import Daemon
@@ -34,6 +35,10 @@ import Testing
         ("PROPOSAL_CONFIDENCE", "1.5", "0.0 to 1.0"),
         ("OLLAMA_KV_CACHE_TYPE", "q2", "f16"),
         ("MORNING_REPORT_AT", "25:00", "HH:MM"),
+        ("MORNING_REPORT_AT", "7", "HH:MM"),
+        ("METRICS_FILE", "/var/lib/consciousness/metrics.txt", ".prom"),
+        ("METRICS_FILE", "consciousness.prom", "absolute"),
+        ("REPORTS_DIR", "reports", "absolute"),
     ])
     func aBadValueIsRefusedWithKeyValueAndWhatIsAllowed(key: String, value: String, hint: String) {
         #expect { try DaemonConfig.parse([key: value]) } throws: { e in
@@ -50,6 +55,12 @@ import Testing
         #expect(c.cycleInterval == .seconds(5400))
         #expect(c.enableConsciousness == false)
         #expect(c.windowDays == 14)
+        let m = try DaemonConfig.parse(["MORNING_REPORT_AT": "6:30", "METRICS_FILE": "/var/lib/node_exporter/c.prom",
+                                        "REPORTS_DIR": "/srv/reports"])
+        #expect(m.morningReportAt == ClockTime(hour: 6, minute: 30))
+        #expect(m.metricsFile == "/var/lib/node_exporter/c.prom")
+        #expect(m.reportsDir == "/srv/reports")
+        #expect(try DaemonConfig.parse([:]).morningReportAt == ClockTime(hour: 7, minute: 0))
         #expect(try DaemonConfig.parse(["AGENCY_MODE": "hybrid", "OLLAMA_HOST": "http://10.0.0.5:11434"]).ollamaHost
                 == "http://10.0.0.5:11434")
         for host in ["http://127.0.0.1:11434", "http://localhost:11434", "http://127.8.9.1", "http://[::1]:1"] {

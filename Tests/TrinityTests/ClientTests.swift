@@ -12,7 +12,7 @@ struct Rig {
     let root: String
 
     static func start(loadSecondsPerGB: Double = 0.001, memTotal: Int64 = 48_000_000_000,
-                      timeouts: Timeouts = { var t = Timeouts(); t.firstByte = .seconds(2); t.whole = .seconds(8); t.connectRetries = 1; t.retryBackoff = .milliseconds(20); return t }(),
+                      timeouts: Timeouts = { var t = Timeouts(); t.firstByte = .seconds(4); t.whole = .seconds(8); t.connectRetries = 1; t.retryBackoff = .milliseconds(20); return t }(),
                       settings: GovernorSettings = GovernorSettings()) async throws -> Rig {
         let root = NSTemporaryDirectory() + "cc-rig-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)

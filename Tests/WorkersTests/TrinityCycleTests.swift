@@ -1,4 +1,5 @@
 import Cycle
+import Foundation
 import FeedbackLoop
 import Foundation
 import OllamaSimulator
@@ -20,9 +21,16 @@ import Trinity
         #expect(report.calls("embedder").contains { $0.outcome == .used })
         #expect(report.calls("builder").contains { $0.outcome == .used })
         #expect(report.proposals.contains { $0.proposal.author == CycleRig.models[.builder] })
+        // The Architect, at the morning report after the cycle: it ranks every pending proposal.
+        let utc = TimeZone(identifier: "UTC")!
+        let time = ClockTime(hour: 7, minute: 0)
+        let day = Night.latestDate(atOrBefore: CycleRig.end + 3_600_000_000, at: time, in: utc)
+        let morning = try await MorningReporter(store: rig.store).make(
+            Night.ending(on: day, at: time, in: utc), zone: utc, cycleIntervalSeconds: 3600,
+            generatedAt: CycleRig.end, origin: .daemon, narrator: rig.workers.narrator())
         let pending = try rig.store.pendingProposals()
-        let plan = await rig.workers.plan(pending: pending, facts: [report.summary])
-        #expect(plan.value?.ranking.sorted() == pending.map(\.id).sorted(), "\(plan.call)")
+        #expect(morning.narrative.author == CycleRig.models[.architect], "\(morning.narrative)")
+        #expect(morning.narrative.ranking.sorted() == pending.map(\.id).sorted())
         for (model, n) in await rig.sim.loadCounts() { #expect(n <= 1, "\(model) loaded \(n) times") }
         #expect(await rig.sim.loadCounts().count == 4)
         let budget = await rig.governor.plan()

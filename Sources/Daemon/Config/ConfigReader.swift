@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Logging
 
 /// Typed reads of configuration values, each refusing with the key, the value and
@@ -84,12 +85,20 @@ struct Reader {
         return d
     }
 
-    mutating func clockTime(_ key: String) throws(ConfigError) -> (Int, Int)? {
+    mutating func clockTime(_ key: String) throws(ConfigError) -> ClockTime? {
         guard let v = raw(key) else { return nil }
-        let p = v.split(separator: ":")
-        guard p.count == 2, let h = Int(p[0]), let m = Int(p[1]), (0...23).contains(h), (0...59).contains(m) else {
+        guard let t = ClockTime(v) else {
             throw ConfigError(key: key, value: v, allowed: "a time of day HH:MM, such as 07:00")
         }
-        return (h, m)
+        return t
+    }
+
+    /// node_exporter's textfile collector reads only `*.prom` files.
+    mutating func promFile(_ key: String) throws(ConfigError) -> String? {
+        guard let v = raw(key) else { return nil }
+        guard v.hasPrefix("/"), !v.contains("\0"), v.hasSuffix(".prom"), !v.hasSuffix("/.prom") else {
+            throw ConfigError(key: key, value: v, allowed: "an absolute path ending in .prom (node_exporter's textfile collector reads only those)")
+        }
+        return v
     }
 }

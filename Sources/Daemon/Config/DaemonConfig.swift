@@ -45,6 +45,12 @@ public struct DaemonConfig: Sendable, Equatable {
     public var minAvailableGB = 0.0
     /// PLANNER_NUM_CTX, CODER_NUM_CTX, SCANNER_NUM_CTX: context wishes per role.
     public var numCtx: [String: Int] = [:]
+    /// MORNING_REPORT_AT: when the night's summary is written, local time.
+    public var morningReportAt = ClockTime(hour: 7, minute: 0)
+    /// REPORTS_DIR: where cycle and morning reports go (nil: STATE_DIR/reports).
+    public var reportsDir: String?
+    /// METRICS_FILE: the Prometheus textfile rewritten after each cycle (nil: STATE_DIR/consciousness.prom).
+    public var metricsFile: String?
     /// Keys of the file this build does not know: warned about, never fatal.
     public var unknownKeys: [String] = []
 
@@ -53,10 +59,6 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logPath: String {
         violationsLog ?? (agencyRoot as NSString).appendingPathComponent("logs/autonomous_healing/constitutional_violations.jsonl")
     }
-
-    /// Keys accepted for parts of the system not built yet (the morning report);
-    /// validated, not used.
-    static let reservedKeys: Set<String> = ["MORNING_REPORT_AT"]
 
     /// Reads `file` (if given) over `environment`: a key in the file wins, so a reload
     /// sees the file's new values although the process environment cannot change.
@@ -115,9 +117,11 @@ public struct DaemonConfig: Sendable, Equatable {
             if let n = try r.int(k, 256...1_048_576) { c.numCtx[k] = n }
         }
         if let m = try r.model("EMBEDDING_MODEL") { c.embeddingModel = m }
-        _ = try r.clockTime("MORNING_REPORT_AT")
+        if let t = try r.clockTime("MORNING_REPORT_AT") { c.morningReportAt = t }
+        if let p = try r.path("REPORTS_DIR") { c.reportsDir = p }
+        if let p = try r.promFile("METRICS_FILE") { c.metricsFile = p }
         try c.checkLocalOnly(raw: v)
-        let known = r.known.union(reservedKeys)
+        let known = r.known
         c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         return c
     }

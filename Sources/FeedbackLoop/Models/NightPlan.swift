@@ -14,7 +14,22 @@ public struct NightPlan: Sendable, Equatable {
 
     public static let summaryLimit = 1200
 
-    public static func prompt(pending: [ProposalRecord], facts: [String]) -> (system: String, user: String) {
+    /// What the Architect is told of each pending proposal.
+    public struct Item: Sendable, Equatable {
+        public var id: Int64
+        public var agent: String
+        public var confidence: Double
+        public var about: String
+
+        public init(id: Int64, agent: String, confidence: Double, about: String) {
+            self.id = id
+            self.agent = agent
+            self.confidence = confidence
+            self.about = about
+        }
+    }
+
+    public static func prompt(pending: [Item], facts: [String]) -> (system: String, user: String) {
         let system = """
             You are the planner of an agent framework. Rank the pending improvement proposals, \
             most urgent first, and summarise the night for the person who will approve them, in \
@@ -23,10 +38,9 @@ public struct NightPlan: Sendable, Equatable {
             """
         var lines = ["The night:"] + facts.prefix(20).map { "- " + PromptText.quote($0, limit: 300) }
         lines.append("Pending proposals:")
-        for r in pending.prefix(30) {
-            let p = r.proposal
-            lines.append("- id \(r.id), agent \(p.agent), confidence \(Int(p.confidence * 100))%: "
-                         + PromptText.fenced(p.rationale, id: "\(r.id)", limit: 300))
+        for p in pending.prefix(30) {
+            lines.append("- id \(p.id), agent \(PromptText.quote(p.agent, limit: 48)), confidence \(Int(p.confidence * 100))%: "
+                         + PromptText.fenced(p.about, id: "\(p.id)", limit: 300))
         }
         return (system, lines.joined(separator: "\n"))
     }

@@ -23,20 +23,23 @@ public enum LogIngest {
 
     /// Throws `LogFileError` for a log it cannot read, `CancellationError` when the
     /// task is cancelled (checked at every buffer: a daemon told to stop abandons the
-    /// read, and since nothing is committed here, nothing is half-done).
-    public static func read(path: String, after checkpoint: LogCheckpoint?,
-                            parallelism: Int = 2) async throws -> IngestResult {
+    /// read, and since nothing is committed here, nothing is half-done). `progress`
+    /// hears of the bytes scanned, throttled by `IngestMeter`.
+    public static func read(path: String, after checkpoint: LogCheckpoint?, parallelism: Int = 2,
+                            progress: (@Sendable (IngestProgress) -> Void)? = nil) async throws -> IngestResult {
         let file = try LogFile(path: path)
         let resume = try LogCheckpoint.resumePoint(checkpoint, for: file)
         let slices = try split(file, from: resume.offset, into: max(1, parallelism))
+        let meter = progress.map { IngestMeter(total: file.size - resume.offset, report: $0) }
         let batches = try await withThrowingTaskGroup(of: (Int, IngestBatch).self) { group in
             for (i, range) in slices.enumerated() {
-                group.addTask { (i, try scan(file, range)) }
+                group.addTask { (i, try scan(file, range, meter: meter)) }
             }
             var out = [IngestBatch](repeating: IngestBatch(), count: slices.count)
             for try await (i, b) in group { out[i] = b }
             return out
         }
+        meter?.finish()
         var batch = batches[0]
         for b in batches.dropFirst() { batch.append(b) }
         let end = resume.offset + batch.bytes
@@ -77,7 +80,7 @@ public enum LogIngest {
 
     /// Scans one range through a reused buffer. A line that outgrows 64 KiB is skipped
     /// up to its newline without being held in memory.
-    static func scan(_ file: LogFile, _ range: Range<Int64>) throws -> IngestBatch {
+    static func scan(_ file: LogFile, _ range: Range<Int64>, meter: IngestMeter? = nil) throws -> IngestBatch {
         var scanner = LineScanner()
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
         defer { buffer.deallocate() }
@@ -92,6 +95,7 @@ public enum LogIngest {
                                     at: bufferStart + Int64(filled))
             if got == 0 { break }
             filled += got
+            meter?.advance(by: Int64(got))
             var lineStart = 0
             let base = buffer.baseAddress!
             while lineStart < filled,

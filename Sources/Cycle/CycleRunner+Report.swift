@@ -1,0 +1,44 @@
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// The Report stage: the Markdown report, then the metrics file. A metrics file that
+/// cannot be written degrades the stage (the report and the store stand).
+extension CycleRunner {
+    func reportStage(_ report: CycleReport, _ o: CycleOptions, started: ContinuousClock.Instant) async throws -> StageOutcome {
+        let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
+        var withStage = report
+        withStage.stages.append(written)
+        let path = o.metricsFile ?? MetricsFile.defaultPath(stateDirectory: store.directory)
+        var outcome = written
+        do {
+            let pending = try store.pendingProposals().count
+            let metrics = CycleMetrics(withStage, timestampSeconds: endSeconds(o), durationSeconds: secondsSince(started),
+                                       proposalsPending: pending)
+            try MetricsFile.write(metrics.exposition(), to: path)
+            outcome.detail += "; metrics \(path)"
+        } catch {
+            outcome.outcome = .degraded
+            outcome.detail += "; metrics file \(path) not written: \(Self.reason(error))"
+        }
+        return outcome
+    }
+
+    /// A failed cycle still tells the monitoring so: result "failed", its duration,
+    /// and nothing it did not measure.
+    func writeFailureMetrics(_ o: CycleOptions, cycle: Int64, started: ContinuousClock.Instant) {
+        var m = CycleMetrics(cycle: cycle, result: "failed", timestampSeconds: endSeconds(o),
+                             durationSeconds: secondsSince(started))
+        m.proposalsPending = try? store.pendingProposals().count
+        try? MetricsFile.write(m.exposition(), to: o.metricsFile ?? MetricsFile.defaultPath(stateDirectory: store.directory))
+    }
+
+    private func secondsSince(_ started: ContinuousClock.Instant) -> Double {
+        let d = ContinuousClock.now - started
+        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    private func endSeconds(_ o: CycleOptions) -> Double { Double(o.wallClock?() ?? o.now) / 1_000_000 }
+
+    static func reason(_ error: any Error) -> String { (error as NSError).localizedDescription }
+}

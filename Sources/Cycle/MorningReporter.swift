@@ -1,0 +1,60 @@
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// Makes a night's morning report from the store, writes its files and keeps it: the
+/// seam the daemon (at MORNING_REPORT_AT) and `consciousness report --morning` share.
+public struct MorningReporter: Sendable {
+    public let store: StateStore
+
+    public init(store: StateStore) { self.store = store }
+
+    /// The files a report was written to.
+    public struct Files: Sendable, Equatable {
+        public var markdown: String
+        public var json: String
+        public var chart: String
+    }
+
+    /// The night's inputs, read from the store.
+    public func gather(_ night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, generatedAt: Microseconds,
+                       origin: MorningReport.Origin) throws -> NightInputs {
+        let rows = try store.cycles(startedFrom: night.start, before: night.end).map { c in
+            NightInputs.CycleRow(id: c.id, startedAt: c.startedAt, result: c.result, malformed: c.malformed,
+                                 digest: c.result == "failed" ? nil : c.reportJSON.flatMap(CycleDigest.decode),
+                                 failure: c.result == "failed" ? c.reportJSON : nil)
+        }
+        let before = try store.lastFinishedCycle(before: night.start)?.reportJSON.flatMap(CycleDigest.decode)
+        let (accuracy, scored) = try store.forecastAccuracy(asOf: night.end, nightStart: night.start)
+        return NightInputs(night: night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, cycles: rows,
+                           apiCallsBefore: before?.outboundRequests?.remote ?? before?.apiCalls,
+                           hourly: try store.hourlyCounts(hours: night.bucketHours), pending: try store.pendingProposals(),
+                           accuracy: accuracy, scoredInNight: scored, generatedAt: generatedAt, origin: origin)
+    }
+
+    /// Gathers and builds; `narrator` may replace the template's narrative.
+    public func make(_ night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, generatedAt: Microseconds,
+                     origin: MorningReport.Origin, narrator: Narrator? = nil) async throws -> MorningReport {
+        let inputs = try gather(night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, generatedAt: generatedAt,
+                                origin: origin)
+        return await MorningReport.make(inputs, narrator: narrator)
+    }
+
+    /// `morning-YYYY-MM-DD.md`, `.json` and `.svg` in `directory`, each replaced whole.
+    public func write(_ r: MorningReport, to directory: String) throws -> Files {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let base = (directory as NSString).appendingPathComponent("morning-\(r.night.date)")
+        let files = Files(markdown: base + ".md", json: base + ".json", chart: base + ".svg")
+        let chartName = (files.chart as NSString).lastPathComponent
+        try Data(NightChart.svg(r).utf8).write(to: URL(fileURLWithPath: files.chart), options: .atomic)
+        try Data(r.json().utf8).write(to: URL(fileURLWithPath: files.json), options: .atomic)
+        try Data(r.markdown(chart: chartName).utf8).write(to: URL(fileURLWithPath: files.markdown), options: .atomic)
+        return files
+    }
+
+    /// Keeps the report so it can be printed again.
+    public func save(_ r: MorningReport, writtenAt: Microseconds) throws {
+        try store.saveMorningReport(date: r.night.date.description, nightStart: r.night.start, nightEnd: r.night.end,
+                                    writtenAt: writtenAt, json: r.json())
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+
+/// The last cycle's figures in the Prometheus text exposition format, for
+/// node_exporter's textfile collector: `# HELP` and `# TYPE` before each family,
+/// label values escaped. Every figure is a gauge of the last cycle; a figure the
+/// cycle did not record is left out rather than written as 0.
+public struct CycleMetrics: Sendable, Equatable {
+    public var cycle: Int64
+    /// "completed", "degraded" or "failed".
+    public var result: String
+    /// Wall time of the cycle's end, seconds since the epoch.
+    public var timestampSeconds: Double
+    public var durationSeconds: Double
+    public var violationsIngested: Int64?
+    public var malformedLines: Int64?
+    public var violationsAnalyzed: Int64?
+    public var patterns: Int?
+    public var proposalsPending: Int?
+    public var accuracy: ForecastAccuracy?
+    public var memoryAvailableBytes: Int64?
+    public var peakRssBytes: Int64?
+    public var modelCalls: [ModelCallRecord]
+
+    public static let results = ["completed", "degraded", "failed"]
+
+    public init(cycle: Int64, result: String, timestampSeconds: Double, durationSeconds: Double) {
+        self.cycle = cycle
+        self.result = result
+        self.timestampSeconds = timestampSeconds
+        self.durationSeconds = durationSeconds
+        self.modelCalls = []
+    }
+
+    /// A finished cycle's metrics from its report.
+    public init(_ r: CycleReport, timestampSeconds: Double, durationSeconds: Double, proposalsPending: Int) {
+        self.init(cycle: r.cycle, result: r.degradedStages.isEmpty ? "completed" : "degraded",
+                  timestampSeconds: timestampSeconds, durationSeconds: durationSeconds)
+        violationsIngested = r.ingest?.ingested
+        malformedLines = r.ingest.map { Int64($0.malformed.total) }
+        violationsAnalyzed = r.analysis.violationsAnalyzed
+        patterns = r.analysis.patterns.count
+        self.proposalsPending = proposalsPending
+        accuracy = r.forecastAccuracy
+        memoryAvailableBytes = r.memoryAvailableBytes
+        peakRssBytes = r.peakRSSBytes
+        modelCalls = r.modelCalls
+    }
+
+    public func exposition() -> String {
+        var out: [String] = []
+        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
+            guard !samples.isEmpty else { return }
+            out.append("# HELP \(name) \(Self.escapeHelp(help))")
+            out.append("# TYPE \(name) gauge")
+            for s in samples { out.append(name + Self.labels(s.labels) + " " + Self.number(s.value)) }
+        }
+        func one(_ name: String, _ help: String, _ v: Double?) { family(name, help, v.map { [([], $0)] } ?? []) }
+
+        one("consciousness_last_cycle_number", "Number of the last cycle.", Double(cycle))
+        family("consciousness_cycle_result", "Result of the last cycle: 1 for the result it had, 0 for the others.",
+               Self.results.map { ([("result", $0)], $0 == result ? 1 : 0) })
+        one("consciousness_last_cycle_timestamp_seconds", "When the last cycle ended, seconds since the epoch.", timestampSeconds)
+        one("consciousness_cycle_duration_seconds", "Wall time the last cycle took.", durationSeconds)
+        one("consciousness_violations_ingested", "New violations the last cycle read from the log.", violationsIngested.map(Double.init))
+        one("consciousness_malformed_lines", "Malformed log lines the last cycle skipped.", malformedLines.map(Double.init))
+        one("consciousness_violations_analyzed", "Violations in the last cycle's analysis window.", violationsAnalyzed.map(Double.init))
+        one("consciousness_patterns", "Patterns the last cycle detected.", patterns.map(Double.init))
+        one("consciousness_proposals_pending", "Evolution proposals waiting for a person's approval.", proposalsPending.map(Double.init))
+        if let a = accuracy {
+            one("consciousness_forecasts_scored", "Forecasts scored against what happened, all time.", Double(a.allTime.forecasts))
+            one("consciousness_forecasts_pending", "Forecasts waiting for their horizon to pass.", Double(a.pending))
+            family("consciousness_forecast_mape_ratio", "Mean absolute percentage error of the scored forecasts (0.1 = 10%).",
+                   windows(a) { $0.mape })
+            family("consciousness_forecast_mean_absolute_error", "Mean absolute error of the scored forecasts, in violations.",
+                   windows(a) { $0.meanAbsoluteError })
+        }
+        one("consciousness_memory_available_bytes", "MemAvailable at the end of the last cycle.", memoryAvailableBytes.map(Double.init))
+        one("consciousness_peak_rss_bytes", "Peak resident memory of the process at the end of the last cycle.", peakRssBytes.map(Double.init))
+        let models = perModel()
+        family("consciousness_model_calls", "Model calls in the last cycle.", models.map { ($0.labels, Double($0.calls)) })
+        family("consciousness_model_load_seconds", "Mean time the model took to load for the last cycle's calls (0: resident).",
+               models.map { ($0.labels, $0.load) })
+        family("consciousness_model_latency_seconds", "Mean latency of the model's calls in the last cycle.",
+               models.map { ($0.labels, $0.latency) })
+        family("consciousness_model_tokens_per_second", "Mean generation speed of the model's calls that produced tokens.",
+               models.compactMap { m in m.speed.map { (m.labels, $0) } })
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    private func windows(_ a: ForecastAccuracy, _ f: (Accuracy) -> Double?) -> [(labels: [(String, String)], value: Double)] {
+        [("30d", a.lastThirtyDays), ("all", a.allTime)].compactMap { w, acc in f(acc).map { ([("window", w)], $0) } }
+    }
+
+    private func perModel() -> [(labels: [(String, String)], calls: Int, load: Double, latency: Double, speed: Double?)] {
+        let groups = Dictionary(grouping: modelCalls) { [$0.model, $0.role] }
+        return groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
+            let c = groups[key]!
+            let n = Double(c.count)
+            let speeds = c.filter { $0.outputTokens > 0 && $0.tokensPerSecond > 0 }.map(\.tokensPerSecond)
+            return ([("model", key[0]), ("role", key[1])], c.count, c.reduce(0) { $0 + $1.loadSeconds } / n,
+                    c.reduce(0) { $0 + $1.latencySeconds } / n,
+                    speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count))
+        }
+    }
+
+    static func labels(_ l: [(String, String)]) -> String {
+        l.isEmpty ? "" : "{" + l.map { "\($0.0)=\"\(escapeLabel($0.1))\"" }.joined(separator: ",") + "}"
+    }
+
+    /// Label values: backslash, double quote and line feed escaped, as the format requires.
+    public static func escapeLabel(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
+    }
+
+    /// HELP text: backslash and line feed escaped.
+    static func escapeHelp(_ s: String) -> String {
+        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
+    }
+
+    /// Go's float formatting as the format reads it: integers plainly, NaN and
+    /// infinities by name.
+    static func number(_ v: Double) -> String {
+        if v.isNaN { return "NaN" }
+        if v.isInfinite { return v > 0 ? "+Inf" : "-Inf" }
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+}

@@ -1,0 +1,110 @@
+import FeedbackLoop
+import GRDB
+
+/// What the morning report reads from the store — a night's cycles, its hourly
+/// counts, the forecasts' accuracy as of its end — and the reports themselves, kept
+/// so `consciousness report --morning` prints again what the daemon wrote.
+extension StateStore {
+    /// The meta key holding the last date a morning report was written for.
+    public static let lastMorningReportKey = "morning_report_last_date"
+
+    /// Cycles that started in [from, to), oldest first.
+    public func cycles(startedFrom from: Microseconds, before to: Microseconds) throws -> [CycleRecord] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM cycles WHERE started_us >= ? AND started_us < ? ORDER BY id",
+                             arguments: [from, to]).map(Self.cycleRecord)
+        }
+    }
+
+    /// The last cycle that started before `instant` and finished.
+    public func lastFinishedCycle(before instant: Microseconds) throws -> CycleRecord? {
+        try db.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM cycles WHERE started_us < ? AND finished_us IS NOT NULL ORDER BY id DESC LIMIT 1
+                """, arguments: [instant]).map(Self.cycleRecord)
+        }
+    }
+
+    public func cycle(_ id: Int64) throws -> CycleRecord? {
+        try db.read { try Row.fetchOne($0, sql: "SELECT * FROM cycles WHERE id = ?", arguments: [id]).map(Self.cycleRecord) }
+    }
+
+    static func cycleRecord(_ r: Row) -> CycleRecord {
+        CycleRecord(id: r["id"], startedAt: r["started_us"], finishedAt: r["finished_us"], result: r["result"],
+                    violationsAnalyzed: r["violations_analyzed"], patterns: r["patterns"],
+                    linesRead: r["lines_read"], malformed: r["malformed"], reportJSON: r["report_json"])
+    }
+
+    /// Violations per function for each hour of `hours`, oldest first (zeros where none).
+    public func hourlyCounts(hours: ClosedRange<Int32>) throws -> [String: [Int64]] {
+        try db.read { db in
+            var out: [String: [Int64]] = [:]
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT f.name, b.hour, sum(b.count) FROM buckets b JOIN functions f ON f.id = b.function_id
+                WHERE b.hour BETWEEN ? AND ? GROUP BY f.name, b.hour
+                """, arguments: [hours.lowerBound, hours.upperBound])
+            while let r = try rows.next() {
+                let name: String = r[0]
+                let hour: Int32 = r[1]
+                out[name, default: Array(repeating: 0, count: hours.count)][Int(hour - hours.lowerBound)] = r[2]
+            }
+            return out
+        }
+    }
+
+    /// Forecast accuracy as it stood at `end`: the forecasts scored before it (all of
+    /// them, and those whose horizon ended in the 30 days before), the ones still
+    /// waiting then, and how many were scored in [start, end). A report computed later
+    /// for the same night gives the same figures.
+    public func forecastAccuracy(asOf end: Microseconds, nightStart start: Microseconds) throws -> (ForecastAccuracy, Int) {
+        try db.read { db in
+            func accuracy(sinceHour: Int32) throws -> Accuracy {
+                let r = try Row.fetchOne(db, sql: """
+                    SELECT count(*) AS n, avg(pct_error) AS mape, avg(abs_error) AS mae,
+                           avg(in_interval) AS coverage, avg(brier) AS brier
+                    FROM forecasts WHERE actual IS NOT NULL AND scored_us < ? AND end_hour >= ?
+                    """, arguments: [end, sinceHour])!
+                var a = Accuracy()
+                a.forecasts = r["n"]
+                a.mape = r["mape"]
+                a.meanAbsoluteError = r["mae"]
+                a.intervalCoverage = r["coverage"]
+                a.brier = r["brier"]
+                return a
+            }
+            let pending = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM forecasts WHERE made_us < ? AND (actual IS NULL OR scored_us >= ?)
+                """, arguments: [end, end]) ?? 0
+            let scoredInNight = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM forecasts WHERE actual IS NOT NULL AND scored_us >= ? AND scored_us < ?
+                """, arguments: [start, end]) ?? 0
+            let endHour = Timestamp.hour(of: end)
+            let a = ForecastAccuracy(lastThirtyDays: try accuracy(sinceHour: endHour - 30 * 24),
+                                     allTime: try accuracy(sinceHour: Int32.min), scoredThisCycle: 0, pending: pending)
+            return (a, scoredInNight)
+        }
+    }
+
+    /// Keeps a morning report (a later one for the same date replaces it).
+    public func saveMorningReport(date: String, nightStart: Microseconds, nightEnd: Microseconds,
+                                  writtenAt: Microseconds, json: String) throws {
+        try db.write { db in
+            try db.execute(sql: """
+                INSERT OR REPLACE INTO morning_reports (date, night_start_us, night_end_us, written_us, json)
+                VALUES (?, ?, ?, ?, ?)
+                """, arguments: [date, nightStart, nightEnd, writtenAt, json])
+        }
+    }
+
+    /// The stored report of a date, or of the latest date when `date` is nil.
+    public func morningReport(date: String?) throws -> (date: String, json: String)? {
+        try db.read { db in
+            let row = if let date {
+                try Row.fetchOne(db, sql: "SELECT date, json FROM morning_reports WHERE date = ?", arguments: [date])
+            } else {
+                try Row.fetchOne(db, sql: "SELECT date, json FROM morning_reports ORDER BY date DESC LIMIT 1")
+            }
+            return row.map { ($0["date"], $0["json"]) }
+        }
+    }
+}
