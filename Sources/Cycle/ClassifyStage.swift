@@ -63,9 +63,3 @@ extension CycleRunner {
         return (result, outcome(invalid + failed > 0 ? .degraded : .ok, detail))
     }
 }
-
-extension Duration {
-    var milliseconds: Double {
-        Double(components.seconds) * 1000 + Double(components.attoseconds) / 1e15
-    }
-}

@@ -34,8 +34,7 @@ extension CycleRunner {
     }
 
     private func secondsSince(_ started: ContinuousClock.Instant) -> Double {
-        let d = ContinuousClock.now - started
-        return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+        (ContinuousClock.now - started).milliseconds / 1000
     }
 
     private func endSeconds(_ o: CycleOptions) -> Double { Double(o.wallClock?() ?? o.now) / 1_000_000 }

@@ -157,7 +157,6 @@ func timed<T: Sendable>(_ stage: String, _ body: () async throws -> (T, String))
     let clock = ContinuousClock()
     let start = clock.now
     let (value, detail) = try await body()
-    let d = clock.now - start
-    let ms = Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
+    let ms = (clock.now - start).milliseconds
     return (value, StageOutcome(stage: stage, outcome: .ok, detail: detail, milliseconds: ms))
 }
