@@ -52,8 +52,12 @@ sbx sh -c 'printf "[Service]\nExecStart=/usr/local/bin/ollama-sim --port 11434 -
 sbx /usr/local/bin/consciousness sample --output /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
    --lines 60000 --days 14 --malformed-every 5000
 sbx chmod -R a+rX /srv/agency
-sed -e 's|^AGENCY_ROOT=.*|AGENCY_ROOT=/srv/agency|' "$root/config/consciousness.env" \
-  | sbx sh -c 'cat > /etc/consciousness/consciousness.env'
+# The morning report two minutes from now (sandbox local time), so the test sees one written.
+morning=$(sbx date -d '+2 min' +%H:%M); morning_date=$(sbx date -d '+2 min' +%F)
+sed -e 's|^AGENCY_ROOT=.*|AGENCY_ROOT=/srv/agency|' -e "s|^#*MORNING_REPORT_AT=.*|MORNING_REPORT_AT=$morning|" \
+  "$root/config/consciousness.env" | sbx sh -c 'cat > /etc/consciousness/consciousness.env'
+sbx grep -q "^MORNING_REPORT_AT=$morning" /etc/consciousness/consciousness.env \
+  || sbx sh -c "echo MORNING_REPORT_AT=$morning >> /etc/consciousness/consciousness.env"
 # A short watchdog so the SIGSTOP test takes seconds, not a minute.
 sbx sh -c 'printf "[Service]\nWatchdogSec=4s\n" > /etc/systemd/system/consciousness.service.d/test.conf'
 sbx systemctl daemon-reload
@@ -85,6 +89,9 @@ for role in controller embedder builder; do
     sh -c "$SB run $PID journalctl -u consciousness ROLE=$role -o json --no-pager | grep '\"MODEL\"' | grep '\"LOAD_MS\"' | grep '\"LATENCY_MS\"' | grep -q '\"TOKENS_PER_S\"'"
 done
 
+check "the metrics file is in the state directory, in Prometheus text format" \
+  sh -c "$SB run $PID grep -q '^consciousness_cycle_result{result=\"completed\"} 1' /var/lib/private/consciousness/consciousness.prom"
+
 # --- reload ---------------------------------------------------------------------------
 sbx systemctl reload consciousness
 reloaded() { sbx journalctl -u consciousness -o cat --no-pager | grep -q "configuration reloaded"; }
@@ -115,6 +122,18 @@ figures() { sbx /usr/local/bin/consciousness status --json --state-dir "$1" | py
 daemon_figures=$(figures $state); clean_figures=$(figures /tmp/clean)
 echo "       stored after restart: $daemon_figures; uninterrupted run: $clean_figures"
 check "the stored counts equal those of an uninterrupted run" test "$daemon_figures" = "$clean_figures"
+
+# --- the morning report, with the Architect's narrative --------------------------------
+written() { sbx journalctl -u consciousness MORNING_DATE="$morning_date" -o cat --no-pager | grep -q .; }
+check "at MORNING_REPORT_AT the journal has the morning report's entry (MORNING_DATE=$morning_date)" wait_for 200 written
+check "…exactly one" test "$(sbx journalctl -u consciousness MORNING_DATE="$morning_date" -o cat --no-pager | wc -l)" = 1
+check "…its Markdown, JSON and SVG are in the reports directory" \
+  sbx test -s "/var/lib/private/consciousness/reports/morning-$morning_date.md" -a \
+  -s "/var/lib/private/consciousness/reports/morning-$morning_date.json" -a -s "/var/lib/private/consciousness/reports/morning-$morning_date.svg"
+check "…the Architect wrote its narrative (ROLE=architect in the journal, NARRATIVE_AUTHOR its model)" \
+  sh -c "$SB run $PID journalctl -u consciousness MORNING_DATE=$morning_date -o json --no-pager | grep -q '\"NARRATIVE_AUTHOR\":\"codestral'"
+check "consciousness report --morning prints it again" \
+  sh -c "$SB run $PID /usr/local/bin/consciousness report --morning --state-dir /var/lib/private/consciousness | grep -q 'Narrative (codestral'"
 
 # --- Ollama stopped: the next cycle is degraded, the service carries on ----------------
 sbx systemctl stop ollama
