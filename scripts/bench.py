@@ -3,6 +3,7 @@
 release binary, medians of several runs. Prints a Markdown table.
 
   (a) cold `cycle --days 7` over a 1,000,000-line log from an empty state directory
+      ((a), (b) and (e) with MODEL_STAGES=off: the pipeline's own cost; (h) adds the models)
   (b) `cycle` after appending 10,000 lines, to a 100,000- and a 1,000,000-line log
   (c) the state database's size after (a)
   (e) the daemon's footprint: RSS after its first cycle on the 1,000,000-line log,
@@ -35,7 +36,9 @@ LATER = ["2026-11-01T%02d:00:00Z" % h for h in range(1, 24)]
 def run(args, check=True):
     """Runs the binary; returns (seconds, peak RSS in MiB)."""
     start = time.perf_counter()
-    p = subprocess.Popen([BIN] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The pipeline's own figures: no model stages (no Ollama runs here; (h) measures them).
+    p = subprocess.Popen([BIN] + args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                         env=dict(os.environ, MODEL_STAGES="off"))
     _, status, usage = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
     err = p.stderr.read().decode()
@@ -148,7 +151,8 @@ def footprint(log):
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.bind(path)
     sock.settimeout(0.2)
-    env = dict(os.environ, VIOLATIONS_LOG=log, CYCLE_INTERVAL="1h", NOTIFY_SOCKET=path, WATCHDOG_USEC="2000000")
+    env = dict(os.environ, VIOLATIONS_LOG=log, CYCLE_INTERVAL="1h", NOTIFY_SOCKET=path, WATCHDOG_USEC="2000000",
+               MODEL_STAGES="off")
     env.pop("JOURNAL_STREAM", None)
     d = subprocess.Popen([BIN, "daemon", "--state-dir", state], env=env,
                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

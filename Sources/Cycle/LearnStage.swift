@@ -50,8 +50,8 @@ extension CycleRunner {
     /// for a fallback, why.
     private func embedPending(_ session: inout ModelSession) async throws -> (String, String?) {
         var why = session.unavailable
-        if let models = session.models, why == nil {
-            let pending = try store.entriesNeedingVectors(embedder: models.embedderID, limit: Self.embedPerCycle)
+        if let models = session.models, why == nil, let embedderID = models.embedderID {
+            let pending = try store.entriesNeedingVectors(embedder: embedderID, limit: Self.embedPerCycle)
             var vectors: [(id: Int64, vector: [Float])] = []
             for batch in stride(from: 0, to: pending.count, by: Self.embedBatch).map({ pending[$0..<min($0 + Self.embedBatch, pending.count)] }) {
                 try Task.checkCancellation()
@@ -63,13 +63,16 @@ extension CycleRunner {
                 vectors += zip(batch.map(\.id), v).map { ($0, $1) }
             }
             if why == nil {
-                try store.storeVectors(vectors, embedder: models.embedderID)
-                return (models.embedderID, nil)
+                try store.storeVectors(vectors, embedder: embedderID)
+                return (embedderID, nil)
             }
         }
         let hashed = HashedEmbedder()
         let pending = try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: Self.embedPerCycle)
         try store.storeVectors(pending.map { ($0.id, hashed.embed($0.text)) }, embedder: HashedEmbedder.id)
-        return (HashedEmbedder.id, session.models == nil ? nil : "embedding model unavailable (\(why ?? "?")): local hashed embedder used")
+        // Chosen (model stages off, EMBEDDING_PROVIDER=hash) is not a fallback; a model
+        // that did not answer is.
+        guard session.models?.embedderID != nil, let why else { return (HashedEmbedder.id, nil) }
+        return (HashedEmbedder.id, "embedding model unavailable (\(why)): local hashed embedder used")
     }
 }

@@ -23,8 +23,9 @@ public protocol ModelStages: Sendable {
     /// At the start of a cycle's model work: learn what Ollama has now. Nil when the
     /// models may be asked; else why not (each stage then falls back and says so).
     func begin() async -> String?
-    /// The id the embedder's vectors are stored under ("ollama:all-minilm:latest").
-    var embedderID: String { get }
+    /// The id the embedder's vectors are stored under ("ollama:all-minilm:latest"); nil
+    /// when the configuration chose the local hashed embedder (EMBEDDING_PROVIDER=hash).
+    var embedderID: String? { get }
     /// Nil value: no answer (the signature is asked again next cycle). An answer that
     /// fails validation comes back with `valid == false`.
     func classify(signature: String, function: String) async -> ModelAnswer<Classification>

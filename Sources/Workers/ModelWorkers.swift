@@ -22,7 +22,7 @@ public struct ModelWorkers: ModelStages {
         self.logger = logger
     }
 
-    public var embedderID: String { "ollama:\(models[.embedder] ?? "none")" }
+    public var embedderID: String? { models[.embedder].map { "ollama:\($0)" } }
 
     /// Re-reads what Ollama has each cycle: a model pulled since the last one is used,
     /// and a restarted Ollama is adopted.

@@ -31,7 +31,8 @@ struct MemoryView: Encodable {
     }
 
     static func roles(_ c: DaemonConfig) -> [(Role, String)] {
-        [(.architect, c.plannerModel), (.builder, c.coderModel), (.controller, c.scannerModel), (.embedder, c.embeddingModel)]
+        [(.architect, c.plannerModel), (.builder, c.coderModel), (.controller, c.scannerModel)]
+            + (c.embedder.map { [(.embedder, $0)] } ?? [])
     }
 
     static func budget(_ c: DaemonConfig) -> Budget {

@@ -54,13 +54,7 @@ enum OllamaChecks {
     /// EMBEDDING_PROVIDER=sentence-transformers is served by Ollama's all-minilm
     /// (all-MiniLM-L6-v2, the seed's sentence-transformers model); `hash` needs no model.
     static func embedding(_ c: DaemonConfig, _ tags: [OllamaAPI.TagModel]?) -> DoctorCheck {
-        switch c.embeddingProvider {
-        case "hash":
-            return .pass("embedding model", "EMBEDDING_PROVIDER=hash needs no model")
-        case "sentence-transformers" where !c.embeddingModel.hasPrefix("all-minilm"):
-            return pulled("embedding model", "all-minilm:latest", tags)
-        default:
-            return pulled("embedding model", c.embeddingModel, tags)
-        }
+        guard let model = c.embedder else { return .pass("embedding model", "EMBEDDING_PROVIDER=hash needs no model") }
+        return pulled("embedding model", model, tags)
     }
 }

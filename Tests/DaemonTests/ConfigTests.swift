@@ -113,3 +113,17 @@ import Testing
         #expect(hour.isDue(now: t0 + 3_600_000_000, lastSlot: slot))
     }
 }
+
+@Suite struct EmbedderChoiceTests {
+    /// The seed's sentence-transformers is all-minilm whatever EMBEDDING_MODEL says;
+    /// `ollama` takes EMBEDDING_MODEL; `hash` asks no model.
+    @Test(arguments: [
+        (["EMBEDDING_PROVIDER": "sentence-transformers"], "all-minilm:latest"),
+        (["EMBEDDING_PROVIDER": "sentence-transformers", "EMBEDDING_MODEL": "nomic-embed-text"], "all-minilm:latest"),
+        (["EMBEDDING_PROVIDER": "ollama", "EMBEDDING_MODEL": "nomic-embed-text"], "nomic-embed-text"),
+        (["EMBEDDING_PROVIDER": "hash"], nil),
+    ] as [([String: String], String?)])
+    func providerChoosesTheModel(env: [String: String], model: String?) throws {
+        #expect(try DaemonConfig.load(file: nil, environment: env).embedder == model)
+    }
+}

@@ -56,6 +56,18 @@ public struct DaemonConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// The embedding model the Learn stage asks: `EMBEDDING_PROVIDER=sentence-transformers`
+    /// (the seed's) is Ollama's all-minilm — the same all-MiniLM-L6-v2 — whatever
+    /// EMBEDDING_MODEL says otherwise; `ollama` is EMBEDDING_MODEL; `hash` is none (the
+    /// local hashed embedder, by choice).
+    public var embedder: String? {
+        switch embeddingProvider {
+        case "hash": nil
+        case "sentence-transformers": embeddingModel.hasPrefix("all-minilm") ? embeddingModel : "all-minilm:latest"
+        default: embeddingModel
+        }
+    }
+
     public var logPath: String {
         violationsLog ?? (agencyRoot as NSString).appendingPathComponent("logs/autonomous_healing/constitutional_violations.jsonl")
     }

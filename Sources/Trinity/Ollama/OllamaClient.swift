@@ -9,10 +9,11 @@ import Synchronization
 public struct Timeouts: Sendable, Equatable {
     /// Ollama is on loopback: a connection is made at once or not at all (and
     /// async-http-client keeps retrying a refused connect until this runs out).
-    public var connect: Duration = .milliseconds(500)
+    public var connect: Duration = .milliseconds(250)
     public var firstByte: Duration = .seconds(120)
     public var whole: Duration = .seconds(600)
-    public var connectRetries = 2
+    /// One retry: enough for an Ollama restarting; a dead one costs a cycle ~0.7 s.
+    public var connectRetries = 1
     public var retryBackoff: Duration = .milliseconds(200)
 
     public init() {}
