@@ -42,7 +42,10 @@ run: build
 
 test: setup
 	$(SWIFT) build --build-tests
-	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
+	# One test at a time: the command-line tests wait for child processes, blocking a
+	# thread of Swift's cooperative pool (two threads on a 2-core machine), and in
+	# parallel that starves the in-process Ollama simulators of the others into timeouts.
+	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build --no-parallel
 	Tests/e2e/systemd-e2e.sh $(BIN_DEBUG)
 
 bench: release

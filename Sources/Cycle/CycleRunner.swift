@@ -123,9 +123,9 @@ public struct CycleRunner: Sendable {
         let priors = recall.modelErrorPriors()
         let forecasts = Predictor.predict(a.patterns, rows: rows, nowHour: nowHour, settings: o.forecast, priors: priors)
         try store.record(forecasts, cycle: cycle, madeAt: o.now, horizonHours: o.forecast.horizonDays * 24)
-        for f in forecasts {
-            if let e = f.model.measuredError { try store.annotateMemory(kind: .pattern, key: f.patternID, ["model_error": e]) }
-        }
+        try store.annotateMemory(kind: .pattern, Dictionary(forecasts.compactMap { f in
+            f.model.measuredError.map { (f.patternID, ["model_error": $0]) }
+        }, uniquingKeysWith: { a, _ in a }))
         let accuracy = try store.forecastAccuracy(nowHour: nowHour, scoredThisCycle: scored)
         var detail = "\(forecasts.count) forecast(s) for \(o.forecast.horizonDays) days; \(scored) past forecast(s) scored"
         if !priors.isEmpty { detail += "; \(priors.count) with a model-error prior recalled from similar patterns" }
@@ -139,7 +139,7 @@ public struct CycleRunner: Sendable {
         let c = Timestamp.civil(fromSeconds: report.timestamp / Timestamp.microsPerSecond)
         let name = "cycle-\(report.cycle)-\(c.year)\(pad(c.month))\(pad(c.day))-\(pad(c.hour))\(pad(c.minute)).md"
         let path = (dir as NSString).appendingPathComponent(name)
-        try Data(report.markdown().utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try ReplacedFile.write(report.markdown(), to: path)
         return path
     }
 

@@ -18,10 +18,9 @@ extension CycleRunner {
         let (added, updated) = try store.remember(entries, cycle: cycle, at: o.now)
         let (embedder, note) = try await embedPending(&session)
         let index = try store.memoryIndex(embedder: embedder)
-        let queries = try store.memoryVectors(kind: .pattern, keys: a.patterns.map(\.patternID), embedder: embedder)
         var recall = Recall()
         for p in a.patterns {
-            guard let q = queries[p.patternID] else { continue }
+            guard let q = index.vector(forKey: p.patternID) else { continue }
             let matches = index.search(q, k: Self.recallPerPattern, excluding: [p.patternID])
             recall.byPattern[p.patternID] = try store.memoryHits(matches)
         }

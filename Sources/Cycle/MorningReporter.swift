@@ -46,9 +46,9 @@ public struct MorningReporter: Sendable {
         let base = (directory as NSString).appendingPathComponent("morning-\(r.night.date)")
         let files = Files(markdown: base + ".md", json: base + ".json", chart: base + ".svg")
         let chartName = (files.chart as NSString).lastPathComponent
-        try Data(NightChart.svg(r).utf8).write(to: URL(fileURLWithPath: files.chart), options: .atomic)
-        try Data(r.json().utf8).write(to: URL(fileURLWithPath: files.json), options: .atomic)
-        try Data(r.markdown(chart: chartName).utf8).write(to: URL(fileURLWithPath: files.markdown), options: .atomic)
+        try ReplacedFile.write(NightChart.svg(r), to: files.chart)
+        try ReplacedFile.write(r.json(), to: files.json)
+        try ReplacedFile.write(r.markdown(chart: chartName), to: files.markdown)
         return files
     }
 

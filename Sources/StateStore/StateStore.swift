@@ -36,9 +36,22 @@ public final class StateStore: Sendable {
         }
         do {
             db = try DatabasePool(path: databasePath, configuration: config)
-            try Schema.migrator.migrate(db)
+            try Self.migrate(db)
         } catch {
             throw StateStoreError(path: databasePath, reason: Self.reason(error))
+        }
+    }
+
+    /// Two processes opening a new store at once (the daemon's first start and a
+    /// `status`) may both try a migration; each runs in its own transaction, so the
+    /// loser's rolls back and, tried again, finds it applied.
+    static func migrate(_ db: DatabasePool) throws {
+        for attempt in 1... {
+            do {
+                return try Schema.migrator.migrate(db)
+            } catch let e as DatabaseError where attempt < 5 && e.message?.contains("already exists") == true {
+                usleep(50_000)
+            }
         }
     }
 

@@ -40,14 +40,18 @@ extension StateStore {
         }
     }
 
-    /// Merges numbers into an entry's evidence (the model error Predict measured).
-    public func annotateMemory(kind: MemoryEntry.Kind, key: String, _ evidence: [String: Double]) throws {
+    /// Merges numbers into entries' evidence (the model errors Predict measured), in
+    /// one transaction.
+    public func annotateMemory(kind: MemoryEntry.Kind, _ evidence: [String: [String: Double]]) throws {
+        guard !evidence.isEmpty else { return }
         try db.write { db in
-            guard let old = try String.fetchOne(db, sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?",
-                                                arguments: [kind.rawValue, key]) else { return }
-            let merged = Self.evidence(old).merging(evidence) { $1 }
-            try db.execute(sql: "UPDATE memory_entries SET evidence_json = ? WHERE kind = ? AND key = ?",
-                           arguments: [Self.json(merged), kind.rawValue, key])
+            for (key, numbers) in evidence {
+                guard let old = try String.fetchOne(db, sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?",
+                                                    arguments: [kind.rawValue, key]) else { continue }
+                let merged = Self.evidence(old).merging(numbers) { $1 }
+                try db.execute(sql: "UPDATE memory_entries SET evidence_json = ? WHERE kind = ? AND key = ?",
+                               arguments: [Self.json(merged), kind.rawValue, key])
+            }
         }
     }
 
@@ -87,27 +91,18 @@ extension StateStore {
         }
     }
 
-    /// The vector stored for an entry (kind, key) by `embedder`, if any.
-    public func memoryVectors(kind: MemoryEntry.Kind, keys: [String], embedder: String) throws -> [String: [Float]] {
-        try db.read { db in
-            var out: [String: [Float]] = [:]
-            for k in keys {
-                if let blob = try Data.fetchOne(db, sql: """
-                    SELECT vector FROM memory_entries WHERE kind = ? AND key = ? AND embedder = ?
-                    """, arguments: [kind.rawValue, k, embedder]) { out[k] = Vector.floats(blob) }
-            }
-            return out
-        }
-    }
-
-    /// Entries by id, as search hits with the given similarities.
+    /// Entries by id, as search hits with the given similarities, in one query.
     public func memoryHits(_ matches: [VectorIndex.Match]) throws -> [MemoryHit] {
-        try db.read { db in
-            try matches.compactMap { m in
-                try Row.fetchOne(db, sql: "SELECT text, evidence_json FROM memory_entries WHERE id = ?", arguments: [m.id]).map {
-                    MemoryHit(id: m.id, kind: m.kind, key: m.key, text: $0["text"],
-                              similarity: (Double(m.similarity) * 1000).rounded() / 1000, evidence: Self.evidence($0["evidence_json"]))
-                }
+        guard !matches.isEmpty else { return [] }
+        let rows = try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, text, evidence_json FROM memory_entries WHERE id IN (\(matches.map { _ in "?" }.joined(separator: ",")))",
+                             arguments: StatementArguments(matches.map(\.id)))
+        }
+        let byID = Dictionary(rows.map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { a, _ in a })
+        return matches.compactMap { m in
+            byID[m.id].map {
+                MemoryHit(id: m.id, kind: m.kind, key: m.key, text: $0["text"],
+                          similarity: (Double(m.similarity) * 1000).rounded() / 1000, evidence: Self.evidence($0["evidence_json"]))
             }
         }
     }

@@ -10,6 +10,7 @@ public struct VectorIndex: Sendable {
     private var postings: [String: [Int]] = [:]
     private var kinds: [MemoryEntry.Kind] = []
     private var keys: [String] = []
+    private var rowOf: [String: Int] = [:]
 
     public init(embedder: String, dimensions: Int) {
         self.embedder = embedder
@@ -26,9 +27,17 @@ public struct VectorIndex: Sendable {
         ids.append(id)
         kinds.append(kind)
         keys.append(key)
+        rowOf[key] = row
         matrix.append(contentsOf: vector)
         for t in Set(tags) { postings[t, default: []].append(row) }
         return true
+    }
+
+    /// The vector held for `key` (keys are unique within a kind, and the memory's keys
+    /// carry their kind's prefix).
+    public func vector(forKey key: String) -> [Float]? {
+        guard let row = rowOf[key] else { return nil }
+        return Array(matrix[(row * dimensions)..<((row + 1) * dimensions)])
     }
 
     public struct Match: Sendable, Equatable {
