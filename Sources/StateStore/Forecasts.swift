@@ -52,24 +52,27 @@ extension StateStore {
     /// days before `nowHour`, and all of them.
     public func forecastAccuracy(nowHour: Int32, scoredThisCycle: Int) throws -> ForecastAccuracy {
         try db.read { db in
-            func accuracy(since: Int32) throws -> Accuracy {
-                let r = try Row.fetchOne(db, sql: """
-                    SELECT count(*) AS n, avg(pct_error) AS mape, avg(abs_error) AS mae,
-                           avg(in_interval) AS coverage, avg(brier) AS brier
-                    FROM forecasts WHERE actual IS NOT NULL AND end_hour >= ?
-                    """, arguments: [since])!
-                var a = Accuracy()
-                a.forecasts = r["n"]
-                a.mape = r["mape"]
-                a.meanAbsoluteError = r["mae"]
-                a.intervalCoverage = r["coverage"]
-                a.brier = r["brier"]
-                return a
-            }
             let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts WHERE actual IS NULL") ?? 0
-            return ForecastAccuracy(lastThirtyDays: try accuracy(since: nowHour - 30 * 24),
-                                    allTime: try accuracy(since: Int32.min), scoredThisCycle: scoredThisCycle,
+            return ForecastAccuracy(lastThirtyDays: try Self.accuracy(db, sinceHour: nowHour - 30 * 24),
+                                    allTime: try Self.accuracy(db, sinceHour: Int32.min), scoredThisCycle: scoredThisCycle,
                                     pending: pending)
         }
+    }
+
+    /// The scored forecasts whose horizon ended at `sinceHour` or later (and that were
+    /// scored before `scoredBefore`), summed up.
+    static func accuracy(_ db: Database, sinceHour: Int32, scoredBefore: Microseconds = .max) throws -> Accuracy {
+        let r = try Row.fetchOne(db, sql: """
+            SELECT count(*) AS n, avg(pct_error) AS mape, avg(abs_error) AS mae,
+                   avg(in_interval) AS coverage, avg(brier) AS brier
+            FROM forecasts WHERE actual IS NOT NULL AND scored_us < ? AND end_hour >= ?
+            """, arguments: [scoredBefore, sinceHour])!
+        var a = Accuracy()
+        a.forecasts = r["n"]
+        a.mape = r["mape"]
+        a.meanAbsoluteError = r["mae"]
+        a.intervalCoverage = r["coverage"]
+        a.brier = r["brier"]
+        return a
     }
 }

@@ -59,18 +59,7 @@ extension StateStore {
     public func forecastAccuracy(asOf end: Microseconds, nightStart start: Microseconds) throws -> (ForecastAccuracy, Int) {
         try db.read { db in
             func accuracy(sinceHour: Int32) throws -> Accuracy {
-                let r = try Row.fetchOne(db, sql: """
-                    SELECT count(*) AS n, avg(pct_error) AS mape, avg(abs_error) AS mae,
-                           avg(in_interval) AS coverage, avg(brier) AS brier
-                    FROM forecasts WHERE actual IS NOT NULL AND scored_us < ? AND end_hour >= ?
-                    """, arguments: [end, sinceHour])!
-                var a = Accuracy()
-                a.forecasts = r["n"]
-                a.mape = r["mape"]
-                a.meanAbsoluteError = r["mae"]
-                a.intervalCoverage = r["coverage"]
-                a.brier = r["brier"]
-                return a
+                try Self.accuracy(db, sinceHour: sinceHour, scoredBefore: end)
             }
             let pending = try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM forecasts WHERE made_us < ? AND (actual IS NULL OR scored_us >= ?)

@@ -21,15 +21,7 @@ struct StateOption: ParsableArguments {
     @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
     var stateDir: String?
 
-    /// The existing store; none is created here (a typo in --state-dir would otherwise
-    /// show an empty list).
-    func open() throws -> StateStore {
-        let dir = Paths.stateDirectory(stateDir)
-        guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("consciousness.sqlite")) else {
-            throw fail("no state in \(dir): no cycle has run yet (consciousness cycle, or start the daemon)", ExitStatus.noInput)
-        }
-        do { return try StateStore(directory: dir) } catch { throw fail(error.description, ExitStatus.cantCreate) }
-    }
+    func open() throws -> StateStore { try Paths.existingStore(stateDir) }
 
     /// The proposal, or a clear refusal.
     func proposal(_ id: Int64, in store: StateStore) throws -> StoredProposal {

@@ -36,12 +36,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let dir = Paths.stateDirectory(stateDir)
-        guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("consciousness.sqlite")) else {
-            throw fail("no state in \(dir): no cycle has run yet (consciousness cycle, or start the daemon)", ExitStatus.noInput)
-        }
-        let store: StateStore
-        do { store = try StateStore(directory: dir) } catch { throw fail(error.description, ExitStatus.cantCreate) }
+        let store = try Paths.existingStore(stateDir)
         if morning { try await printMorning(store) } else { try printCycle(store) }
     }
 

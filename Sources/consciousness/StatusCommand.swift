@@ -15,12 +15,7 @@ struct StatusCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let dir = Paths.stateDirectory(stateDir)
-        guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("consciousness.sqlite")) else {
-            throw fail("no state in \(dir): no cycle has run yet (consciousness cycle, or start the daemon)", ExitStatus.noInput)
-        }
-        let store: StateStore
-        do { store = try StateStore(directory: dir) } catch { throw fail(error.description, ExitStatus.cantCreate) }
+        let store = try Paths.existingStore(stateDir)
         let s = try Status.read(store)
         print(json ? s.json() : s.text(), terminator: "")
     }
