@@ -16,16 +16,17 @@ extension CycleRunner {
         var stopped: String?
         for i in proposals.indices {
             try Task.checkCancellation()
-            guard let models = session.models, session.unavailable == nil else { break }
-            if let stopped {
-                proposals[i].authorNote = "Builder unavailable (\(stopped))"
-                fellBack += 1
-                continue
-            }
+            // First, whatever the models' state: a draft is not lost to an outage.
             if let old = drafts[proposals[i].agent], Set(old.evidence.map(\.patternID)) == Set(proposals[i].evidence.map(\.patternID)) {
                 proposals[i].markdown = old.markdown
                 proposals[i].author = old.author
                 kept += 1
+                continue
+            }
+            guard let models = session.models, session.unavailable == nil else { continue }
+            if let stopped {
+                proposals[i].authorNote = "Builder unavailable (\(stopped))"
+                fellBack += 1
                 continue
             }
             let patterns = a.patterns.filter { $0.agent == proposals[i].agent }
@@ -46,8 +47,8 @@ extension CycleRunner {
         var detail = "\(records.count) proposal(s)"
         var kind = StageOutcome.Outcome.ok
         if let why = session.unavailable, !proposals.isEmpty {
-            detail += " from the template (\(why))"
-            kind = session.models == nil ? .ok : .degraded
+            detail += ": \(proposals.count - kept) from the template (\(why)), \(kept) Builder draft(s) kept"
+            kind = session.models == nil || kept == proposals.count ? .ok : .degraded
         } else if !proposals.isEmpty {
             detail += ": \(drafted) drafted by the Builder, \(kept) Builder draft(s) kept, \(fellBack) from the template"
             if fellBack > 0 {

@@ -88,14 +88,31 @@ public struct SampleLog: Sendable {
             case "n": error += String(rng.next() % 20_000)
             case "path": error += "src/agents/module_\(rng.next() % 400).py"
             case "id": error += "id-" + String(rng.next() % 0xFFFF_FFFF, radix: 16) + String(rng.next() % 900 + 100)
-            default: break
+            default: error += rest[open...close]  // not a placeholder: the text as written
             }
             rest = rest[rest.index(after: close)...]
         }
         error += rest
         return "{\"timestamp\": \"\(Self.timestamp(ts, style: Int(rng.next() % 20)))\", "
-            + "\"violation_type\": \"ConstitutionalCompliance\", \"function\": \"\(f.name)\", "
-            + "\"error\": \"\(error)\", \"severity\": \"\(f.severity)\"}"
+            + "\"violation_type\": \"ConstitutionalCompliance\", \"function\": \"\(Self.json(f.name))\", "
+            + "\"error\": \"\(Self.json(error))\", \"severity\": \"\(Self.json(f.severity))\"}"
+    }
+
+    /// A JSON string's contents: quotes, backslashes and control characters escaped, so
+    /// hostile test texts reach the log as the text they are, not as broken lines.
+    static func json(_ s: String) -> String {
+        guard s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+            default: out.unicodeScalars.append(u)
+            }
+        }
+        return out
     }
 
     /// Mostly `+00:00` as the original's Python wrote; one in twenty `Z`, one in

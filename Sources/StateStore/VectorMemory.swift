@@ -11,20 +11,24 @@ public struct MemoryStats: Sendable, Equatable {
 /// The vector memory, in the same database: entries keyed by (kind, key), each with
 /// the vector of the embedder that made it.
 extension StateStore {
-    /// Stores entries, updating an existing (kind, key) in place: its evidence always,
-    /// its text and tags when they changed — and then its vector is dropped, to be
-    /// made again. Returns how many were added and updated.
+    /// Stores entries, updating an existing (kind, key) in place: its evidence merged
+    /// (what a later stage added, such as Predict's model error, stays until replaced),
+    /// its text and tags when they changed — and then its vector is dropped, to be made
+    /// again. Returns how many were added, and how many existing ones actually changed.
     public func remember(_ entries: [MemoryEntry], cycle: Int64, at now: Microseconds) throws -> (added: Int64, updated: Int64) {
         try db.write { db in
             var added: Int64 = 0, updated: Int64 = 0
             for e in entries {
-                let tags = Self.json(e.tags), evidence = Self.json(e.evidence)
-                if let row = try Row.fetchOne(db, sql: "SELECT id, text, tags_json FROM memory_entries WHERE kind = ? AND key = ?",
-                                              arguments: [e.kind.rawValue, e.key]) {
-                    let changed = row["text"] != e.text || row["tags_json"] != tags
+                let tags = Self.json(e.tags)
+                if let row = try Row.fetchOne(db, sql: """
+                    SELECT id, text, tags_json, evidence_json, note FROM memory_entries WHERE kind = ? AND key = ?
+                    """, arguments: [e.kind.rawValue, e.key]) {
+                    let evidence = Self.json(Self.evidence(row["evidence_json"]).merging(e.evidence) { $1 })
+                    let reembed = row["text"] != e.text || row["tags_json"] != tags
+                    guard reembed || row["evidence_json"] != evidence || row["note"] != e.note else { continue }
                     try db.execute(sql: """
                         UPDATE memory_entries SET text = ?, tags_json = ?, evidence_json = ?, note = ?, updated_cycle = ?,
-                               updated_us = ?\(changed ? ", embedder = NULL, vector = NULL" : "") WHERE id = ?
+                               updated_us = ?\(reembed ? ", embedder = NULL, vector = NULL" : "") WHERE id = ?
                         """, arguments: [e.text, tags, evidence, e.note, cycle, now, row["id"] as Int64])
                     updated += 1
                 } else {
@@ -32,7 +36,8 @@ extension StateStore {
                         INSERT INTO memory_entries (kind, key, text, tags_json, evidence_json, note, created_cycle,
                                                     updated_cycle, created_us, updated_us)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [e.kind.rawValue, e.key, e.text, tags, evidence, e.note, cycle, cycle, now, now])
+                        """, arguments: [e.kind.rawValue, e.key, e.text, tags, Self.json(e.evidence), e.note, cycle, cycle,
+                                         now, now])
                     added += 1
                 }
             }

@@ -33,7 +33,9 @@ struct ProposalBranch {
         do { delta = try DeltaPath(agent: proposal.proposal.agent, root: root) } catch {
             throw Refusal(message: error.description, status: ExitStatus.dataError)
         }
-        let prefix = try git.check(["rev-parse", "--show-prefix"])
+        // Where AGENCY_ROOT sits in the repository: asked of git in AGENCY_ROOT itself
+        // (at the top level the answer would always be empty).
+        let prefix = try Git(directory: root).check(["rev-parse", "--show-prefix"])
         let path = prefix + delta.relative
         let head = try headCommit(git)
         try refuseOperationInProgress(git)

@@ -10,6 +10,22 @@ import Testing
         try Binary.run(["proposals"] + args + ["--state-dir", state], env: Repo.isolation.merging(env) { $1 })
     }
 
+    /// AGENCY_ROOT may be a directory inside the repository: the delta file committed is
+    /// the one under it, the same the refusals checked.
+    @Test func anAgencyRootInsideTheRepositoryGetsItsOwnDeltaFile() throws {
+        let repo = try Repo.make(in: dir)
+        let sub = repo.root + "/frameworks/agency"
+        try FileManager.default.createDirectory(atPath: sub + "/.claude/agents", withIntermediateDirectories: true)
+        try "# sub planner\n".write(toFile: sub + "/.claude/agents/planner-delta.md", atomically: true, encoding: .utf8)
+        try repo.commit("a framework in a subdirectory")
+        let id = try Proposals.store([Proposals.proposal("planner")], in: state)[0]
+        let r = try run(["approve", "\(id)", "--agency-root", sub])
+        #expect(r.status == 0, "\(r.stderr)")
+        let commit = try repo.git("rev-parse", "refs/heads/consciousness/proposal-\(id)")
+        #expect(try repo.git("diff", "--name-only", "\(commit)^", commit) == "frameworks/agency/.claude/agents/planner-delta.md")
+        #expect(try repo.git("show", "\(commit):frameworks/agency/.claude/agents/planner-delta.md").hasPrefix("# sub planner"))
+    }
+
     @Test func approveCommitsOnANewBranchAndTouchesNothingElse() throws {
         let repo = try Repo.make(in: dir)
         let id = try Proposals.store([Proposals.proposal("planner")], in: state)[0]

@@ -189,10 +189,14 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
             var e = entries
             e[0].evidence = ["frequency": Double(cycle)]
             let (added, updated) = try store.remember(e, cycle: Int64(cycle), at: Int64(cycle) * 3_600_000_000)
-            #expect(added == (cycle == 1 ? 5 : 0) && updated == (cycle == 1 ? 0 : 5))
+            #expect(added == (cycle == 1 ? 5 : 0) && updated == (cycle == 1 ? 0 : 1))  // only what changed
         }
         #expect(try store.memoryStats().entries == 5)
         #expect(try store.memoryEvidence(kind: .pattern)["pattern_0"]?["frequency"] == 24)
+        // What Predict adds (the model error recall lends) survives the next cycle's Learn.
+        try store.annotateMemory(kind: .pattern, ["pattern_0": ["model_error": 0.25]])
+        _ = try store.remember(entries, cycle: 25, at: 0)
+        #expect(try store.memoryEvidence(kind: .pattern)["pattern_0"] == ["frequency": 24, "model_error": 0.25])
         let h = HashedEmbedder()
         let pending = try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: 100)
         try store.storeVectors(pending.map { ($0.id, h.embed($0.text)) }, embedder: HashedEmbedder.id)
@@ -200,7 +204,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(try store.entriesNeedingVectors(embedder: "ollama:x", limit: 100).count == 5)
         var changed = entries
         changed[1].text = "function 1, renamed"
-        _ = try store.remember(changed, cycle: 25, at: 0)
+        _ = try store.remember(changed, cycle: 26, at: 0)
         #expect(try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: 100).map(\.text) == ["function 1, renamed"])
         let index = try store.memoryIndex(embedder: HashedEmbedder.id)
         #expect(index.count == 4 && index.dimensions == HashedEmbedder.dimensions)

@@ -50,7 +50,9 @@ public enum ProposalTemplate {
         lines.append("Recurring violations observed:")
         for p in patterns {
             let arts = p.articlesViolated.isEmpty ? "unclassified" : p.articlesViolated.joined(separator: ", ")
-            lines.append("- `\(p.functionName)`: \(p.frequency) violations (\(arts)), trend \(p.trend.rawValue); \(p.fixSuggestion)")
+            // Function names come from the log: one line, no backtick, in the delta file too.
+            lines.append("- `\(PromptText.inline(p.functionName))`: \(p.frequency) violations (\(arts)), trend \(p.trend.rawValue); "
+                         + PromptText.inline(p.fixSuggestion, limit: 400))
         }
         lines += ["", "Rules to follow:"]
         let numbered = (1...7).filter { articles.contains(.article($0)) }

@@ -28,6 +28,12 @@ public enum PromptText {
         return out.replacingOccurrences(of: "<", with: "‹").replacingOccurrences(of: ">", with: "›")
     }
 
+    /// Log-derived text inside a Markdown line (a function name in a proposal): one
+    /// line, bounded, and no backtick to break out of a code span.
+    public static func inline(_ text: String, limit: Int = 120) -> String {
+        quote(text, limit: limit).replacingOccurrences(of: "`", with: "'")
+    }
+
     /// `text` quoted inside the fence, with an id.
     public static func fenced(_ text: String, id: String, limit: Int = 400) -> String {
         "<\(fence) id=\"\(id)\">\(quote(text, limit: limit))</\(fence)>"

@@ -16,16 +16,17 @@ public enum ProposalDraft {
         var lines = ["Agent: \(p.agent)", "Evidence:"]
         for (i, pattern) in patterns.prefix(8).enumerated() {
             let arts = pattern.articlesViolated.isEmpty ? "unclassified" : pattern.articlesViolated.joined(separator: ", ")
-            lines.append("- \(PromptText.quote(pattern.functionName, limit: 80)): \(pattern.frequency) violations, "
-                         + "\(arts), trend \(pattern.trend.rawValue); suggested fix: \(pattern.fixSuggestion)")
+            lines.append("- \(PromptText.inline(pattern.functionName, limit: 80)): \(pattern.frequency) violations, "
+                         + "\(arts), trend \(pattern.trend.rawValue); suggested fix: \(PromptText.inline(pattern.fixSuggestion, limit: 300))")
             for s in pattern.signatures.prefix(2) { lines.append("  " + PromptText.fenced(s.signature, id: "\(i + 1)", limit: 200)) }
         }
         if !recalled.isEmpty {
             lines.append("Related memory (earlier patterns, proposals, learnings):")
             for h in recalled { lines.append("- [\(h.kind.rawValue) \(h.id)] " + PromptText.quote(h.text, limit: 300)) }
         }
+        // The template quotes function names from the log: fenced like any log text.
         lines.append("The rule-based draft, to improve on:")
-        lines.append(String(p.markdown.prefix(2000)))
+        lines.append(PromptText.fenced(p.markdown, id: "draft", limit: 2000))
         lines.append("Write the Markdown for the \(p.agent) agent's delta file now.")
         return (system, lines.joined(separator: "\n"))
     }
