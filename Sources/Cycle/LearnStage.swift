@@ -16,8 +16,7 @@ extension CycleRunner {
             + PatternMemory.learnings(a.patterns, remembered: remembered, cycle: cycle)
             + (try decisionLearnings())
         let (added, updated) = try store.remember(entries, cycle: cycle, at: o.now)
-        let (embedder, note) = try await embedPending(&session)
-        let index = try store.memoryIndex(embedder: embedder)
+        let (embedder, note, index) = try await embedPending(&session)
         var recall = Recall()
         for p in a.patterns {
             guard let q = index.vector(forKey: p.patternID) else { continue }
@@ -44,12 +43,15 @@ extension CycleRunner {
         }
     }
 
-    /// Gives every entry lacking one a vector from the embedding model, or, when it
-    /// cannot answer, from the local hashed embedder. Returns the embedder used and,
-    /// for a fallback, why.
-    private func embedPending(_ session: inout ModelSession) async throws -> (String, String?) {
+    /// Gives every entry lacking one a vector from the embedding model and returns
+    /// that embedder's index. The local hashed embedder's vectors are stored only when it
+    /// is the configured one; as a fallback (the model did not answer) it indexes every
+    /// entry in memory for this cycle, so the model's stored vectors are not replaced by
+    /// an outage. The note says why a fallback was needed.
+    private func embedPending(_ session: inout ModelSession) async throws -> (String, String?, VectorIndex) {
+        guard let models = session.models, let embedderID = models.embedderID else { return try hashedIndex(stored: true) }
         var why = session.unavailable
-        if let models = session.models, why == nil, let embedderID = models.embedderID {
+        if why == nil {
             let pending = try store.entriesNeedingVectors(embedder: embedderID, limit: Self.embedPerCycle)
             var vectors: [(id: Int64, vector: [Float])] = []
             for batch in stride(from: 0, to: pending.count, by: Self.embedBatch).map({ pending[$0..<min($0 + Self.embedBatch, pending.count)] }) {
@@ -61,17 +63,26 @@ extension CycleRunner {
                 }
                 vectors += zip(batch.map(\.id), v).map { ($0, $1) }
             }
-            if why == nil {
-                try store.storeVectors(vectors, embedder: embedderID)
-                return (embedderID, nil)
-            }
+            try store.storeVectors(vectors, embedder: embedderID)  // what was embedded is kept, even after a failure
+            if why == nil { return (embedderID, nil, try store.memoryIndex(embedder: embedderID)) }
         }
+        let (id, _, index) = try hashedIndex(stored: false)
+        return (id, "embedding model unavailable (\(why ?? "?")): local hashed embedder used", index)
+    }
+
+    /// The hashed embedder's index: from stored vectors (made now for the entries that
+    /// lack one), or, as a fallback, made in memory for every entry.
+    private func hashedIndex(stored: Bool) throws -> (String, String?, VectorIndex) {
         let hashed = HashedEmbedder()
-        let pending = try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: Self.embedPerCycle)
-        try store.storeVectors(pending.map { ($0.id, hashed.embed($0.text)) }, embedder: HashedEmbedder.id)
-        // Chosen (model stages off, EMBEDDING_PROVIDER=hash) is not a fallback; a model
-        // that did not answer is.
-        guard session.models?.embedderID != nil, let why else { return (HashedEmbedder.id, nil) }
-        return (HashedEmbedder.id, "embedding model unavailable (\(why)): local hashed embedder used")
+        if stored {
+            let pending = try store.entriesNeedingVectors(embedder: HashedEmbedder.id, limit: Self.embedPerCycle)
+            try store.storeVectors(pending.map { ($0.id, hashed.embed($0.text)) }, embedder: HashedEmbedder.id)
+            return (HashedEmbedder.id, nil, try store.memoryIndex(embedder: HashedEmbedder.id))
+        }
+        var index = VectorIndex(embedder: HashedEmbedder.id, dimensions: HashedEmbedder.dimensions)
+        for e in try store.memoryTexts() {
+            index.add(id: e.id, kind: e.kind, key: e.key, tags: e.tags, vector: hashed.embed(e.text))
+        }
+        return (HashedEmbedder.id, nil, index)
     }
 }

@@ -96,6 +96,15 @@ extension StateStore {
         }
     }
 
+    /// Every entry's text and tags, for an index made in memory (the fallback embedder).
+    public func memoryTexts() throws -> [(id: Int64, kind: MemoryEntry.Kind, key: String, tags: [String], text: String)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, kind, key, tags_json, text FROM memory_entries ORDER BY id").compactMap { r in
+                MemoryEntry.Kind(rawValue: r["kind"]).map { (r["id"], $0, r["key"], Self.tags(r["tags_json"]), r["text"]) }
+            }
+        }
+    }
+
     /// Entries by id, as search hits with the given similarities, in one query.
     public func memoryHits(_ matches: [VectorIndex.Match]) throws -> [MemoryHit] {
         guard !matches.isEmpty else { return [] }

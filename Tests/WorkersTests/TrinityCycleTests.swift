@@ -156,5 +156,9 @@ import Trinity
             #expect(r.proposal.author == builder, "\(r.proposal.agent) lost its draft")
         }
         #expect(try rig.store.pendingProposals().contains { $0.proposal.author == builder })
+        // The outage's cycle searched a hashed index made in memory: the model's vectors stay stored.
+        #expect(second.vectorMemory?.embedder == HashedEmbedder.id && second.stage("learn")!.detail.contains("recalled"))
+        #expect(try rig.store.memoryIndex(embedder: rig.workers.embedderID!).count >= first.analysis.patterns.count)
+        #expect(try rig.store.memoryIndex(embedder: HashedEmbedder.id).count == 0)
     }
 }
