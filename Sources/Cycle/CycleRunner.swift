@@ -134,7 +134,7 @@ public struct CycleRunner: Sendable {
     }
 
     func writeMarkdown(_ report: CycleReport, _ o: CycleOptions) throws -> String {
-        let dir = o.reportsDirectory ?? (store.directory as NSString).appendingPathComponent("reports")
+        let dir = o.reportsDirectory ?? store.defaultReportsDirectory
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let c = Timestamp.civil(fromSeconds: report.timestamp / Timestamp.microsPerSecond)
         let name = "cycle-\(report.cycle)-\(c.year)\(pad(c.month))\(pad(c.day))-\(pad(c.hour))\(pad(c.minute)).md"

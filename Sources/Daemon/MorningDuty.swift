@@ -58,8 +58,9 @@ actor MorningDuty {
         let night = Night.ending(on: date, at: s.time, in: s.zone)
         let reporter = MorningReporter(store: store)
         let report = try await reporter.make(night, zone: s.zone, cycleIntervalSeconds: Int64(c.cycleInterval.components.seconds),
-                                             generatedAt: now, origin: .daemon, narrator: narrator)
-        let dir = c.reportsDir ?? (store.directory as NSString).appendingPathComponent("reports")
+                                             generatedAt: now, origin: .daemon,
+                                             narrator: c.modelStages ? narrator : nil)  // MODEL_STAGES as reloaded
+        let dir = c.reportsDir ?? store.defaultReportsDirectory
         let files = try reporter.write(report, to: dir)
         try reporter.save(report, writtenAt: now)
         try store.setMeta(StateStore.lastMorningReportKey, date.description)

@@ -72,8 +72,13 @@ public actor Supervisor {
                 await runCycle(manual: manual)
                 continue
             }
-            // The morning report, between cycles (a cycle due at the same time runs first).
-            if await morning.runIfDue(now: now, config: config) { continue }
+            // The morning report, between cycles (a cycle due at the same time runs first),
+            // under a stage deadline like a cycle's: the Architect may take minutes, and a
+            // hung one must stop the watchdog pings and get more time at a SIGTERM.
+            phase = .running(cycle: 0, stage: "morning report", deadline: clock.now + config.stageTimeout)
+            let reported = await morning.runIfDue(now: now, config: config)
+            phase = .idle
+            if reported { continue }
             // Sleep in slices of at most a minute, so a suspend or a clock change is
             // noticed within one; a signal wakes the loop at once.
             let wait = Double(min(nextDue(), await morning.nextDue(after: now, config: config)) - now) / 1_000_000

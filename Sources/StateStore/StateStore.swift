@@ -36,29 +36,30 @@ public final class StateStore: Sendable {
         }
         do {
             db = try DatabasePool(path: databasePath, configuration: config)
-            try Self.migrate(db)
+            try Self.migrate(db, lockPath: databasePath + "-migrate.lock")
         } catch {
             throw StateStoreError(path: databasePath, reason: Self.reason(error))
         }
     }
 
     /// Two processes opening a new store at once (the daemon's first start and a
-    /// `status`) may both try a migration; each runs in its own transaction, so the
-    /// loser's rolls back and, tried again, finds it applied.
-    static func migrate(_ db: DatabasePool) throws {
-        for attempt in 1... {
-            do {
-                return try Schema.migrator.migrate(db)
-            } catch let e as DatabaseError where attempt < 5 && e.message?.contains("already exists") == true {
-                usleep(50_000)
-            }
-        }
+    /// `status`) would both read the applied migrations and both apply the next: the
+    /// migration runs under an exclusive lock on a file beside the database.
+    static func migrate(_ db: DatabasePool, lockPath: String) throws {
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return try Schema.migrator.migrate(db) }  // read-only directory: nothing to race
+        defer { close(fd) }  // closing releases the lock
+        while flock(fd, LOCK_EX) != 0, errno == EINTR {}
+        try Schema.migrator.migrate(db)
     }
 
     static func reason(_ error: any Error) -> String {
         if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
         return (error as NSError).localizedDescription
     }
+
+    /// Where reports go unless REPORTS_DIR says otherwise.
+    public var defaultReportsDirectory: String { (directory as NSString).appendingPathComponent("reports") }
 
     /// Schema version: the number of migrations applied.
     public func schemaVersion() throws -> Int {

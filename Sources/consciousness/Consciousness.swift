@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Consciousness: AsyncParsableCommand {
@@ -7,4 +8,20 @@ struct Consciousness: AsyncParsableCommand {
         abstract: "Watches an agent framework's constitutional violations and learns from them.",
         subcommands: [CycleCommand.self, DaemonCommand.self, StatusCommand.self, ReportCommand.self, MemoryCommand.self,
                       BacktestCommand.self, SampleCommand.self, ProposalsCommand.self, DoctorCommand.self, VectorBenchmark.self])
+
+    /// A write to a closed pipe (git exiting before it read its input, a reader of
+    /// `status | head` gone) is an error to report, not a signal that kills the process.
+    static func main() async {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -100,16 +100,15 @@ struct CycleCommand: AsyncParsableCommand {
             o.modelsOff = "model stages off (--no-models)"
         }
         o.memoryAvailable = { ModelSetup.memoryAvailable() }
-        let report: CycleReport
-        do {
-            report = try await CycleRunner(store: store).run(o)
-            await client?.shutdown()
-        } catch let e as CycleError {
-            throw fail(e.description, ExitStatus.noInput)
-        } catch {
-            throw fail("cycle failed: \(error)", ExitStatus.software)
+        let outcome: Result<CycleReport, any Error>
+        do { outcome = .success(try await CycleRunner(store: store).run(o)) } catch { outcome = .failure(error) }
+        // Shut down on every path: a client dropped unshut is a bug async-http-client traps on.
+        await client?.shutdown()
+        switch outcome {
+        case .success(let report): print(json ? report.json() : report.text(), terminator: "")
+        case .failure(let e as CycleError): throw fail(e.description, ExitStatus.noInput)
+        case .failure(let error): throw fail("cycle failed: \(error)", ExitStatus.software)
         }
-        print(json ? report.json() : report.text(), terminator: "")
     }
 
     static func wallClock() -> Microseconds {

@@ -45,7 +45,7 @@ struct DaemonCommand: AsyncParsableCommand {
                                     logger: logger, wallClock: { CycleCommand.wallClock() },
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
                                     models: workers, memoryAvailable: { ModelSetup.memoryAvailable() },
-                                    narrator: cfg.modelStages ? workers.narrator() : nil)
+                                    narrator: workers.narrator())
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
                                     models: ModelSetup.roles(cfg))

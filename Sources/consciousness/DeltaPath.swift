@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -15,16 +16,11 @@ struct DeltaPath {
         var description: String
     }
 
-    static let maxAgentLength = 48
+    static let maxAgentLength = AgentName.maxLength
 
     /// `^[a-z0-9_-]{1,48}$`, on Unicode scalars: a look-alike letter (Cyrillic `а`,
     /// fullwidth `ａ`) is not an ASCII one.
-    static func isValidAgent(_ name: String) -> Bool {
-        let scalars = name.unicodeScalars
-        return (1...maxAgentLength).contains(scalars.count) && scalars.allSatisfy {
-            ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
-        }
-    }
+    static func isValidAgent(_ name: String) -> Bool { AgentName.isValid(name) }
 
     init(agent: String, root: String) throws(Refusal) {
         guard Self.isValidAgent(agent) else {

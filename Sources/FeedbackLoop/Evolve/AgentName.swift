@@ -21,16 +21,23 @@ public enum AgentName {
         return "general"
     }
 
+    /// True for a name `sanitize` could have made: what a path may be built from.
+    public static func isValid(_ name: String) -> Bool {
+        let scalars = name.unicodeScalars
+        return (1...maxLength).contains(scalars.count) && scalars.allSatisfy(isAllowed)
+    }
+
+    static func isAllowed(_ u: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(u) || ("0"..."9").contains(u) || u == "_" || u == "-"
+    }
+
     /// Keeps ASCII letters, digits, `_` and `-`; anything else (path separators, dots,
     /// NUL, look-alike Unicode letters) becomes `_`. A result with no letter or digit
     /// is `general`.
     public static func sanitize(_ raw: String) -> String {
         var out = ""
         for u in raw.lowercased().unicodeScalars.prefix(maxLength) {
-            switch u {
-            case "a"..."z", "0"..."9", "_", "-": out.unicodeScalars.append(u)
-            default: out.append("_")
-            }
+            if isAllowed(u) { out.unicodeScalars.append(u) } else { out.append("_") }
         }
         let hasAlnum = out.unicodeScalars.contains { ("a"..."z").contains($0) || ("0"..."9").contains($0) }
         return hasAlnum ? out : "general"
