@@ -47,9 +47,12 @@ public struct Decision: Sendable, Equatable {
 public enum DecisionError: Error, Equatable, CustomStringConvertible, Sendable {
     case noSuchProposal(Int64)
     case notPending(Int64, ProposalStatus)
+    /// A cycle redrafted it between reading it and recording the decision.
+    case changedMeanwhile(Int64)
 
     public var description: String {
         switch self {
+        case .changedMeanwhile(let id): "proposal \(id) was updated by a cycle while it was being approved"
         case .noSuchProposal(let id): "there is no proposal \(id) (consciousness proposals list shows them)"
         case .notPending(let id, let s): "proposal \(id) is \(s.rawValue), not pending: it was decided already"
         }
@@ -86,9 +89,11 @@ extension StateStore {
         }
     }
 
-    /// Records a person's approval, once the proposal's branch exists.
-    public func recordApproval(_ id: Int64, user: String, at: Microseconds, branch: String, commit: String) throws {
-        try decide(id, .approved, user: user, at: at, reason: nil, branch: branch, commit: commit)
+    /// Records a person's approval, once the proposal's branch exists — only if the
+    /// Markdown committed is still the proposal's (a cycle may have redrafted it since).
+    public func recordApproval(_ id: Int64, user: String, at: Microseconds, branch: String, commit: String,
+                               markdown: String) throws {
+        try decide(id, .approved, user: user, at: at, reason: nil, branch: branch, commit: commit, markdown: markdown)
     }
 
     public func recordRejection(_ id: Int64, user: String, at: Microseconds, reason: String) throws {
@@ -98,15 +103,17 @@ extension StateStore {
     /// Moves a pending proposal to `decision` and logs it, in one transaction; a
     /// proposal decided meanwhile (another person, a cycle superseding it) is refused.
     private func decide(_ id: Int64, _ decision: ProposalStatus, user: String, at: Microseconds,
-                        reason: String?, branch: String?, commit: String?) throws {
+                        reason: String?, branch: String?, commit: String?, markdown: String? = nil) throws {
         try db.write { db in
-            try db.execute(sql: "UPDATE proposals SET status = ? WHERE id = ? AND status = 'pending'",
-                           arguments: [decision.rawValue, id])
+            try db.execute(sql: """
+                UPDATE proposals SET status = ? WHERE id = ? AND status = 'pending' AND markdown = coalesce(?, markdown)
+                """, arguments: [decision.rawValue, id, markdown])
             if db.changesCount == 0 {
                 guard let s = try String.fetchOne(db, sql: "SELECT status FROM proposals WHERE id = ?", arguments: [id]) else {
                     throw DecisionError.noSuchProposal(id)
                 }
-                throw DecisionError.notPending(id, try status(s, proposal: id))
+                let now = try status(s, proposal: id)
+                throw now == .pending ? DecisionError.changedMeanwhile(id) : DecisionError.notPending(id, now)
             }
             try db.execute(sql: """
                 INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, branch, commit_hash)

@@ -35,9 +35,16 @@ struct ProposalApproveCommand: AsyncParsableCommand {
         } catch {
             throw fail("cannot approve proposal \(id): \(error)", ExitStatus.software)
         }
-        do { try store.recordApproval(id, user: user, at: now, branch: created.branch, commit: created.commit) } catch {
+        do {
+            try store.recordApproval(id, user: user, at: now, branch: created.branch, commit: created.commit,
+                                     markdown: p.proposal.markdown)
+        } catch {
+            // Redrafted meanwhile: approving again commits the new text. Decided meanwhile
+            // (superseded, rejected): there is nothing left to approve.
+            let next = if case DecisionError.notPending = error { "`consciousness proposals list` shows what stands now" }
+                else { "approve again" }
             throw fail("branch \(created.branch) (commit \(created.commit)) was created, but the approval could not be "
-                       + "recorded: \(error). Delete the branch (git -C \(root) branch -D \(created.branch)) and approve again.",
+                       + "recorded: \(error). Delete the branch (git -C '\(root)' branch -D \(created.branch)); then \(next).",
                        ExitStatus.software)
         }
         print("""

@@ -62,7 +62,7 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
         #expect(d == [Decision(proposalID: id, decision: .rejected, user: "alice", at: 5_000,
                                reason: "covered by the new test harness", branch: nil, commit: nil, supersededBy: nil)])
         #expect(throws: DecisionError.notPending(id, .rejected)) {
-            try store.recordApproval(id, user: "bob", at: 6_000, branch: "b", commit: "c")
+            try store.recordApproval(id, user: "bob", at: 6_000, branch: "b", commit: "c", markdown: "")
         }
         #expect(throws: DecisionError.noSuchProposal(999)) {
             try store.recordRejection(999, user: "bob", at: 6_000, reason: "r")
@@ -72,8 +72,14 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
 
     @Test func anApprovalKeepsItsBranchAndCommit() throws {
         let store = try StateStore(directory: dir + "/state")
-        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0].id
-        try store.recordApproval(id, user: "alice", at: 7_000, branch: "consciousness/proposal-\(id)", commit: "abc123")
+        let stored = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0]
+        let id = stored.id
+        // The Markdown committed must still be the proposal's: a cycle's redraft meanwhile is refused.
+        #expect(throws: DecisionError.changedMeanwhile(id)) {
+            try store.recordApproval(id, user: "alice", at: 6_500, branch: "b", commit: "c", markdown: "older text")
+        }
+        try store.recordApproval(id, user: "alice", at: 7_000, branch: "consciousness/proposal-\(id)", commit: "abc123",
+                                 markdown: stored.proposal.markdown)
         #expect(try store.proposal(id: id)?.status == .approved)
         let d = try #require(try store.decisions(proposal: id).first)
         #expect(d.branch == "consciousness/proposal-\(id)" && d.commit == "abc123" && d.user == "alice")
