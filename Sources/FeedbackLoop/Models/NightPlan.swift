@@ -63,12 +63,7 @@ public struct NightPlan: Sendable, Equatable {
         return .success(NightPlan(ranking: ranked + pending.filter { !seen.contains($0) }, summary: summary))
     }
 
-    private static func text(of s: String) -> String? {
-        let t = s.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !t.isEmpty, t.count <= summaryLimit,
-              !t.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" }) else { return nil }
-        return t
-    }
+    private static func text(of s: String) -> String? { PromptText.answer(s, limit: summaryLimit, allowing: ["\n"]) }
 }
 
 public struct PlanProblem: Error, Equatable, CustomStringConvertible {

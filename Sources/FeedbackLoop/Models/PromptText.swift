@@ -39,11 +39,18 @@ public enum PromptText {
         "<\(fence) id=\"\(id)\">\(quote(text, limit: limit))</\(fence)>"
     }
 
-    /// One line of model output made safe to show: no control characters, bounded.
-    public static func line(_ text: String, limit: Int) -> String? {
+    /// Model output made safe to show: trimmed, non-empty, at most `limit` characters,
+    /// and no control character but those `allowing` names; nil otherwise.
+    public static func answer(_ text: String, limit: Int, allowing: Set<Unicode.Scalar> = []) -> String? {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= limit,
-              !trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
+        guard !trimmed.isEmpty, trimmed.count <= limit, !hasControl(trimmed, allowing: allowing) else { return nil }
         return trimmed
+    }
+
+    /// One line of model output (a classification's summary).
+    public static func line(_ text: String, limit: Int) -> String? { answer(text, limit: limit) }
+
+    public static func hasControl(_ text: String, allowing: Set<Unicode.Scalar> = []) -> Bool {
+        text.unicodeScalars.contains { $0.properties.generalCategory == .control && !allowing.contains($0) }
     }
 }

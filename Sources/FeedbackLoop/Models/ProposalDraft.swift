@@ -36,7 +36,7 @@ public enum ProposalDraft {
         let text = markdown.trimmingCharacters(in: .whitespacesAndNewlines)
         if text.isEmpty { return "empty draft" }
         if text.count > maxCharacters { return "draft too long (\(text.count) > \(maxCharacters) characters)" }
-        if text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+        if PromptText.hasControl(text, allowing: ["\n", "\t"]) {
             return "draft contains control characters"
         }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true)

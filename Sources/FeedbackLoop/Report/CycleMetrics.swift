@@ -92,14 +92,8 @@ public struct CycleMetrics: Sendable, Equatable {
     }
 
     private func perModel() -> [(labels: [(String, String)], calls: Int, load: Double, latency: Double, speed: Double?)] {
-        let groups = Dictionary(grouping: modelCalls) { [$0.model, $0.role] }
-        return groups.keys.sorted { $0.lexicographicallyPrecedes($1) }.map { key in
-            let c = groups[key]!
-            let n = Double(c.count)
-            let speeds = c.filter { $0.outputTokens > 0 && $0.tokensPerSecond > 0 }.map(\.tokensPerSecond)
-            return ([("model", key[0]), ("role", key[1])], c.count, c.reduce(0) { $0 + $1.loadSeconds } / n,
-                    c.reduce(0) { $0 + $1.latencySeconds } / n,
-                    speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count))
+        ModelUsage.of(modelCalls).sorted { ($0.model, $0.role) < ($1.model, $1.role) }.map {
+            ([("model", $0.model), ("role", $0.role)], $0.calls, $0.meanLoadSeconds, $0.meanLatencySeconds, $0.tokensPerSecond)
         }
     }
 

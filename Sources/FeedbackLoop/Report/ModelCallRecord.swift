@@ -88,3 +88,33 @@ public struct MemoryGrowth: Sendable, Equatable, Codable {
         self.embedder = embedder
     }
 }
+
+/// Calls of one model in one role, summed up: what the metrics file and the morning
+/// report both show per model.
+public struct ModelUsage: Sendable, Equatable {
+    public var model: String
+    public var role: String
+    public var calls: Int
+    public var fallbacks: Int
+    public var meanLoadSeconds: Double
+    public var maxLoadSeconds: Double
+    public var meanLatencySeconds: Double
+    public var medianLatencySeconds: Double
+    /// Mean over calls that produced tokens; nil when none did.
+    public var tokensPerSecond: Double?
+
+    /// One entry per (model, role), sorted by role, then model.
+    public static func of(_ calls: [ModelCallRecord]) -> [ModelUsage] {
+        Dictionary(grouping: calls) { "\($0.role)\u{0}\($0.model)" }.sorted { $0.key < $1.key }.map { _, c in
+            let loads = c.map(\.loadSeconds), latencies = c.map(\.latencySeconds).sorted()
+            let speeds = c.filter { $0.outputTokens > 0 && $0.tokensPerSecond > 0 }.map(\.tokensPerSecond)
+            let mid = latencies.count / 2
+            return ModelUsage(
+                model: c[0].model, role: c[0].role, calls: c.count, fallbacks: c.filter { $0.outcome == .fallback }.count,
+                meanLoadSeconds: loads.reduce(0, +) / Double(c.count), maxLoadSeconds: loads.max() ?? 0,
+                meanLatencySeconds: latencies.reduce(0, +) / Double(c.count),
+                medianLatencySeconds: latencies.count % 2 == 1 ? latencies[mid] : (latencies[mid - 1] + latencies[mid]) / 2,
+                tokensPerSecond: speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count))
+        }
+    }
+}

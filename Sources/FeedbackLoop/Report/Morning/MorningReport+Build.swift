@@ -129,22 +129,11 @@ extension MorningReport {
     }
 
     static func models(_ calls: [ModelCallRecord]) -> [ModelNight] {
-        let groups = Dictionary(grouping: calls) { "\($0.model)\u{0}\($0.role)" }
-        return groups.values.map { c in
-            let loads = c.map(\.loadSeconds)
-            let speeds = c.filter { $0.outputTokens > 0 && $0.tokensPerSecond > 0 }.map(\.tokensPerSecond)
-            return ModelNight(model: c[0].model, role: c[0].role, calls: c.count,
-                              fallbacks: c.filter { $0.outcome == .fallback }.count,
-                              meanLoadSeconds: loads.reduce(0, +) / Double(loads.count), maxLoadSeconds: loads.max() ?? 0,
-                              medianLatencySeconds: median(c.map(\.latencySeconds)),
-                              tokensPerSecond: speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count))
-        }.sorted { ($0.role, $0.model) < ($1.role, $1.model) }
-    }
-
-    static func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        guard !s.isEmpty else { return 0 }
-        return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+        ModelUsage.of(calls).map {
+            ModelNight(model: $0.model, role: $0.role, calls: $0.calls, fallbacks: $0.fallbacks,
+                       meanLoadSeconds: $0.meanLoadSeconds, maxLoadSeconds: $0.maxLoadSeconds,
+                       medianLatencySeconds: $0.medianLatencySeconds, tokensPerSecond: $0.tokensPerSecond)
+        }
     }
 
     static func degraded(_ cycles: [NightInputs.CycleRow]) -> [DegradedStage] {
