@@ -1,4 +1,5 @@
 import FeedbackLoop
+import StateStore
 
 /// What one cycle needs to know. `now` comes from the caller — the command line's
 /// wall clock, a test's fixed instant, the daemon's schedule — never from inside.
@@ -35,6 +36,12 @@ public struct CycleOptions: Sendable {
     /// Told how far Observe has read (cycle, progress), at most once per percent:
     /// the command line's progress bar, the daemon's STATUS=.
     public var readProgress: (@Sendable (Int64, IngestProgress) -> Void)?
+    /// Who this cycle is, for the state directory's lock ("consciousness cycle",
+    /// "consciousness daemon"), and how long it waits for another cycle to finish.
+    public var lockHolder = "consciousness cycle"
+    public var lockWait = Duration.seconds(30)
+    /// Where rotated generations of the log lie besides `NAME.1`, `NAME-*` (ROTATED_GLOB).
+    public var rotatedGlob: String?
 
     public init(logPath: String, now: Microseconds) {
         self.logPath = logPath
@@ -44,10 +51,16 @@ public struct CycleOptions: Sendable {
 
 public enum CycleError: Error, CustomStringConvertible {
     case logUnreadable(LogFileError)
+    /// Another cycle holds the state directory.
+    case busy(CycleLockBusy)
+    /// Another cycle committed the same bytes first (the lock was bypassed).
+    case conflict(IngestConflict)
 
     public var description: String {
         switch self {
         case .logUnreadable(let e): e.description
+        case .busy(let e): e.description
+        case .conflict(let e): e.description
         }
     }
 }

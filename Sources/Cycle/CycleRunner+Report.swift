@@ -6,7 +6,15 @@ import StateStore
 /// cannot be written degrades the stage (the report and the store stand).
 extension CycleRunner {
     func reportStage(_ report: CycleReport, _ o: CycleOptions, started: ContinuousClock.Instant) async throws -> StageOutcome {
-        let (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
+        // An unwritable reports directory degrades the stage: the cycle's work is in the
+        // store already, and the metrics file below may still be written.
+        let written: StageOutcome
+        do {
+            (_, written) = try await timed("report") { () throws -> ((), String) in ((), try writeMarkdown(report, o)) }
+        } catch {
+            written = StageOutcome(stage: "report", outcome: .degraded,
+                                   detail: "Markdown report not written: \(Self.reason(error))", milliseconds: 0)
+        }
         var withStage = report
         withStage.stages.append(written)
         let path = o.metricsFile ?? MetricsFile.defaultPath(stateDirectory: store.directory)

@@ -9,7 +9,18 @@ public struct CycleRunner: Sendable {
 
     public init(store: StateStore) { self.store = store }
 
+    /// Runs a cycle holding the state directory's lock from the registry read to the
+    /// last commit: a second cycle — by hand beside the daemon, or two by hand — waits,
+    /// then fails with `CycleError.busy` naming the holder; it never reads the same bytes.
     public func run(_ o: CycleOptions) async throws -> CycleReport {
+        let lock: CycleLock
+        do {
+            lock = try await CycleLock.acquire(directory: store.directory, holder: o.lockHolder, wait: o.lockWait,
+                                               now: o.wallClock ?? { o.now })
+        } catch let busy as CycleLockBusy {
+            throw CycleError.busy(busy)
+        }
+        defer { withExtendedLifetime(lock) {} }
         let started = ContinuousClock.now
         let cycle = try store.beginCycle(at: o.now)
         do {
@@ -88,11 +99,16 @@ public struct CycleRunner: Sendable {
         var progress: (@Sendable (IngestProgress) -> Void)?
         if let tell = o.readProgress { progress = { tell(cycle, $0) } }
         do {
-            let result = try await LogIngest.read(path: o.logPath, after: try store.checkpoint(),
+            let result = try await LogIngest.read(path: o.logPath, known: try store.logFiles(), rotatedGlob: o.rotatedGlob,
+                                                  validTimes: Timestamp.plausible(at: o.wallClock?() ?? o.now),
                                                   parallelism: o.parallelism, progress: progress)
-            try store.commit(result)
+            do { try store.commit(result, cycle: cycle, at: o.now) } catch let c as IngestConflict {
+                throw CycleError.conflict(c)
+            }
             let s = IngestSummary(result)
-            return (s, "\(s.linesRead) new line(s), \(s.ingested) violation(s), \(s.malformed.total) malformed")
+            var detail = "\(s.linesRead) new line(s), \(s.ingested) violation(s), \(s.malformed.total) malformed"
+            if !s.events.isEmpty { detail += "; " + s.events.map(\.summary).joined(separator: "; ") }
+            return (s, detail)
         } catch let e as LogFileError {
             if o.strictLog { throw CycleError.logUnreadable(e) }
             throw StageDegraded(detail: e.description)

@@ -68,8 +68,11 @@ public actor Supervisor {
             if runNow || schedule.isDue(now: now, lastSlot: lastSlot) {
                 let manual = runNow
                 runNow = false
+                let previous = lastSlot
                 lastSlot = schedule.slot(at: now)
-                await runCycle(manual: manual)
+                // A cycle by hand holds the state directory: this slot stays due, and
+                // the next try waits for the lock again (bounded by lockWait).
+                if await runCycle(manual: manual) == .busy { lastSlot = previous; runNow = manual }
                 continue
             }
             // The morning report, between cycles (a cycle due at the same time runs first),
@@ -90,12 +93,16 @@ public actor Supervisor {
         lastSlot.map { schedule.nextDue(after: $0) } ?? wallClock()
     }
 
-    private func runCycle(manual: Bool) async {
+    private enum CycleEnd { case ran, busy }
+
+    @discardableResult
+    private func runCycle(manual: Bool) async -> CycleEnd {
         guard config.enableConsciousness else {
             lastSummary = "ENABLE_CONSCIOUSNESS=false: cycle skipped"
             notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
-            return
+            return .ran
         }
+        defer { phase = .idle }
         let started = clock.now
         var o = CycleOptions(logPath: config.logPath, now: wallClock())
         o.window = .days(config.windowDays)
@@ -113,9 +120,16 @@ public actor Supervisor {
         o.reportsDirectory = config.reportsDir
         o.metricsFile = config.metricsFile
         o.readProgress = ReadProgressStatus.handler(notifier, next: clockText(nextDue()))
+        o.lockHolder = "consciousness daemon"
+        o.lockWait = Self.lockWait
+        o.rotatedGlob = config.rotatedGlob
         do {
             let report = try await CycleRunner(store: store).run(o)
             finished(report, manual: manual, took: clock.now - started)
+        } catch CycleError.busy(let busy) {
+            logger.warning("cycle postponed: \(busy)")
+            notifier.status("waiting: \(busy.holder) holds the state directory")
+            return .busy
         } catch is CancellationError {
             logger.notice("cycle abandoned at shutdown; nothing half-committed", metadata: stageMetadata())
         } catch {
@@ -123,8 +137,11 @@ public actor Supervisor {
             lastSummary = "last cycle failed: \(error)"
             notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
         }
-        phase = .idle
+        return .ran
     }
+
+    /// How long a scheduled cycle waits for one run by hand before trying again.
+    static let lockWait = Duration.seconds(30)
 
     private func stageStarted(_ p: CycleProgress) {
         phase = .running(cycle: p.cycle, stage: p.stage, deadline: clock.now + config.stageTimeout)

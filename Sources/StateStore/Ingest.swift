@@ -1,25 +1,58 @@
 import FeedbackLoop
 import GRDB
 
+/// Another cycle moved the log's registry between this one's read and its commit (the
+/// lock was bypassed: another host, an old binary). Nothing was committed.
+public struct IngestConflict: Error, CustomStringConvertible, Sendable {
+    public var path: String
+    public var detail: String
+    public var description: String {
+        "another cycle read \(path) meanwhile (\(detail)); nothing was committed, the next cycle reads on from where that one stopped"
+    }
+}
+
 extension StateStore {
-    /// The checkpoint of the last committed ingest, if any.
+    /// Every log file read before: the live one, the rotated ones, the gone ones.
+    public func logFiles() throws -> [LogCheckpoint] {
+        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM log_files ORDER BY id").map(Self.logFile) }
+    }
+
+    /// The live log's entry, as last committed (the most recently read live file).
     public func checkpoint() throws -> LogCheckpoint? {
         try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM checkpoint WHERE id = 1").map { r in
-                LogCheckpoint(path: r["path"], device: UInt64(bitPattern: r["device"]),
-                              inode: UInt64(bitPattern: r["inode"]), offset: r["byte_offset"],
-                              lines: r["lines"], headLength: r["head_length"],
-                              headHash: UInt64(bitPattern: r["head_hash"]))
+            try Row.fetchOne(db, sql: "SELECT * FROM log_files WHERE role = 'live' ORDER BY updated_us DESC, id DESC LIMIT 1")
+                .map(Self.logFile)
+        }
+    }
+
+    static func logFile(_ r: Row) -> LogCheckpoint {
+        LogCheckpoint(id: r["id"], fingerprint: LogFingerprint(length: r["head_length"], hash: UInt64(bitPattern: r["head_hash"]),
+                                                             head: r["head"]),
+                      path: r["path"], device: UInt64(bitPattern: r["device"]), inode: UInt64(bitPattern: r["inode"]),
+                      offset: r["byte_offset"], lines: r["lines"], sizeSeen: r["size_seen"],
+                      modifiedSeen: r["modified_seen_us"], role: LogCheckpoint.Role(rawValue: r["role"]) ?? .gone)
+    }
+
+    /// Log events over the store's life, newest first.
+    public func logEvents(limit: Int = 100) throws -> [(cycle: Int64?, at: Microseconds, event: LogEvent)] {
+        try db.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM log_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map { r in
+                (r["cycle"], r["at_us"], LogEvent(kind: LogEvent.Kind(rawValue: r["kind"]) ?? .lost, path: r["path"],
+                                                  detail: r["detail"], bytesRead: r["bytes_read"], bytesLost: r["bytes_lost"],
+                                                  head: r["head"]))
             }
         }
     }
 
-    /// Folds a batch into the buckets and moves the checkpoint, in one transaction:
+    /// Folds a batch into the buckets and moves the registry, in one transaction:
     /// killed at any instant, either both happened or neither did, so the next run
-    /// neither loses nor double-counts a line. `beforeCheckpoint` lets tests fail in
-    /// the middle and prove it.
-    public func commit(_ result: IngestResult, beforeCheckpoint: (@Sendable () throws -> Void)? = nil) throws {
+    /// neither loses nor double-counts a line. The registry is compared again inside
+    /// the transaction, so two cycles that both read the same bytes (a bypassed lock)
+    /// cannot both commit them. `beforeCheckpoint` lets tests fail in the middle.
+    public func commit(_ result: IngestResult, cycle: Int64? = nil, at now: Microseconds = 0,
+                       beforeCheckpoint: (@Sendable () throws -> Void)? = nil) throws {
         try db.write { db in
+            try Self.checkUnmoved(db, result)
             let b = result.batch
             let functions = try ids(db, table: "functions", column: "name", names: b.functions)
             let severities = try ids(db, table: "severities", column: "name", names: b.severities)
@@ -40,12 +73,54 @@ extension StateStore {
             }
             try addMalformed(db, IngestSummary(result).malformed)
             try beforeCheckpoint?()
-            let c = result.checkpoint
+            for f in result.files { try Self.save(db, f, at: now, log: result.log) }
+            for e in result.events {
+                try db.execute(sql: """
+                    INSERT INTO log_events (cycle, at_us, kind, path, detail, bytes_read, bytes_lost, head)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [cycle, now, e.kind.rawValue, e.path, e.detail, e.bytesRead, e.bytesLost, e.head])
+            }
+        }
+    }
+
+    private static func checkUnmoved(_ db: Database, _ result: IngestResult) throws {
+        for e in result.expected {
+            guard let id = e.id else { continue }
+            let now = try Int64.fetchOne(db, sql: "SELECT byte_offset FROM log_files WHERE id = ?", arguments: [id])
+            guard now == e.offset else {
+                throw IngestConflict(path: e.path, detail: "it was at byte \(e.offset) when this cycle began, and is at \(now.map(String.init) ?? "nothing") now")
+            }
+        }
+        for f in result.files where f.id == nil {
+            if try Bool.fetchOne(db, sql: "SELECT 1 FROM log_files WHERE head_length = ? AND head_hash = ?",
+                                 arguments: [f.fingerprint.length, Int64(bitPattern: f.fingerprint.hash)]) == true {
+                throw IngestConflict(path: f.path, detail: "it was new to the store when this cycle began, and is registered now")
+            }
+        }
+    }
+
+    /// Writes one registry entry. Only one file is live at a path: a new live file
+    /// demotes the one before it (whose lines, if any, were drained in this commit).
+    private static func save(_ db: Database, _ f: LogCheckpoint, at now: Microseconds, log: String) throws {
+        if f.role == .live {
+            try db.execute(sql: "UPDATE log_files SET role = 'rotated' WHERE role = 'live' AND path = ? AND id IS NOT ?",
+                           arguments: [f.path, f.id])
+        }
+        let values: StatementArguments = [f.fingerprint.length, Int64(bitPattern: f.fingerprint.hash), f.fingerprint.head,
+                                          f.path, Int64(bitPattern: f.device), Int64(bitPattern: f.inode), f.offset, f.lines,
+                                          f.sizeSeen, f.modifiedSeen, f.role.rawValue, now]
+        if let id = f.id {
             try db.execute(sql: """
-                INSERT OR REPLACE INTO checkpoint (id, path, device, inode, byte_offset, lines, head_length, head_hash)
-                VALUES (1, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [c.path, Int64(bitPattern: c.device), Int64(bitPattern: c.inode), c.offset,
-                                 c.lines, c.headLength, Int64(bitPattern: c.headHash)])
+                UPDATE log_files SET head_length = ?, head_hash = ?, head = ?, path = ?, device = ?, inode = ?,
+                       byte_offset = ?, lines = ?, size_seen = ?, modified_seen_us = ?, role = ?, updated_us = ?
+                WHERE id = ?
+                """, arguments: values + [id])
+        } else {
+            try db.execute(sql: """
+                INSERT INTO log_files (head_length, head_hash, head, path, device, inode, byte_offset, lines,
+                                       size_seen, modified_seen_us, role, updated_us)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: values)
         }
     }
 

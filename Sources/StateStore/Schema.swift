@@ -140,6 +140,36 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v7: log registry and log events") { db in
+            try db.execute(sql: """
+                -- every log file ever read from, known by its first line wherever it lies
+                CREATE TABLE log_files (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    head_length INTEGER NOT NULL, head_hash INTEGER NOT NULL, head TEXT NOT NULL,
+                    path TEXT NOT NULL, device INTEGER NOT NULL, inode INTEGER NOT NULL,
+                    byte_offset INTEGER NOT NULL, lines INTEGER NOT NULL,
+                    size_seen INTEGER NOT NULL, modified_seen_us INTEGER NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('live', 'rotated', 'gone')),
+                    updated_us INTEGER NOT NULL
+                );
+                -- one entry per identity: a second cycle registering the same file conflicts
+                CREATE UNIQUE INDEX log_files_identity ON log_files(head_length, head_hash);
+                INSERT INTO log_files (head_length, head_hash, head, path, device, inode, byte_offset, lines,
+                                       size_seen, modified_seen_us, role, updated_us)
+                    SELECT head_length, head_hash, '', path, device, inode, byte_offset, lines, byte_offset,
+                           CAST(strftime('%s', 'now') AS INTEGER) * 1000000, 'live', 0
+                    FROM checkpoint WHERE head_length > 0;
+                DROP TABLE checkpoint;
+                -- rotations drained, truncations detected, tails lost: never silent
+                CREATE TABLE log_events (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    cycle INTEGER, at_us INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('rotated', 'copytruncate', 'lost', 'replaced')),
+                    path TEXT NOT NULL, detail TEXT NOT NULL,
+                    bytes_read INTEGER NOT NULL, bytes_lost INTEGER, head TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }

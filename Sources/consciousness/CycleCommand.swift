@@ -40,6 +40,9 @@ struct CycleCommand: AsyncParsableCommand {
     @Option(help: "Configuration file, for the model settings (default: $CONSCIOUSNESS_CONFIG, else /etc/consciousness/consciousness.env if it exists).")
     var config: String?
 
+    @Option(help: "Seconds to wait for another cycle on the same state directory (the daemon's, or another by hand) before giving up with exit 75.")
+    var wait: Int = 30
+
     @Flag(help: "Call no model: rules, templates and the local hashed embedder only (as MODEL_STAGES=off).")
     var noModels = false
 
@@ -85,6 +88,8 @@ struct CycleCommand: AsyncParsableCommand {
         o.metricsFile = metricsFile ?? cfg.metricsFile
         o.readProgress = ProgressBar.handler()
         o.wallClock = { Self.wallClock() }
+        o.lockWait = .seconds(wait)
+        o.rotatedGlob = cfg.rotatedGlob
         o.settings.minOccurrences = minOccurrences
         o.settings.minutesPerViolation = minutesPerViolation
         o.settings.hourlyRateUSD = hourlyRate
@@ -106,7 +111,11 @@ struct CycleCommand: AsyncParsableCommand {
         await client?.shutdown()
         switch outcome {
         case .success(let report): print(json ? report.json() : report.text(), terminator: "")
-        case .failure(let e as CycleError): throw fail(e.description, ExitStatus.noInput)
+        case .failure(let e as CycleError):
+            switch e {
+            case .logUnreadable: throw fail(e.description, ExitStatus.noInput)
+            case .busy, .conflict: throw fail(e.description, ExitStatus.tempFail)
+            }
         case .failure(let error): throw fail("cycle failed: \(error)", ExitStatus.software)
         }
     }

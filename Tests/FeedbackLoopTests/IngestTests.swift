@@ -98,25 +98,34 @@ import Testing
         #expect(rotated.resumedFrom == .restart(.rotated))
         #expect(rotated.batch.functions == ["g"])
 
-        // Truncation in place: same inode, smaller than the offset.
+        // Truncation in place (copytruncate with no copy kept): same inode, smaller
+        // than the offset. The unread tail is reported lost, never silently.
         try Data().write(to: URL(fileURLWithPath: path))
         let h = FileHandle(forWritingAtPath: path)!
         h.write(Data(line(function: "h").utf8).prefix(10))
         h.closeFile()
         let truncated = try await ingest(path, after: rotated.checkpoint)
         #expect(truncated.resumedFrom == .restart(.truncated))
+        #expect(truncated.events.map(\.kind) == [.lost])
 
-        // Rewritten in place with other content, at least as long: the first line differs.
+        // Rewritten in place with other content, at least as long: the first line
+        // differs, so it is a new file at the same inode.
         let w = FileHandle(forWritingAtPath: path)!
         w.truncateFile(atOffset: 0)
         w.write(Data((line(function: "k") + line(function: "k")).utf8))
         w.closeFile()
-        let cp = LogCheckpoint(path: path, device: truncated.checkpoint.device, inode: truncated.checkpoint.inode,
-                               offset: Int64(line(function: "g").utf8.count), lines: 1,
-                               headLength: line(function: "g").utf8.count - 1, headHash: rotated.checkpoint.headHash)
-        let replaced = try await ingest(path, after: cp)
-        #expect(replaced.resumedFrom == .restart(.replaced))
-        #expect(replaced.batch.ingested == 2)
+        let rewritten = try await ingest(path, after: rotated.checkpoint)
+        #expect(rewritten.resumedFrom == .restart(.truncated))
+        #expect(rewritten.batch.ingested == 2)
+
+        // Shrunk under the same first line (an edit): taken as read, never recounted.
+        let e = FileHandle(forWritingAtPath: path)!
+        e.truncateFile(atOffset: UInt64(line(function: "k").utf8.count))
+        e.closeFile()
+        let edited = try await ingest(path, after: rewritten.checkpoint)
+        #expect(edited.resumedFrom == .restart(.replaced))
+        #expect(edited.events.map(\.kind) == [.replaced])
+        #expect(edited.batch.lines == 0)
     }
 
     @Test func aMissingLogIsATypedError() async {

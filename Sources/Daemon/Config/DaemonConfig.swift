@@ -25,6 +25,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var embeddingProvider = "sentence-transformers"
     public var agencyRoot = FileManager.default.currentDirectoryPath
     public var violationsLog: String?
+    /// ROTATED_GLOB: where rotated generations of the log lie, besides NAME.1 and NAME-*
+    /// beside it (e.g. /var/log/agency/archive/violations-*.jsonl).
+    public var rotatedGlob: String?
     public var cycleInterval = Duration.seconds(3600)
     public var runAtStart = true
     public var stageTimeout = Duration.seconds(600)
@@ -110,6 +113,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if let p = try r.oneOf("EMBEDDING_PROVIDER", ["sentence-transformers", "ollama", "hash"]) { c.embeddingProvider = p }
         if let p = try r.path("AGENCY_ROOT") { c.agencyRoot = p }
         if let p = try r.path("VIOLATIONS_LOG") { c.violationsLog = p }
+        if let p = try r.path("ROTATED_GLOB") { c.rotatedGlob = p }
         if let d = try r.duration("CYCLE_INTERVAL", min: .seconds(1)) { c.cycleInterval = d }
         if let d = try r.duration("STAGE_TIMEOUT", min: .seconds(1)) { c.stageTimeout = d }
         if let b = try r.bool("RUN_AT_START") { c.runAtStart = b }

@@ -24,7 +24,12 @@ struct LineScanner {
     private let normalized: Scratch
     private let unknownSeverity: [UInt8] = Array("UNKNOWN".utf8)
 
-    init() {
+    /// Timestamps outside this range are malformed (`out_of_range`): a line dated 1970
+    /// or 9999 would otherwise stretch every hourly series across millennia.
+    private let validTimes: ClosedRange<Microseconds>?
+
+    init(validTimes: ClosedRange<Microseconds>? = nil) {
+        self.validTimes = validTimes
         normalized = Scratch(bytes: ErrorSignature.capacity(for: Self.maxLineBytes))
     }
 
@@ -43,6 +48,7 @@ struct LineScanner {
         guard f.timestamp.present, f.function.present, f.error.present else { return reject(.missingField) }
         guard f.timestamp.isString, f.function.isString, f.error.isString else { return reject(.wrongType) }
         guard let ts = Self.decoded(line, f.timestamp, Timestamp.parse) else { return reject(.badTimestamp) }
+        if let validTimes, !validTimes.contains(ts) { return reject(.outOfRange) }
         guard f.function.end > f.function.start else { return reject(.missingField) }
         let function = Self.decoded(line, f.function) { functions.intern($0) }
         let signature = Self.decoded(line, f.error) {

@@ -4,18 +4,31 @@ import Glibc
 import Darwin
 #endif
 
-/// What one Observe stage read: the aggregate to fold into the store and the
-/// checkpoint that goes with it (the two must be committed together).
+/// What one Observe stage read: the aggregate to fold into the store and the registry
+/// entries that go with it (the two must be committed together).
 public struct IngestResult: Sendable {
     public var batch: IngestBatch
-    public var checkpoint: LogCheckpoint
+    /// The canonical path of the live log.
+    public var log: String
+    /// Registry entries to write: every file read, with its new offset, and every file
+    /// retired (gone).
+    public var files: [LogCheckpoint]
+    /// The entries as they stood when this read was planned: the commit refuses if
+    /// another cycle moved any of them meanwhile.
+    public var expected: [LogCheckpoint]
+    public var events: [LogEvent]
     public var resumedFrom: ResumePoint
-    /// Bytes left unread at the end: a last line whose newline has not been written yet.
+    /// Bytes left unread at the end of the live file: a last line whose newline has
+    /// not been written yet.
     public var pendingBytes: Int64
+
+    /// The live file's entry after this read (nil: it holds no complete line yet).
+    public var checkpoint: LogCheckpoint? { files.first { $0.role == .live && $0.path == log } }
 }
 
-/// Observe: reads what was appended since the checkpoint, in parallel slices split at
-/// line boundaries, through fixed buffers (never the whole file in memory).
+/// Observe: reads what was appended since the last cycle — to the live log, and to the
+/// rotated files that still hold unread lines — in parallel slices split at line
+/// boundaries, through fixed buffers (never the whole file in memory).
 public enum LogIngest {
     /// Below this, one slice: splitting costs more than it saves.
     static let minSliceBytes: Int64 = 8 << 20
@@ -23,30 +36,73 @@ public enum LogIngest {
 
     /// Throws `LogFileError` for a log it cannot read, `CancellationError` when the
     /// task is cancelled (checked at every buffer: a daemon told to stop abandons the
-    /// read, and since nothing is committed here, nothing is half-done). `progress`
-    /// hears of the bytes scanned, throttled by `IngestMeter`.
-    public static func read(path: String, after checkpoint: LogCheckpoint?, parallelism: Int = 2,
+    /// read, and since nothing is committed here, nothing is half-done). `known` is the
+    /// registry of files read before; `validTimes` bounds the timestamps accepted
+    /// (others are malformed, `out_of_range`); `progress` hears of the bytes scanned,
+    /// throttled by `IngestMeter`.
+    public static func read(path: String, known: [LogCheckpoint], rotatedGlob: String? = nil,
+                            validTimes: ClosedRange<Microseconds>? = nil, parallelism: Int = 2,
                             progress: (@Sendable (IngestProgress) -> Void)? = nil) async throws -> IngestResult {
-        let file = try LogFile(path: path)
-        let resume = try LogCheckpoint.resumePoint(checkpoint, for: file)
-        let slices = try split(file, from: resume.offset, into: max(1, parallelism))
-        let meter = progress.map { IngestMeter(total: file.size - resume.offset, report: $0) }
+        let canonical = try LogFile.canonicalPath(path)
+        let liveFile: LogFile
+        do { liveFile = try LogFile(path: canonical) } catch {
+            // Name the file as the person spelled it, and where that led.
+            throw canonical == path ? error : LogFileError(path: "\(path) (→ \(canonical))", reason: error.reason)
+        }
+        let live = SeenFile(path: canonical, file: liveFile, fingerprint: try liveFile.fingerprint())
+        // Siblings matter only where something was read before: a first read is of the
+        // live file alone, as the original tool's.
+        let siblings = known.isEmpty ? [] : RotatedSiblings.open(RotatedSiblings.find(livePath: canonical, glob: rotatedGlob), live: liveFile)
+        let plan = try LogPlan.make(livePath: canonical, live: live, siblings: siblings, known: known)
+        let total = plan.reads.reduce(Int64(0)) { $0 + max(0, $1.seen.file.size - $1.from) }
+        let meter = progress.map { IngestMeter(total: total, report: $0) }
+        var batch = IngestBatch()
+        var files = plan.retired
+        var events = plan.events
+        var pending: Int64 = 0
+        // The live file first, so its malformed-line numbers stay right.
+        for read in plan.reads.sorted(by: { $0.isLive && !$1.isLive }) {
+            let file = read.seen.file
+            let slices = try split(file, from: read.from, into: read.isLive ? max(1, parallelism) : 1)
+            let b = try await scan(file, slices, validTimes: validTimes, meter: meter)
+            var entry = read.entry
+            entry.offset += b.bytes
+            entry.lines += b.lines
+            entry.sizeSeen = file.size
+            entry.modifiedSeen = file.modified
+            files.append(entry)
+            if let e = read.event { events[e].bytesRead += b.bytes }
+            if read.isLive { pending = file.size - entry.offset }
+            batch.append(b)
+        }
+        meter?.finish()
+        if !plan.reads.contains(where: \.isLive) { pending = liveFile.size }
+        return IngestResult(batch: batch, log: canonical, files: files, expected: plan.expected, events: events,
+                            resumedFrom: plan.resume, pendingBytes: pending)
+    }
+
+    /// One file read before (or none): the registry of a store that only ever read this log.
+    public static func read(path: String, after checkpoint: LogCheckpoint?, validTimes: ClosedRange<Microseconds>? = nil,
+                            parallelism: Int = 2,
+                            progress: (@Sendable (IngestProgress) -> Void)? = nil) async throws -> IngestResult {
+        try await read(path: path, known: checkpoint.map { [$0] } ?? [], validTimes: validTimes,
+                       parallelism: parallelism, progress: progress)
+    }
+
+    /// Scans the slices of one file in parallel and joins their batches in order.
+    static func scan(_ file: LogFile, _ slices: [Range<Int64>], validTimes: ClosedRange<Microseconds>?,
+                     meter: IngestMeter?) async throws -> IngestBatch {
         let batches = try await withThrowingTaskGroup(of: (Int, IngestBatch).self) { group in
             for (i, range) in slices.enumerated() {
-                group.addTask { (i, try scan(file, range, meter: meter)) }
+                group.addTask { (i, try scan(file, range, validTimes: validTimes, meter: meter)) }
             }
             var out = [IngestBatch](repeating: IngestBatch(), count: slices.count)
             for try await (i, b) in group { out[i] = b }
             return out
         }
-        meter?.finish()
         var batch = batches[0]
         for b in batches.dropFirst() { batch.append(b) }
-        let end = resume.offset + batch.bytes
-        let head = try file.headFingerprint()
-        let cp = LogCheckpoint(path: path, device: file.device, inode: file.inode, offset: end,
-                               lines: resume.lines + batch.lines, headLength: head.length, headHash: head.hash)
-        return IngestResult(batch: batch, checkpoint: cp, resumedFrom: resume, pendingBytes: file.size - end)
+        return batch
     }
 
     /// Cuts [start, size) into up to `parts` ranges that each begin at a line start.
@@ -80,8 +136,9 @@ public enum LogIngest {
 
     /// Scans one range through a reused buffer. A line that outgrows 64 KiB is skipped
     /// up to its newline without being held in memory.
-    static func scan(_ file: LogFile, _ range: Range<Int64>, meter: IngestMeter? = nil) throws -> IngestBatch {
-        var scanner = LineScanner()
+    static func scan(_ file: LogFile, _ range: Range<Int64>, validTimes: ClosedRange<Microseconds>? = nil,
+                     meter: IngestMeter? = nil) throws -> IngestBatch {
+        var scanner = LineScanner(validTimes: validTimes)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
         defer { buffer.deallocate() }
         var bufferStart = range.lowerBound  // file offset of buffer[0]

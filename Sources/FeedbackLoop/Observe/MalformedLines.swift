@@ -7,6 +7,7 @@ public enum MalformedReason: String, CaseIterable, Codable, CodingKeyRepresentab
     case badTimestamp = "bad_timestamp"
     case invalidUTF8 = "invalid_utf8"
     case lineTooLong = "line_too_long"
+    case outOfRange = "out_of_range"
 
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
 
@@ -18,6 +19,7 @@ public enum MalformedReason: String, CaseIterable, Codable, CodingKeyRepresentab
         case .badTimestamp: "timestamp not ISO 8601, or impossible"
         case .invalidUTF8: "bytes that are not UTF-8"
         case .lineTooLong: "longer than 64 KiB"
+        case .outOfRange: "dated before 2000 or more than a day ahead"
         }
     }
 }

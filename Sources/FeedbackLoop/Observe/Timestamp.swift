@@ -6,6 +6,14 @@ public enum Timestamp {
     public static let microsPerSecond: Int64 = 1_000_000
     public static let microsPerHour: Int64 = 3_600_000_000
     public static let microsPerDay: Int64 = 86_400_000_000
+    /// 2000-01-01T00:00:00Z: no agent framework logged a violation before it.
+    public static let earliestPlausible: Microseconds = 946_684_800_000_000
+
+    /// The timestamps a log line may carry when read at `now`: from 2000 to a day
+    /// ahead (clock skew between hosts, a time zone written as UTC).
+    public static func plausible(at now: Microseconds) -> ClosedRange<Microseconds> {
+        earliestPlausible...max(earliestPlausible, now + microsPerDay)
+    }
 
     /// The hour bucket a timestamp falls in (floor division, so instants before the
     /// epoch would still land in the right hour; the parser refuses them anyway).

@@ -20,6 +20,7 @@ public struct CycleMetrics: Sendable, Equatable {
     public var memoryAvailableBytes: Int64?
     public var peakRssBytes: Int64?
     public var modelCalls: [ModelCallRecord]
+    public var logEvents: [LogEvent] = []
 
     public static let results = ["completed", "degraded", "failed"]
 
@@ -37,6 +38,7 @@ public struct CycleMetrics: Sendable, Equatable {
                   timestampSeconds: timestampSeconds, durationSeconds: durationSeconds)
         violationsIngested = r.ingest?.ingested
         malformedLines = r.ingest.map { Int64($0.malformed.total) }
+        logEvents = r.ingest?.events ?? []
         violationsAnalyzed = r.analysis.violationsAnalyzed
         patterns = r.analysis.patterns.count
         self.proposalsPending = proposalsPending
@@ -63,6 +65,10 @@ public struct CycleMetrics: Sendable, Equatable {
         one("consciousness_cycle_duration_seconds", "Wall time the last cycle took.", durationSeconds)
         one("consciousness_violations_ingested", "New violations the last cycle read from the log.", violationsIngested.map(Double.init))
         one("consciousness_malformed_lines", "Malformed log lines the last cycle skipped.", malformedLines.map(Double.init))
+        family("consciousness_log_events", "Rotations drained, truncations detected and files lost in the last cycle, by kind.",
+               LogEvent.Kind.allCases.map { k in ([("kind", k.rawValue)], Double(logEvents.filter { $0.kind == k }.count)) })
+        one("consciousness_log_drained_bytes", "Bytes the last cycle read from rotated files and copies.",
+            Double(logEvents.reduce(0) { $0 + $1.bytesRead }))
         one("consciousness_violations_analyzed", "Violations in the last cycle's analysis window.", violationsAnalyzed.map(Double.init))
         one("consciousness_patterns", "Patterns the last cycle detected.", patterns.map(Double.init))
         one("consciousness_proposals_pending", "Evolution proposals waiting for a person's approval.", proposalsPending.map(Double.init))

@@ -29,9 +29,11 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var startedAt: Int64
     public var restart: RestartReason?
     public var pendingBytes: Int64
+    /// Rotations drained, truncations detected, tails lost.
+    public var events: [LogEvent]
 
     public init(_ r: IngestResult) {
-        log = r.checkpoint.path
+        log = r.log
         linesRead = r.batch.lines
         ingested = r.batch.ingested
         blank = r.batch.blank
@@ -42,6 +44,7 @@ public struct IngestSummary: Sendable, Equatable, Codable {
         startedAt = r.resumedFrom.offset
         if case .restart(let why) = r.resumedFrom { restart = why }
         pendingBytes = r.pendingBytes
+        events = r.events
     }
 }
 

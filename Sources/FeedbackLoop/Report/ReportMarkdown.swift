@@ -7,6 +7,7 @@ extension CycleReport {
         out.append("- \(summary)")
         if let i = ingest {
             out.append("- Read \(Format.group(i.linesRead)) new lines from `\(i.log)`; \(i.malformed.total) malformed skipped")
+            for e in i.events { out.append("- Log \(e.kind.rawValue): \(e.summary)") }
         }
         out += ["", "## Patterns", ""]
         if analysis.patterns.isEmpty {

@@ -8,6 +8,7 @@ extension CycleReport {
             var line = "Read: \(Format.group(i.linesRead)) new lines (\(Format.bytes(i.bytesRead))) from \(i.log)"
             if let r = i.restart, r != .firstRead { line += " — file \(r.rawValue), read from the start" }
             out.append(line)
+            for e in i.events { out.append("   \(e.summary)") }
             if i.malformed.total > 0 {
                 out.append("Malformed lines skipped: \(i.malformed.total)")
                 for (reason, e) in i.malformed.entries.sorted(by: { $0.key < $1.key }) {
