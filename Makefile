@@ -2,6 +2,7 @@
 #
 #   make run     set up, build, and run one cycle on a generated sample log
 #   make test    set up and run every test (unit, store, command line, end to end)
+#   make soak    build, then the exactly-once chaos soak (SOAK_SECONDS, default 600)
 #   make bench   release build, then the benchmark table (medians of several runs)
 #   make install binary, unit and config under $(DESTDIR)$(PREFIX) (config never overwritten)
 
@@ -13,7 +14,7 @@ BIN_DEBUG  = .build/debug/consciousness
 BIN        = .build/release/consciousness
 SAMPLE     = $(OUT)/sample/constitutional_violations.jsonl
 
-.PHONY: setup build release run test bench install clean
+.PHONY: setup build release run test soak bench install clean
 
 # System packages the build links against; installed only when missing.
 APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
@@ -46,7 +47,14 @@ test: setup
 	# thread of Swift's cooperative pool (two threads on a 2-core machine), and in
 	# parallel that starves the in-process Ollama simulators of the others into timeouts.
 	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build --no-parallel
+	python3 scripts/soak.py --binary $(BIN_DEBUG) --seconds 45
 	Tests/e2e/systemd-e2e.sh $(BIN_DEBUG)
+
+# The chaos soak: a log appended to and rotated at random while a daemon (SIGKILLed and
+# restarted) and hand-run cycles (some SIGKILLed) read it; exactly-once or exit 1.
+# SOAK_SECONDS=3600 make soak for a longer one; the seed is printed, --seed repeats it.
+soak: build
+	python3 scripts/soak.py --binary $(BIN_DEBUG) --seconds $${SOAK_SECONDS:-600}
 
 bench: release
 	python3 scripts/bench.py $(BIN)
