@@ -35,26 +35,39 @@ public final class StateStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
         do {
-            db = try DatabasePool(path: databasePath, configuration: config)
-            try Self.migrate(db, lockPath: databasePath + "-migrate.lock")
+            db = try Self.open(databasePath, config)
+        } catch let e as StateStoreError {
+            throw e
         } catch {
             throw StateStoreError(path: databasePath, reason: Self.reason(error))
         }
     }
 
-    /// Two processes opening a new store at once (the daemon's first start and a
-    /// `status`) would both read the applied migrations and both apply the next: the
-    /// migration runs under an exclusive lock on a file beside the database.
-    static func migrate(_ db: DatabasePool, lockPath: String) throws {
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return try Schema.migrator.migrate(db) }  // read-only directory: nothing to race
-        defer { close(fd) }  // closing releases the lock
-        while flock(fd, LOCK_EX) != 0, errno == EINTR {}
+    /// Opens and migrates the database under an exclusive lock on a file beside it. Two
+    /// processes opening a new store at once (the daemon's first start and a `status`)
+    /// would otherwise both read the applied migrations and both apply the next. The
+    /// lock also makes an empty database file an anomaly rather than a creation in
+    /// progress: SQLite would take it for a new store and start afresh, silently
+    /// dropping the history the file held, so it is refused.
+    static func open(_ path: String, _ config: Configuration) throws -> DatabasePool {
+        let fd = Glibc.open(path + "-migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        defer { if fd >= 0 { close(fd) } }  // closing releases the lock
+        if fd >= 0 { while flock(fd, LOCK_EX) != 0, errno == EINTR {} }
+        var st = stat()
+        if stat(path, &st) == 0, st.st_size == 0, access(path + "-wal", F_OK) != 0 {
+            throw StateStoreError(path: path, reason: "the database file is empty (0 bytes): whatever history it held is gone. Restore it from a backup, or remove it to start a new store (the log is read again from its start)")
+        }
+        let db = try DatabasePool(path: path, configuration: config)
         try Schema.migrator.migrate(db)
+        return db
     }
 
     static func reason(_ error: any Error) -> String {
-        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        if let e = error as? DatabaseError {
+            let text = e.message ?? "\(e.resultCode)"
+            guard e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB else { return text }
+            return text + " — the database is damaged. Move it aside (or restore a backup) to start afresh; `sqlite3 consciousness.sqlite .recover` may save its history"
+        }
         return (error as NSError).localizedDescription
     }
 

@@ -28,10 +28,16 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         let read: IngestResult
-        do { read = try await LogIngest.read(path: log, after: nil) } catch let e as LogFileError {
+        // Lines dated before 2000 or after tomorrow are malformed here as in a cycle: two
+        // lines dated 1970 and 9999 would otherwise span 70,000 years of hours.
+        let now = CycleCommand.wallClock()
+        do { read = try await LogIngest.read(path: log, after: nil, validTimes: Timestamp.plausible(at: now)) } catch let e as LogFileError {
             throw fail(e.description, ExitStatus.noInput)
         }
-        let (series, _, hours) = Backtest.series(from: read.batch)
+        let series: [String: [Int64]], hours: Int
+        do { (series, _, hours) = try Backtest.series(from: read.batch) } catch {
+            throw fail("backtest: \(error.description)", ExitStatus.dataError)
+        }
         var s = ForecastSettings()
         s.horizonDays = horizonDays
         s.lookbackDays = lookbackDays

@@ -123,7 +123,7 @@ import SampleLog
         s.seed = 3
         try s.write(to: dir + "/v.jsonl")
         let read = try await LogIngest.read(path: dir + "/v.jsonl", after: nil)
-        let (series, _, hours) = Backtest.series(from: read.batch)
+        let (series, _, hours) = try Backtest.series(from: read.batch)
         let b = try Backtest.run(series: series, hours: hours)
         #expect(b.origins.count == 8)
         #expect(b.model.brier! < b.baseline.brier!)

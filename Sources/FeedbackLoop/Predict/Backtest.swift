@@ -22,11 +22,14 @@ public struct Backtest: Sendable, Equatable {
 
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case tooShort(hours: Int, needed: Int)
+        case tooLarge(days: Int, functions: Int)
 
         public var description: String {
             switch self {
             case .tooShort(let h, let n):
                 "the log spans \(Format.fixed(Double(h) / 24, 1)) days; a backtest needs two horizons (\(n / 24) days)"
+            case .tooLarge(let d, let f):
+                "the log spans \(Format.group(Int64(d))) days over \(f) functions, more hourly values than the \(Format.group(Int64(Backtest.maxCells))) a backtest holds in memory; backtest a part of it (e.g. the last year)"
             }
         }
     }
@@ -120,14 +123,21 @@ public struct Backtest: Sendable, Equatable {
         return a
     }
 
+    /// The most hourly values `series` builds (160 MB): a log spanning decades over
+    /// hundreds of functions is refused, not allowed to exhaust memory.
+    public static let maxCells = 20_000_000
+
     /// Hourly series per function from an ingested batch, starting at the UTC midnight
     /// before the first violation and ending with the hour of the last.
-    public static func series(from b: IngestBatch) -> (series: [String: [Int64]], startHour: Int32, hours: Int) {
+    public static func series(from b: IngestBatch) throws(Failure) -> (series: [String: [Int64]], startHour: Int32, hours: Int) {
         guard let first = b.buckets.keys.map(\.hour).min(), let last = b.buckets.keys.map(\.hour).max() else {
             return ([:], 0, 0)
         }
         let start = first - ((first % 24) + 24) % 24
         let hours = Int(last - start) + 1
+        guard hours * b.functions.count <= maxCells else {
+            throw .tooLarge(days: hours / 24, functions: b.functions.count)
+        }
         var out: [String: [Int64]] = [:]
         for (k, t) in b.buckets {
             let name = b.functions[Int(k.function)]
