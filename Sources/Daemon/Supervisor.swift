@@ -171,6 +171,16 @@ public actor Supervisor {
             meta["degraded"] = "\(degraded.map(\.stage).joined(separator: ","))"
             for s in degraded { logger.warning("\(s.stage) degraded: \(s.detail)", metadata: ["cycle": "\(r.cycle)", "stage": "\(s.stage)"]) }
         }
+        for e in r.ingest?.events ?? [] {
+            // A loss is an error a person must hear of; a drained rotation is routine.
+            let meta: Logger.Metadata = ["cycle": "\(r.cycle)", "stage": "observe", "log_event": "\(e.kind.rawValue)",
+                                         "path": "\(e.path)", "bytes_read": "\(e.bytesRead)"]
+            switch e.kind {
+            case .lost: logger.error("\(e.summary)", metadata: meta)
+            case .copytruncate, .replaced: logger.warning("\(e.summary)", metadata: meta)
+            case .rotated: logger.notice("\(e.summary)", metadata: meta)
+            }
+        }
         if let m = r.ingest?.malformed, m.total > 0 {
             let reasons = m.entries.sorted { $0.key < $1.key }
                 .map { "\($0.key.rawValue) \($0.value.count) (first at line \($0.value.firstLines.first ?? 0))" }
