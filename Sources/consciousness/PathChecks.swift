@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -36,11 +37,14 @@ enum PathChecks {
             return .failure("violations log", "\(path) does not exist",
                             fix: "set AGENCY_ROOT to the agent framework's checkout, or VIOLATIONS_LOG to its log, \(d.whereToEdit)")
         }
-        guard !isDirectory.boolValue, let h = FileHandle(forReadingAtPath: path) else {
-            return .failure("violations log", "\(path) is not a readable file",
-                            fix: "chmod a+r \(path) (the service runs as its own user)")
+        // LogFile opens without blocking and refuses a FIFO, device or socket by name:
+        // FileHandle's open would wait for ever on a FIFO with no writer.
+        do { _ = try LogFile(path: path) } catch {
+            let fix = error.reason.contains("not a regular file")
+                ? "point VIOLATIONS_LOG at the file the agents append to, \(d.whereToEdit)"
+                : "chmod a+r \(path) (the service runs as its own user)"
+            return .failure("violations log", "\(path): \(error.reason)", fix: fix)
         }
-        try? h.close()
         return .pass("violations log", "\(path) is readable")
     }
 }
