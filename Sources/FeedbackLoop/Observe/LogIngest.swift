@@ -43,6 +43,29 @@ public enum LogIngest {
     public static func read(path: String, known: [LogCheckpoint], rotatedGlob: String? = nil,
                             validTimes: ClosedRange<Microseconds>? = nil, parallelism: Int = 2,
                             progress: (@Sendable (IngestProgress) -> Void)? = nil) async throws -> IngestResult {
+        // A copytruncate in the middle of a read would let the scan run on into the new
+        // content under the old file's offsets. The scan checks each file's first line
+        // again at its end; a file changed under it is read again (nothing was committed).
+        for attempt in 1... {
+            do {
+                return try await readOnce(path: path, known: known, rotatedGlob: rotatedGlob, validTimes: validTimes,
+                                          parallelism: parallelism, progress: progress)
+            } catch let e as ChangedWhileRead {
+                if attempt == 3 {
+                    throw LogFileError(path: e.path, reason: "it was truncated and rewritten while it was read, three times in a row; the next cycle reads it again")
+                }
+            }
+        }
+        fatalError("unreachable: the loop returns or throws")
+    }
+
+    /// A file whose first line changed while it was scanned.
+    struct ChangedWhileRead: Error {
+        var path: String
+    }
+
+    static func readOnce(path: String, known: [LogCheckpoint], rotatedGlob: String?, validTimes: ClosedRange<Microseconds>?,
+                         parallelism: Int, progress: (@Sendable (IngestProgress) -> Void)?) async throws -> IngestResult {
         let canonical = try LogFile.canonicalPath(path)
         let liveFile: LogFile
         do { liveFile = try LogFile(path: canonical) } catch {
@@ -65,6 +88,7 @@ public enum LogIngest {
             let file = read.seen.file
             let slices = try split(file, from: read.from, into: read.isLive ? max(1, parallelism) : 1)
             let b = try await scan(file, slices, validTimes: validTimes, meter: meter)
+            guard try file.fingerprint() == read.seen.fingerprint else { throw ChangedWhileRead(path: read.seen.path) }
             var entry = read.entry
             entry.offset += b.bytes
             entry.lines += b.lines
