@@ -11,7 +11,8 @@
 #   Tests/e2e/systemd-e2e.sh BINARY
 #
 # Prints "N passed, M failed"; exits non-zero on any failure. Without root and
-# CAP_SYS_ADMIN it says it skipped, and why, and exits 0.
+# CAP_SYS_ADMIN it cannot run: it says why and fails (exit 1), unless E2E=skip says a
+# skip is wanted -- so CI can never pass without it by accident.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -19,11 +20,17 @@ BIN=$(realpath "${1:-$root/.build/debug/consciousness}")
 SIM="$(dirname "$BIN")/ollama-sim"
 SB="$here/sandbox.sh"
 
+cannot_run() {
+  if [ "${E2E:-}" = skip ]; then echo "systemd e2e: SKIPPED (E2E=skip) -- $1"; exit 0; fi
+  echo "systemd e2e: CANNOT RUN -- $1 (E2E=skip to skip it on purpose)"
+  echo "0 passed, 1 failed"
+  exit 1
+}
+if [ "${E2E:-}" = skip ]; then cannot_run "asked for"; fi
 if [ "$(id -u)" -ne 0 ] || ! unshare --mount --pid --fork true 2>/dev/null; then
-  echo "systemd e2e: SKIPPED — needs root with CAP_SYS_ADMIN to boot a sandboxed systemd (uid $(id -u))"
-  exit 0
+  cannot_run "needs root with CAP_SYS_ADMIN to boot a sandboxed systemd (uid $(id -u))"
 fi
-[ -x /lib/systemd/systemd ] || { echo "systemd e2e: SKIPPED — no /lib/systemd/systemd on this machine"; exit 0; }
+[ -x /lib/systemd/systemd ] || cannot_run "no /lib/systemd/systemd on this machine (apt-get install systemd)"
 
 pass=0; fail=0
 check() {  # check NAME COMMAND…
