@@ -40,6 +40,9 @@ public struct CycleOptions: Sendable {
     /// "consciousness daemon"), and how long it waits for another cycle to finish.
     public var lockHolder = "consciousness cycle"
     public var lockWait = Duration.seconds(30)
+    /// Facts recorded in the store with the cycle, in its last transaction (the daemon's
+    /// `next_cycle_us` for `status`).
+    public var recordWithCycle: [String: String] = [:]
     /// Where rotated generations of the log lie besides `NAME.1`, `NAME-*` (ROTATED_GLOB).
     public var rotatedGlob: String?
 
@@ -68,6 +71,6 @@ public enum CycleError: Error, CustomStringConvertible {
 /// A stage starting: which cycle, which stage, and what it is about to do.
 public struct CycleProgress: Sendable {
     public var cycle: Int64
-    public var stage: String
+    public var stage: Stage
     public var detail: String
 }

@@ -35,23 +35,3 @@ public protocol ModelStages: Sendable {
     /// record when the model failed or its draft did not pass.
     func draft(_ proposal: Proposal, patterns: [Pattern], recalled: [MemoryHit]) async -> ModelAnswer<String>
 }
-
-/// The model stages' state through one cycle: which roles stopped answering, and
-/// every call made.
-struct ModelSession {
-    let models: (any ModelStages)?
-    /// Why no model may be asked this cycle (stages off, Ollama down).
-    var unavailable: String?
-    var calls: [ModelCallRecord] = []
-
-    init(models: (any ModelStages)?, offReason: String) async {
-        self.models = models
-        if let models { unavailable = await models.begin() } else { unavailable = offReason }
-    }
-
-    /// Records the call; marks the session so later calls of the role are skipped.
-    mutating func record<T>(_ a: ModelAnswer<T>) -> T? {
-        calls.append(a.call)
-        return a.value
-    }
-}

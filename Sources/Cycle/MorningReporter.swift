@@ -21,8 +21,7 @@ public struct MorningReporter: Sendable {
                        origin: MorningReport.Origin) throws -> NightInputs {
         let rows = try store.cycles(startedFrom: night.start, before: night.end).map { c in
             NightInputs.CycleRow(id: c.id, startedAt: c.startedAt, result: c.result, malformed: c.malformed,
-                                 digest: c.result == "failed" ? nil : c.reportJSON.flatMap(CycleDigest.decode),
-                                 failure: c.result == "failed" ? c.reportJSON : nil)
+                                 digest: c.reportJSON.flatMap(CycleDigest.decode), failure: c.failure)
         }
         let before = try store.lastFinishedCycle(before: night.start)?.reportJSON.flatMap(CycleDigest.decode)
         let (accuracy, scored) = try store.forecastAccuracy(asOf: night.end, nightStart: night.start)

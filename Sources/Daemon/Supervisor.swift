@@ -144,7 +144,7 @@ public actor Supervisor {
     static let lockWait = Duration.seconds(30)
 
     private func stageStarted(_ p: CycleProgress) {
-        phase = .running(cycle: p.cycle, stage: p.stage, deadline: clock.now + config.stageTimeout)
+        phase = .running(cycle: p.cycle, stage: p.stage.rawValue, deadline: clock.now + config.stageTimeout)
         stuckReported = false
         notifier.status("cycle \(p.cycle): \(p.detail) · next \(clockText(nextDue()))")
         logger.info("\(p.detail)", metadata: ["cycle": "\(p.cycle)", "stage": "\(p.stage)"])
@@ -168,7 +168,7 @@ public actor Supervisor {
             "duration_ms": "\(Int(took.seconds * 1000))",
         ]
         if !degraded.isEmpty {
-            meta["degraded"] = "\(degraded.map(\.stage).joined(separator: ","))"
+            meta["degraded"] = "\(degraded.map(\.stage.rawValue).joined(separator: ","))"
             for s in degraded { logger.warning("\(s.stage) degraded: \(s.detail)", metadata: ["cycle": "\(r.cycle)", "stage": "\(s.stage)"]) }
         }
         for e in r.ingest?.events ?? [] {

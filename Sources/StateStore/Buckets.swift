@@ -6,7 +6,7 @@ extension StateStore {
     /// lookup tables read first, so the per-row work is integers only (an hourly cycle
     /// reads tens of thousands of rows for its forecasts' history).
     public func buckets(fromHour: Int32, toHour: Int32) throws -> [BucketRow] {
-        try db.read { db in
+        try reading { db in
             let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
             var functions: [Int64: String] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT id, name FROM functions") { functions[r[0]] = r[1] }
@@ -39,13 +39,13 @@ extension StateStore {
 
     /// The earliest hour with a bucket, for `--all`.
     public func firstHour() throws -> Int32? {
-        try db.read { try Int32.fetchOne($0, sql: "SELECT min(hour) FROM buckets") }
+        try reading { try Int32.fetchOne($0, sql: "SELECT min(hour) FROM buckets") }
     }
 
     /// Totals over every bucket: violations, buckets, distinct functions and signatures.
     /// Used by tests and `status` to compare stores.
     public func totals() throws -> (violations: Int64, buckets: Int64, functions: Int64, signatures: Int64) {
-        try db.read { db in
+        try reading { db in
             let r = try Row.fetchOne(db, sql: """
                 SELECT coalesce(sum(count), 0) AS v, count(*) AS b,
                        (SELECT count(*) FROM functions) AS f, (SELECT count(*) FROM signatures) AS s
@@ -57,7 +57,7 @@ extension StateStore {
 
     /// A canonical dump of every bucket, for proving two stores hold the same data.
     public func bucketDigest() throws -> [String] {
-        try db.read { db in
+        try reading { db in
             try String.fetchAll(db, sql: """
                 SELECT f.name || '|' || s.text || '|' || b.hour || '|' || b.count || '|' || b.first_us || '|' || b.last_us
                 FROM buckets b JOIN functions f ON f.id = b.function_id JOIN signatures s ON s.id = b.signature_id

@@ -6,7 +6,7 @@ import GRDB
 extension StateStore {
     /// Every cached answer, by signature.
     public func classifications() throws -> [String: Classification] {
-        try db.read { db in
+        try reading { db in
             var out: [String: Classification] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT * FROM classifications") {
                 out[r["signature"]] = Classification(article: r["article"], category: r["category"], summary: r["summary"],
@@ -17,7 +17,7 @@ extension StateStore {
     }
 
     public func saveClassifications(_ answers: [String: Classification], at now: Microseconds) throws {
-        try db.write { db in
+        try writing { db in
             for (signature, c) in answers {
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO classifications (signature, article, category, summary, valid, model, created_us)

@@ -6,7 +6,9 @@ public struct CycleRecord: Sendable, Equatable {
     public var id: Int64
     public var startedAt: Microseconds
     public var finishedAt: Microseconds?
-    public var result: String
+    public var result: CycleResult
+    /// Why a failed cycle failed.
+    public var failure: String?
     public var violationsAnalyzed: Int64?
     public var patterns: Int64?
     public var linesRead: Int64?
@@ -18,15 +20,22 @@ extension StateStore {
     /// Opens a cycle and returns its number. A cycle left 'running' by a killed
     /// process stays so, which `status` shows as interrupted.
     public func beginCycle(at now: Microseconds) throws -> Int64 {
-        try db.write { db in
+        try writing { db in
             try db.execute(sql: "INSERT INTO cycles (started_us) VALUES (?)", arguments: [now])
             return db.lastInsertedRowID
         }
     }
 
+    /// The number the next cycle will get (stable while the cycle lock is held).
+    public func nextCycleID() throws -> Int64 {
+        try reading { db in
+            (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'cycles'") ?? 0) + 1
+        }
+    }
+
     public func finishCycle(_ report: CycleReport, at now: Microseconds) throws {
-        let result = report.degradedStages.isEmpty ? "completed" : "degraded"
-        try db.write { db in
+        let result = CycleResult.of(report.stages).rawValue
+        try writing { db in
             try db.execute(sql: """
                 UPDATE cycles SET finished_us = ?, result = ?, violations_analyzed = ?, patterns = ?,
                        lines_read = ?, malformed = ?, report_json = ? WHERE id = ?
@@ -36,20 +45,16 @@ extension StateStore {
     }
 
     /// Marks a cycle that stopped on an error as failed, with the reason.
-    public func failCycle(_ id: Int64, reason: String) throws {
-        try db.write { db in
-            try db.execute(sql: "UPDATE cycles SET result = 'failed', report_json = ? WHERE id = ?",
-                           arguments: [reason, id])
+    public func failCycle(_ id: Int64, reason: String, at now: Microseconds) throws {
+        try writing { db in
+            try db.execute(sql: "UPDATE cycles SET result = 'failed', failure = ?, finished_us = ? WHERE id = ?",
+                           arguments: [reason, now, id])
         }
     }
 
     public func lastCycle() throws -> CycleRecord? {
-        try db.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM cycles ORDER BY id DESC LIMIT 1").map { r in
-                CycleRecord(id: r["id"], startedAt: r["started_us"], finishedAt: r["finished_us"], result: r["result"],
-                            violationsAnalyzed: r["violations_analyzed"], patterns: r["patterns"],
-                            linesRead: r["lines_read"], malformed: r["malformed"], reportJSON: r["report_json"])
-            }
+        try reading { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM cycles ORDER BY id DESC LIMIT 1").map(Self.cycleRecord)
         }
     }
 }
@@ -57,10 +62,10 @@ extension StateStore {
 extension StateStore {
     /// Small facts the daemon leaves for `status` (the next cycle's time).
     public func setMeta(_ key: String, _ value: String) throws {
-        try db.write { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
+        try writing { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
     }
 
     public func meta(_ key: String) throws -> String? {
-        try db.read { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try reading { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
     }
 }

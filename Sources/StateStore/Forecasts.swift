@@ -8,7 +8,7 @@ extension StateStore {
     public func record(_ forecasts: [Forecast], cycle: Int64, madeAt: Microseconds, horizonHours: Int) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        try db.write { db in
+        try writing { db in
             for f in forecasts {
                 let start = Timestamp.hour(of: Timestamp.parse(f.horizonStart)!)
                 try db.execute(sql: """
@@ -27,7 +27,7 @@ extension StateStore {
     /// update only touches rows not yet scored, in one transaction.
     @discardableResult
     public func scoreDueForecasts(nowHour: Int32, at now: Microseconds) throws -> Int {
-        try db.write { db in
+        try writing { db in
             let due = try Row.fetchAll(db, sql: """
                 SELECT id, function, start_hour, end_hour, expected, lower, upper, probability
                 FROM forecasts WHERE actual IS NULL AND end_hour <= ?
@@ -51,7 +51,7 @@ extension StateStore {
     /// Accuracy of the forecasts scored so far: those whose horizon ended in the 30
     /// days before `nowHour`, and all of them.
     public func forecastAccuracy(nowHour: Int32, scoredThisCycle: Int) throws -> ForecastAccuracy {
-        try db.read { db in
+        try reading { db in
             let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts WHERE actual IS NULL") ?? 0
             return ForecastAccuracy(lastThirtyDays: try Self.accuracy(db, sinceHour: nowHour - 30 * 24),
                                     allTime: try Self.accuracy(db, sinceHour: Int32.min), scoredThisCycle: scoredThisCycle,

@@ -14,12 +14,12 @@ public struct IngestConflict: Error, CustomStringConvertible, Sendable {
 extension StateStore {
     /// Every log file read before: the live one, the rotated ones, the gone ones.
     public func logFiles() throws -> [LogCheckpoint] {
-        try db.read { db in try Row.fetchAll(db, sql: "SELECT * FROM log_files ORDER BY id").map(Self.logFile) }
+        try reading { db in try Row.fetchAll(db, sql: "SELECT * FROM log_files ORDER BY id").map(Self.logFile) }
     }
 
     /// The live log's entry, as last committed (the most recently read live file).
     public func checkpoint() throws -> LogCheckpoint? {
-        try db.read { db in
+        try reading { db in
             try Row.fetchOne(db, sql: "SELECT * FROM log_files WHERE role = 'live' ORDER BY updated_us DESC, id DESC LIMIT 1")
                 .map(Self.logFile)
         }
@@ -35,7 +35,7 @@ extension StateStore {
 
     /// Log events over the store's life, newest first.
     public func logEvents(limit: Int = 100) throws -> [(cycle: Int64?, at: Microseconds, event: LogEvent)] {
-        try db.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM log_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map { r in
                 (r["cycle"], r["at_us"], LogEvent(kind: LogEvent.Kind(rawValue: r["kind"]) ?? .lost, path: r["path"],
                                                   detail: r["detail"], bytesRead: r["bytes_read"], bytesLost: r["bytes_lost"],
@@ -51,7 +51,7 @@ extension StateStore {
     /// cannot both commit them. `beforeCheckpoint` lets tests fail in the middle.
     public func commit(_ result: IngestResult, cycle: Int64? = nil, at now: Microseconds = 0,
                        beforeCheckpoint: (@Sendable () throws -> Void)? = nil) throws {
-        try db.write { db in
+        try writing { db in
             try Self.checkUnmoved(db, result)
             let b = result.batch
             let functions = try ids(db, table: "functions", column: "name", names: b.functions)
@@ -165,7 +165,7 @@ extension StateStore {
 
     /// Malformed lines over the store's whole life, per reason, with first line numbers.
     public func malformedTotals() throws -> [(reason: String, count: Int64, firstLines: [Int64])] {
-        try db.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT reason, count, first_lines FROM malformed ORDER BY reason").map {
                 ($0["reason"], $0["count"], Self.parseLines($0["first_lines"]))
             }

@@ -10,7 +10,7 @@ extension StateStore {
 
     /// Cycles that started in [from, to), oldest first.
     public func cycles(startedFrom from: Microseconds, before to: Microseconds) throws -> [CycleRecord] {
-        try db.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM cycles WHERE started_us >= ? AND started_us < ? ORDER BY id",
                              arguments: [from, to]).map(Self.cycleRecord)
         }
@@ -18,7 +18,7 @@ extension StateStore {
 
     /// The last cycle that started before `instant` and finished.
     public func lastFinishedCycle(before instant: Microseconds) throws -> CycleRecord? {
-        try db.read { db in
+        try reading { db in
             try Row.fetchOne(db, sql: """
                 SELECT * FROM cycles WHERE started_us < ? AND finished_us IS NOT NULL ORDER BY id DESC LIMIT 1
                 """, arguments: [instant]).map(Self.cycleRecord)
@@ -26,18 +26,19 @@ extension StateStore {
     }
 
     public func cycle(_ id: Int64) throws -> CycleRecord? {
-        try db.read { try Row.fetchOne($0, sql: "SELECT * FROM cycles WHERE id = ?", arguments: [id]).map(Self.cycleRecord) }
+        try reading { try Row.fetchOne($0, sql: "SELECT * FROM cycles WHERE id = ?", arguments: [id]).map(Self.cycleRecord) }
     }
 
     static func cycleRecord(_ r: Row) -> CycleRecord {
-        CycleRecord(id: r["id"], startedAt: r["started_us"], finishedAt: r["finished_us"], result: r["result"],
+        CycleRecord(id: r["id"], startedAt: r["started_us"], finishedAt: r["finished_us"],
+                    result: CycleResult(rawValue: r["result"]) ?? .failed, failure: r["failure"],
                     violationsAnalyzed: r["violations_analyzed"], patterns: r["patterns"],
                     linesRead: r["lines_read"], malformed: r["malformed"], reportJSON: r["report_json"])
     }
 
     /// Violations per function for each hour of `hours`, oldest first (zeros where none).
     public func hourlyCounts(hours: ClosedRange<Int32>) throws -> [String: [Int64]] {
-        try db.read { db in
+        try reading { db in
             var out: [String: [Int64]] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT f.name, b.hour, sum(b.count) FROM buckets b JOIN functions f ON f.id = b.function_id
@@ -57,7 +58,7 @@ extension StateStore {
     /// waiting then, and how many were scored in [start, end). A report computed later
     /// for the same night gives the same figures.
     public func forecastAccuracy(asOf end: Microseconds, nightStart start: Microseconds) throws -> (ForecastAccuracy, Int) {
-        try db.read { db in
+        try reading { db in
             func accuracy(sinceHour: Int32) throws -> Accuracy {
                 try Self.accuracy(db, sinceHour: sinceHour, scoredBefore: end)
             }
@@ -77,7 +78,7 @@ extension StateStore {
     /// Keeps a morning report (a later one for the same date replaces it).
     public func saveMorningReport(date: String, nightStart: Microseconds, nightEnd: Microseconds,
                                   writtenAt: Microseconds, json: String) throws {
-        try db.write { db in
+        try writing { db in
             try db.execute(sql: """
                 INSERT OR REPLACE INTO morning_reports (date, night_start_us, night_end_us, written_us, json)
                 VALUES (?, ?, ?, ?, ?)
@@ -87,7 +88,7 @@ extension StateStore {
 
     /// The stored report of a date, or of the latest date when `date` is nil.
     public func morningReport(date: String?) throws -> (date: String, json: String)? {
-        try db.read { db in
+        try reading { db in
             let row = if let date {
                 try Row.fetchOne(db, sql: "SELECT date, json FROM morning_reports WHERE date = ?", arguments: [date])
             } else {

@@ -62,7 +62,7 @@ public enum DecisionError: Error, Equatable, CustomStringConvertible, Sendable {
 extension StateStore {
     /// All proposals, or those with `status`, oldest first.
     public func proposals(status: ProposalStatus? = nil) throws -> [StoredProposal] {
-        try db.read { db in
+        try reading { db in
             let rows = if let status {
                 try Row.fetchAll(db, sql: "SELECT \(selected) FROM proposals WHERE status = ? ORDER BY id", arguments: [status.rawValue])
             } else {
@@ -73,14 +73,14 @@ extension StateStore {
     }
 
     public func proposal(id: Int64) throws -> StoredProposal? {
-        try db.read { db in
+        try reading { db in
             try Row.fetchOne(db, sql: "SELECT \(selected) FROM proposals WHERE id = ?", arguments: [id]).map(storedProposal)
         }
     }
 
     /// A proposal's decisions, oldest first.
     public func decisions(proposal id: Int64) throws -> [Decision] {
-        try db.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT * FROM decisions WHERE proposal_id = ? ORDER BY id", arguments: [id]).map { r in
                 Decision(proposalID: r["proposal_id"], decision: try status(r["decision"], proposal: r["proposal_id"]),
                          user: r["user"], at: r["decided_us"], reason: r["reason"], branch: r["branch"],
@@ -104,7 +104,7 @@ extension StateStore {
     /// proposal decided meanwhile (another person, a cycle superseding it) is refused.
     private func decide(_ id: Int64, _ decision: ProposalStatus, user: String, at: Microseconds,
                         reason: String?, branch: String?, commit: String?, markdown: String? = nil) throws {
-        try db.write { db in
+        try writing { db in
             try db.execute(sql: """
                 UPDATE proposals SET status = ? WHERE id = ? AND status = 'pending' AND markdown = coalesce(?, markdown)
                 """, arguments: [decision.rawValue, id, markdown])

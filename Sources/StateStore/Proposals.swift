@@ -11,9 +11,8 @@ extension StateStore {
     /// superseded (with a decision naming its successor) and a new one is inserted.
     /// A proposal whose patterns are those of the agent's last approved or rejected one
     /// is not stored again: the person has decided on that evidence already.
-    public func upsertPending(_ proposals: [Proposal], cycle: Int64, at now: Microseconds? = nil) throws -> [ProposalRecord] {
-        let now = now ?? Int64(Date().timeIntervalSince1970 * 1_000_000)
-        return try db.write { db in
+    public func upsertPending(_ proposals: [Proposal], cycle: Int64, at now: Microseconds) throws -> [ProposalRecord] {
+        try writing { db in
             try proposals.compactMap { p in try Self.upsert(p, cycle: cycle, now: now, db) }
         }
     }

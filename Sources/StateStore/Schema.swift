@@ -170,6 +170,13 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v8: typed cycle results, the failure reason in its own column") { db in
+            try db.execute(sql: """
+                ALTER TABLE cycles ADD COLUMN failure TEXT;
+                UPDATE cycles SET failure = report_json, report_json = NULL WHERE result = 'failed';
+                UPDATE cycles SET result = 'failed' WHERE result NOT IN ('running', 'completed', 'degraded', 'failed');
+                """)
+        }
         return m
     }
 }

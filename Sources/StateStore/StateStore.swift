@@ -1,6 +1,7 @@
 import FeedbackLoop
 import Foundation
 import GRDB
+import Synchronization
 
 /// Why the state store could not be used. `path` names the directory or file.
 public struct StateStoreError: Error, CustomStringConvertible, Sendable {
@@ -15,6 +16,7 @@ public final class StateStore: Sendable {
     public let directory: String
     public let databasePath: String
     let db: DatabasePool
+    let writeTransactions = Mutex(0)
 
     public init(directory: String) throws(StateStoreError) {
         self.directory = directory

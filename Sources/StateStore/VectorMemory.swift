@@ -16,7 +16,7 @@ extension StateStore {
     /// its text and tags when they changed — and then its vector is dropped, to be made
     /// again. Returns how many were added, and how many existing ones actually changed.
     public func remember(_ entries: [MemoryEntry], cycle: Int64, at now: Microseconds) throws -> (added: Int64, updated: Int64) {
-        try db.write { db in
+        try writing { db in
             var added: Int64 = 0, updated: Int64 = 0
             for e in entries {
                 let tags = Self.json(e.tags)
@@ -49,7 +49,7 @@ extension StateStore {
     /// one transaction.
     public func annotateMemory(kind: MemoryEntry.Kind, _ evidence: [String: [String: Double]]) throws {
         guard !evidence.isEmpty else { return }
-        try db.write { db in
+        try writing { db in
             for (key, numbers) in evidence {
                 guard let old = try String.fetchOne(db, sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?",
                                                     arguments: [kind.rawValue, key]) else { continue }
@@ -62,7 +62,7 @@ extension StateStore {
 
     /// Entries with no vector from `embedder` (new, changed, or made by another), oldest first.
     public func entriesNeedingVectors(embedder: String, limit: Int) throws -> [(id: Int64, text: String)] {
-        try db.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: """
                 SELECT id, text FROM memory_entries WHERE embedder IS NULL OR embedder != ? ORDER BY id LIMIT ?
                 """, arguments: [embedder, limit]).map { ($0["id"], $0["text"]) }
@@ -70,7 +70,7 @@ extension StateStore {
     }
 
     public func storeVectors(_ vectors: [(id: Int64, vector: [Float])], embedder: String) throws {
-        try db.write { db in
+        try writing { db in
             for (id, v) in vectors {
                 try db.execute(sql: "UPDATE memory_entries SET embedder = ?, vector = ? WHERE id = ?",
                                arguments: [embedder, Data(Vector.bytes(v)), id])
@@ -80,7 +80,7 @@ extension StateStore {
 
     /// Every entry `embedder` made, as a search index.
     public func memoryIndex(embedder: String) throws -> VectorIndex {
-        try db.read { db in
+        try reading { db in
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT id, kind, key, tags_json, vector FROM memory_entries WHERE embedder = ? ORDER BY id
                 """, arguments: [embedder])
@@ -98,7 +98,7 @@ extension StateStore {
 
     /// Every entry's text and tags, for an index made in memory (the fallback embedder).
     public func memoryTexts() throws -> [(id: Int64, kind: MemoryEntry.Kind, key: String, tags: [String], text: String)] {
-        try db.read { db in
+        try reading { db in
             try Row.fetchAll(db, sql: "SELECT id, kind, key, tags_json, text FROM memory_entries ORDER BY id").compactMap { r in
                 MemoryEntry.Kind(rawValue: r["kind"]).map { (r["id"], $0, r["key"], Self.tags(r["tags_json"]), r["text"]) }
             }
@@ -108,7 +108,7 @@ extension StateStore {
     /// Entries by id, as search hits with the given similarities, in one query.
     public func memoryHits(_ matches: [VectorIndex.Match]) throws -> [MemoryHit] {
         guard !matches.isEmpty else { return [] }
-        let rows = try db.read { db in
+        let rows = try reading { db in
             try Row.fetchAll(db, sql: "SELECT id, text, evidence_json FROM memory_entries WHERE id IN (\(matches.map { _ in "?" }.joined(separator: ",")))",
                              arguments: StatementArguments(matches.map(\.id)))
         }
@@ -123,7 +123,7 @@ extension StateStore {
 
     /// Each entry's evidence of one kind, by key.
     public func memoryEvidence(kind: MemoryEntry.Kind) throws -> [String: [String: Double]] {
-        try db.read { db in
+        try reading { db in
             var out: [String: [String: Double]] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT key, evidence_json FROM memory_entries WHERE kind = ?",
                                       arguments: [kind.rawValue]) {
@@ -134,7 +134,7 @@ extension StateStore {
     }
 
     public func memoryStats() throws -> MemoryStats {
-        try db.read { db in
+        try reading { db in
             let r = try Row.fetchOne(db, sql: """
                 SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(text AS BLOB)) + LENGTH(CAST(tags_json AS BLOB))
                        + LENGTH(CAST(evidence_json AS BLOB)) + COALESCE(LENGTH(vector), 0)), 0) AS bytes FROM memory_entries

@@ -47,19 +47,19 @@ struct ReportCommand: AsyncParsableCommand {
                        ?? "no cycle has run yet", ExitStatus.noInput)
         }
         switch record.result {
-        case "failed":
-            let reason = record.reportJSON ?? "no reason recorded"
+        case .failed:
+            let reason = record.failure ?? "no reason recorded"
             print(json ? Self.jsonObject(["cycle": record.id, "result": "failed", "reason": reason])
                        : "Cycle \(record.id) failed: \(reason)")
-        case "running":
+        case .running:
             let started = Timestamp.iso8601(record.startedAt)
             print(json ? Self.jsonObject(["cycle": record.id, "result": "running", "started": started])
                        : "Cycle \(record.id) started at \(started) and has not finished (running now, or interrupted).")
-        default:
+        case .completed, .degraded:
             guard let stored = record.reportJSON, let digest = CycleDigest.decode(stored) else {
                 throw fail("cycle \(record.id): its stored report cannot be read", ExitStatus.software)
             }
-            print(json ? stored : digest.text(result: record.result), terminator: json ? "\n" : "")
+            print(json ? stored : digest.text(result: record.result.rawValue), terminator: json ? "\n" : "")
         }
     }
 

@@ -75,7 +75,7 @@ struct Status: Encodable {
                 stages = (try? decoder.decode([StageOutcome].self, from: d)) ?? []
             }
             last = LastCycle(cycle: c.id, started: Timestamp.iso8601(c.startedAt), finished: c.finishedAt.map(Timestamp.iso8601),
-                             result: c.result == "running" ? "running or interrupted" : c.result,
+                             result: c.result == .running ? "running or interrupted" : c.result.rawValue,
                              violations_analyzed: c.violationsAnalyzed, patterns: c.patterns, new_lines: c.linesRead,
                              malformed: c.malformed, stages: stages,
                              degraded: stages.filter { $0.outcome == .degraded || $0.outcome == .failed }.map { "\($0.stage): \($0.detail)" },

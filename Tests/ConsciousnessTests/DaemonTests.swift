@@ -67,7 +67,7 @@ import Testing
         let p = try daemon(log, dir + "/killed")
         // Its own first cycle, completed, with the whole log read.
         let caughtUp = try await waitUntil(60) {
-            guard let c = try store.lastCycle(), c.id > before, c.result == "completed" else { return false }
+            guard let c = try store.lastCycle(), c.id > before, c.result == .completed else { return false }
             return try store.checkpoint()?.offset == Int64(data.count)
         }
         #expect(caughtUp)
@@ -102,7 +102,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p = try daemon(dir + "/absent.jsonl", dir + "/state")
         let store = try StateStore(directory: dir + "/state")
-        #expect(try await waitUntil(30) { try store.lastCycle()?.result == "degraded" })
+        #expect(try await waitUntil(30) { try store.lastCycle()?.result == .degraded })
         #expect(p.isRunning)
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()

@@ -75,7 +75,7 @@ enum Proposals {
     @discardableResult
     static func store(_ proposals: [Proposal], in stateDir: String, cycle: Int64 = 1) throws -> [Int64] {
         let store = try StateStore(directory: stateDir)
-        return try store.upsertPending(proposals, cycle: cycle).map(\.id)
+        return try store.upsertPending(proposals, cycle: cycle, at: 1_760_000_000_000_000).map(\.id)
     }
 }
 

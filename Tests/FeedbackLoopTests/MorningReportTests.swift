@@ -30,7 +30,7 @@ import Testing
                        apiCallsBefore: Int? = nil) -> NightInputs {
         NightInputs(night: night, zone: utc, cycleIntervalSeconds: 3600,
                     cycles: digests.map { .init(id: $0.cycle, startedAt: night.start + $0.cycle * Timestamp.microsPerHour,
-                                                result: $0.degradedStages.isEmpty ? "completed" : "degraded",
+                                                result: $0.degradedStages.isEmpty ? .completed : .degraded,
                                                 malformed: 0, digest: $0, failure: nil) },
                     apiCallsBefore: apiCallsBefore, hourly: hourly, pending: pending, accuracy: nil, scoredInNight: 0,
                     generatedAt: night.end, origin: .daemon)
@@ -163,11 +163,11 @@ import Testing
 
     @Test func degradedStagesAreListedWithTheirCycle() {
         var i = Self.inputs([Self.digest(cycle: 1, stages: [
-            StageOutcome(stage: "observe", outcome: .degraded, detail: "cannot read /x: No such file", milliseconds: 0),
-            StageOutcome(stage: "analyze", outcome: .ok, detail: "", milliseconds: 1),
+            StageOutcome(stage: .observe, outcome: .degraded, detail: "cannot read /x: No such file", milliseconds: 0),
+            StageOutcome(stage: .analyze, outcome: .ok, detail: "", milliseconds: 1),
         ])])
-        i.cycles.append(.init(id: 2, startedAt: Self.night.start, result: "failed", malformed: nil, digest: nil, failure: "disk full"))
-        i.cycles.append(.init(id: 3, startedAt: Self.night.start, result: "running", malformed: nil, digest: nil, failure: nil))
+        i.cycles.append(.init(id: 2, startedAt: Self.night.start, result: .failed, malformed: nil, digest: nil, failure: "disk full"))
+        i.cycles.append(.init(id: 3, startedAt: Self.night.start, result: .running, malformed: nil, digest: nil, failure: nil))
         let r = MorningReport.build(i)
         #expect(r.degraded.map { "\($0.cycle) \($0.stage) \($0.outcome)" } == ["1 observe degraded", "2 cycle failed", "3 cycle interrupted"])
         #expect(r.cycles.completed == 1 && r.cycles.degraded == 1 && r.cycles.failed == 1 && r.cycles.interrupted == 1)

@@ -54,7 +54,7 @@ import Testing
         let report = try await CycleRunner(store: store).run(o)
         #expect(report.stages.last!.outcome == .degraded)
         #expect(report.stages.last!.detail.contains("metrics file"))
-        #expect(try store.lastCycle()?.result == "degraded")
+        #expect(try store.lastCycle()?.result == .degraded)
     }
 }
 

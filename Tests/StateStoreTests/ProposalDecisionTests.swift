@@ -21,7 +21,7 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
 
     @Test func theSchemaHasTheDecisionsMigration() throws {
         let store = try StateStore(directory: dir + "/state")
-        #expect(try store.schemaVersion() == 7)
+        #expect(try store.schemaVersion() == 8)
         #expect(try store.proposals().isEmpty)
     }
 
@@ -55,7 +55,7 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
 
     @Test func aRejectionIsRecordedOnceWithItsReason() throws {
         let store = try StateStore(directory: dir + "/state")
-        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0].id
+        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1, at: end)[0].id
         try store.recordRejection(id, user: "alice", at: 5_000, reason: "covered by the new test harness")
         #expect(try store.proposal(id: id)?.status == .rejected)
         let d = try store.decisions(proposal: id)
@@ -72,7 +72,7 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
 
     @Test func anApprovalKeepsItsBranchAndCommit() throws {
         let store = try StateStore(directory: dir + "/state")
-        let stored = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0]
+        let stored = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1, at: end)[0]
         let id = stored.id
         // The Markdown committed must still be the proposal's: a cycle's redraft meanwhile is refused.
         #expect(throws: DecisionError.changedMeanwhile(id)) {
@@ -89,11 +89,11 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
     /// agent's patterns change.
     @Test func decidedEvidenceIsNotProposedAgain() throws {
         let store = try StateStore(directory: dir + "/state")
-        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1)[0].id
+        let id = try store.upsertPending([proposal("auditor", ["x"])], cycle: 1, at: end)[0].id
         try store.recordRejection(id, user: "alice", at: 5_000, reason: "no")
-        #expect(try store.upsertPending([proposal("auditor", ["x"], frequency: 99)], cycle: 2).isEmpty)
+        #expect(try store.upsertPending([proposal("auditor", ["x"], frequency: 99)], cycle: 2, at: end).isEmpty)
         #expect(try store.pendingProposals().isEmpty)
-        let changed = try store.upsertPending([proposal("auditor", ["x", "y"])], cycle: 3)
+        let changed = try store.upsertPending([proposal("auditor", ["x", "y"])], cycle: 3, at: end)
         #expect(changed.map(\.change) == ["new"])
         #expect(try store.pendingProposals().map(\.id) == changed.map(\.id))
     }

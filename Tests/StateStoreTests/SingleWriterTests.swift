@@ -93,3 +93,23 @@ private extension FileHandle {
         closeFile()
     }
 }
+
+/// A cycle's store work is a few transactions, whatever its stages do.
+@Suite struct CycleTransactionTests {
+    @Test func anHourlyCycleCommitsInAtMostFiveWriteTransactions() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir, lines: 5_000)
+        let store = try StateStore(directory: dir + "/state")
+        _ = try await CycleRunner(store: store).run(options(log, dir))
+        let before = store.writeTransactionCount
+        var o = options(log, dir)
+        o.now += Timestamp.microsPerHour
+        o.recordWithCycle = ["next_cycle_us": "\(o.now + Timestamp.microsPerHour)"]
+        let hourly = try await CycleRunner(store: store).run(o)
+        let writes = store.writeTransactionCount - before
+        #expect(writes <= 5, "\(writes) write transactions")
+        #expect(try store.meta("next_cycle_us") == "\(o.now + Timestamp.microsPerHour)")
+        #expect(try store.lastCycle()?.id == hourly.cycle)
+    }
+}

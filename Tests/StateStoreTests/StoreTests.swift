@@ -34,7 +34,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try sampleLog(dir)
         let store = try StateStore(directory: dir + "/state")
-        #expect(try store.schemaVersion() == 7)
+        #expect(try store.schemaVersion() == 8)
         let first = try await CycleRunner(store: store).run(options(log, dir))
         let totals = try store.totals()
         let second = try await CycleRunner(store: store).run(options(log, dir))
@@ -43,7 +43,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(second.ingest!.linesRead == 0)
         #expect(try store.totals() == totals)
         #expect(first.analysis == second.analysis)
-        #expect(try store.lastCycle()?.result == "completed" || store.lastCycle()?.result == "degraded")
+        #expect(try store.lastCycle()?.result == .completed || store.lastCycle()?.result == .degraded)
     }
 
     /// A failure after the buckets were written but before the checkpoint moved rolls

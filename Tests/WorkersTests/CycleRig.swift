@@ -68,6 +68,6 @@ struct CycleRig {
 }
 
 extension CycleReport {
-    func stage(_ name: String) -> StageOutcome? { stages.first { $0.stage == name } }
+    func stage(_ name: String) -> StageOutcome? { stages.first { $0.stage.rawValue == name } }
     func calls(_ role: String) -> [ModelCallRecord] { modelCalls.filter { $0.role == role } }
 }

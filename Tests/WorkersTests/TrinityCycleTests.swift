@@ -52,7 +52,7 @@ import Trinity
         await rig.sim.inject(fault, count: 1000, path: "/api/chat")
         await rig.sim.inject(fault, count: 1000, path: "/api/embed")
         let report = try await rig.cycle()
-        #expect(try rig.store.lastCycle()?.result == "degraded")
+        #expect(try rig.store.lastCycle()?.result == .degraded)
         let classify = try #require(report.stage("classify"))
         #expect(classify.outcome == .degraded && classify.detail.contains("rules only"), "\(classify.detail)")
         let learn = try #require(report.stage("learn"))

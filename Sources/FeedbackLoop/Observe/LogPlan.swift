@@ -48,8 +48,10 @@ struct LogPlan {
         let previous = known.indices.first { known[$0].role == .live && known[$0].path == livePath }
         if let fp = live.fingerprint, let i = bestMatch(fp, for: live.file, previous: previous, known) {
             try resumeLive(live, known[i], index: i)
-        } else if let i = known.indices.first(where: { !used.contains($0) && known[$0].role != .gone && known[$0].isFile(live.file) }) {
-            // Same inode, another first line: truncated in place and written again.
+        } else if let i = previous, known[i].isFile(live.file) {
+            // The file that was live here, same inode, another first line: truncated in
+            // place and written again. (Only that one: a rotated file's inode seen
+            // again is a deleted file's number reused, not a truncation.)
             used.insert(i)
             resume = .restart(.truncated)
             drain(known[i], siblings, kind: .copytruncate,

@@ -22,7 +22,7 @@ public struct CycleMetrics: Sendable, Equatable {
     public var modelCalls: [ModelCallRecord]
     public var logEvents: [LogEvent] = []
 
-    public static let results = ["completed", "degraded", "failed"]
+    public static let results = [CycleResult.completed, .degraded, .failed].map(\.rawValue)
 
     public init(cycle: Int64, result: String, timestampSeconds: Double, durationSeconds: Double) {
         self.cycle = cycle
@@ -34,7 +34,7 @@ public struct CycleMetrics: Sendable, Equatable {
 
     /// A finished cycle's metrics from its report.
     public init(_ r: CycleReport, timestampSeconds: Double, durationSeconds: Double, proposalsPending: Int) {
-        self.init(cycle: r.cycle, result: r.degradedStages.isEmpty ? "completed" : "degraded",
+        self.init(cycle: r.cycle, result: CycleResult.of(r.stages).rawValue,
                   timestampSeconds: timestampSeconds, durationSeconds: durationSeconds)
         violationsIngested = r.ingest?.ingested
         malformedLines = r.ingest.map { Int64($0.malformed.total) }

@@ -5,12 +5,12 @@ public struct StageOutcome: Sendable, Equatable, Codable {
         case ok, degraded, skipped, failed
     }
 
-    public var stage: String
+    public var stage: Stage
     public var outcome: Outcome
     public var detail: String
     public var milliseconds: Double
 
-    public init(stage: String, outcome: Outcome, detail: String, milliseconds: Double) {
+    public init(stage: Stage, outcome: Outcome, detail: String, milliseconds: Double) {
         self.stage = stage
         self.outcome = outcome
         self.detail = detail

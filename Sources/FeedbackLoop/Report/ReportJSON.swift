@@ -58,7 +58,7 @@ extension CycleReport {
             cycle_timestamp: Timestamp.iso8601(timestamp), summary: summary,
             violations_analyzed: analysis.violationsAnalyzed, patterns_detected: analysis.patterns,
             total_roi_potential: analysis.totalROIPotential,
-            vectorstore_updated: stages.contains { $0.stage == "learn" && $0.outcome == .ok },
+            vectorstore_updated: stages.contains { $0.stage == .learn && $0.outcome == .ok },
             predictions: predictions,
             api_calls: outboundRequests?.remote, outbound_requests: outboundRequests,
             forecast_accuracy: forecastAccuracy.map { $0.hasHistory ? .measured($0) : .none(pending: $0.pending) },
@@ -66,7 +66,7 @@ extension CycleReport {
             window: .init(days: w.days, start: Timestamp.iso8601(w.start),
                           end: Timestamp.iso8601(Int64(w.endHour + 1) * Timestamp.microsPerHour)),
             unclassified_signatures: analysis.unclassifiedSignatures, ingest: ingest, proposals: proposals,
-            stages: stages, degraded_stages: degradedStages.map(\.stage),
+            stages: stages, degraded_stages: degradedStages.map(\.stage.rawValue),
             model_calls: modelCalls, vector_memory: vectorMemory,
             peak_rss_bytes: peakRSSBytes, memory_available_bytes: memoryAvailableBytes)
         let encoder = JSONEncoder()

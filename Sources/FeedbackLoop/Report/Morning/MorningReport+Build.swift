@@ -35,10 +35,10 @@ extension MorningReport {
         let results = i.cycles.map(\.result)
         return CycleTally(scheduled: scheduledSlots(i.night, intervalSeconds: i.cycleIntervalSeconds),
                           intervalSeconds: i.cycleIntervalSeconds,
-                          completed: results.filter { $0 == "completed" || $0 == "degraded" }.count,
-                          degraded: results.filter { $0 == "degraded" }.count,
-                          failed: results.filter { $0 == "failed" }.count,
-                          interrupted: results.filter { $0 == "running" }.count,
+                          completed: results.filter { $0 == .completed || $0 == .degraded }.count,
+                          degraded: results.filter { $0 == .degraded }.count,
+                          failed: results.filter { $0 == .failed }.count,
+                          interrupted: results.filter { $0 == .running }.count,
                           first: i.cycles.first?.id, last: i.cycles.last?.id)
     }
 
@@ -139,14 +139,14 @@ extension MorningReport {
     static func degraded(_ cycles: [NightInputs.CycleRow]) -> [DegradedStage] {
         cycles.flatMap { c -> [DegradedStage] in
             switch c.result {
-            case "failed":
+            case .failed:
                 return [DegradedStage(cycle: c.id, stage: "cycle", outcome: "failed", detail: c.failure ?? "no reason recorded")]
-            case "running":
+            case .running:
                 return [DegradedStage(cycle: c.id, stage: "cycle", outcome: "interrupted",
                                       detail: "started at \(Timestamp.iso8601(c.startedAt)) and never finished (stopped or killed mid-cycle)")]
-            default:
+            case .completed, .degraded:
                 return (c.digest?.degradedStages ?? []).map {
-                    DegradedStage(cycle: c.id, stage: $0.stage, outcome: $0.outcome.rawValue, detail: $0.detail)
+                    DegradedStage(cycle: c.id, stage: $0.stage.rawValue, outcome: $0.outcome.rawValue, detail: $0.detail)
                 }
             }
         }

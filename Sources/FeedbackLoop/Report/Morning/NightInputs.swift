@@ -9,14 +9,14 @@ public struct NightInputs: Sendable {
         public var id: Int64
         public var startedAt: Microseconds
         /// "completed", "degraded", "failed" or "running" (never finished).
-        public var result: String
+        public var result: CycleResult
         public var malformed: Int64?
         /// The decoded report; nil for a failed or unfinished cycle.
         public var digest: CycleDigest?
         /// A failed cycle's reason.
         public var failure: String?
 
-        public init(id: Int64, startedAt: Microseconds, result: String, malformed: Int64?, digest: CycleDigest?,
+        public init(id: Int64, startedAt: Microseconds, result: CycleResult, malformed: Int64?, digest: CycleDigest?,
                     failure: String?) {
             self.id = id
             self.startedAt = startedAt

@@ -1,0 +1,70 @@
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// What a stage produced and how it went: the value the next stages take, and the
+/// outcome the report shows.
+struct StageResult<Value> {
+    var value: Value
+    var outcome: StageOutcome.Outcome = .ok
+    var detail: String
+}
+
+/// One cycle in progress: its options, its number once begun, the stages run so far
+/// and the model session. Lives inside the task that runs the cycle and nowhere else
+/// (not Sendable); the stages are its extensions, one file each.
+final class CycleRun {
+    let store: StateStore
+    let o: CycleOptions
+    let started = ContinuousClock.now
+    /// The cycle's number: the next one while Observe reads, the stored one after.
+    var cycle: Int64
+    var begun = false
+    var stages: [StageOutcome] = []
+    var session = ModelSession()
+
+    init(store: StateStore, options: CycleOptions) {
+        self.store = store
+        self.o = options
+        self.cycle = (try? store.nextCycleID()) ?? 0
+    }
+
+    func execute() async throws -> CycleReport {
+        let observed = try await observe()
+        var analyzed = try await analyze(observed)
+        session = await ModelSession(models: o.models, offReason: o.modelsOff)
+        analyzed = try await classify(analyzed)
+        let learned = try await learn(analyzed)
+        let predicted = try await predict(analyzed, learned)
+        let evolved = try await evolve(analyzed, learned)
+        return try await report(observed, analyzed, learned, predicted, evolved)
+    }
+
+    /// The one way a stage runs: announced (the daemon's STATUS= and stage deadline),
+    /// timed on the monotonic clock, recorded with its outcome.
+    func stage<T>(_ s: Stage, _ announce: String, _ body: () async throws -> StageResult<T>) async throws -> T {
+        await o.progress?(CycleProgress(cycle: cycle, stage: s, detail: announce))
+        let start = ContinuousClock.now
+        let result = try await body()
+        stages.append(StageOutcome(stage: s, outcome: result.outcome, detail: result.detail,
+                                   milliseconds: (ContinuousClock.now - start).milliseconds))
+        return result.value
+    }
+
+    /// Records a cycle that stopped on an error, and tells the monitoring so.
+    func failed(_ error: any Error) {
+        if error is CancellationError || (error as? CycleError).map({ if case .busy = $0 { true } else { false } }) == true {
+            if !begun { return }
+        }
+        if !begun { cycle = (try? store.beginCycle(at: o.now)) ?? cycle }
+        try? store.failCycle(cycle, reason: "\(error)", at: o.wallClock?() ?? o.now)
+        var m = CycleMetrics(cycle: cycle, result: CycleResult.failed.rawValue, timestampSeconds: endSeconds,
+                             durationSeconds: elapsedSeconds)
+        m.proposalsPending = try? store.pendingProposals().count
+        try? MetricsFile.write(m.exposition(), to: metricsPath)
+    }
+
+    var metricsPath: String { o.metricsFile ?? MetricsFile.defaultPath(stateDirectory: store.directory) }
+    var elapsedSeconds: Double { (ContinuousClock.now - started).milliseconds / 1000 }
+    var endSeconds: Double { Double(o.wallClock?() ?? o.now) / 1_000_000 }
+}

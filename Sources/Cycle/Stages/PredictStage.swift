@@ -1,0 +1,34 @@
+import FeedbackLoop
+import StateStore
+
+/// What Predict made: a forecast per pattern, and how right the earlier ones were.
+struct Predicted {
+    var forecasts: [Forecast]
+    var accuracy: ForecastAccuracy
+}
+
+/// Predict: score what has come due, forecast each pattern — lending a pattern with no
+/// track record of its own the model error measured on similar ones the memory recalled
+/// — store the forecasts, and remember each measured error. One transaction.
+extension CycleRun {
+    func predict(_ a: Analyzed, _ learned: Learned) async throws -> Predicted {
+        let patterns = a.analysis.patterns
+        return try await stage(.predict, "\(Stage.predict.gerund) \(patterns.count) patterns") {
+            let nowHour = Timestamp.hour(of: o.now)
+            let priors = learned.recall.modelErrorPriors()
+            let forecasts = Predictor.predict(patterns, rows: a.rows, nowHour: nowHour, settings: o.forecast, priors: priors)
+            let (scored, accuracy) = try store.batch {
+                let scored = try store.scoreDueForecasts(nowHour: nowHour, at: o.now)
+                try store.record(forecasts, cycle: cycle, madeAt: o.now, horizonHours: o.forecast.horizonDays * 24)
+                try store.annotateMemory(kind: .pattern, Dictionary(forecasts.compactMap { f in
+                    f.model.measuredError.map { (f.patternID, ["model_error": $0]) }
+                }, uniquingKeysWith: { a, _ in a }))
+                return (scored, try store.forecastAccuracy(nowHour: nowHour, scoredThisCycle: scored))
+            }
+            var detail = "\(forecasts.count) forecast(s) for \(o.forecast.horizonDays) days; \(scored) past forecast(s) scored"
+            if !priors.isEmpty { detail += "; \(priors.count) with a model-error prior recalled from similar patterns" }
+            if !accuracy.hasHistory { detail += "; accuracy: not enough history yet" }
+            return StageResult(value: Predicted(forecasts: forecasts, accuracy: accuracy), detail: detail)
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import GRDB
+import Synchronization
+
+/// A unit of work: several of the store's operations in one write transaction.
+///
+/// A cycle's stages each call the store's plain methods (`commit`, `remember`,
+/// `record`, …); inside `batch { }` those methods join the batch's transaction
+/// instead of opening their own, so a cycle commits its work in a few transactions,
+/// all or nothing each, and reads inside the batch see its own writes. The batch's
+/// connection is found through the current thread: GRDB runs a write closure
+/// synchronously on one thread, and the closure is where the batch lives, so the
+/// thread-local entry exists exactly as long as the transaction, on its thread only.
+extension StateStore {
+    public func batch<T>(_ body: () throws -> T) throws -> T {
+        writeTransactions.withLock { $0 += 1 }
+        return try db.write { db in
+            let key = batchKey
+            Thread.current.threadDictionary[key] = db
+            defer { Thread.current.threadDictionary[key] = nil }
+            return try body()
+        }
+    }
+
+    private var batchKey: String { "consciousness.StateStore.batch.\(ObjectIdentifier(self).hashValue)" }
+
+    private var currentBatch: Database? { Thread.current.threadDictionary[batchKey] as? Database }
+
+    /// A write: in the current batch's transaction if there is one, else in its own.
+    func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = currentBatch { return try body(db) }
+        writeTransactions.withLock { $0 += 1 }
+        return try db.write(body)
+    }
+
+    /// A read: in the current batch (seeing its writes) if there is one.
+    func reading<T>(_ body: (Database) throws -> T) throws -> T {
+        if let db = currentBatch { return try body(db) }
+        return try db.read(body)
+    }
+
+    /// Write transactions this store has opened (a batch is one), for the benchmark's
+    /// "store work of an hourly cycle".
+    public var writeTransactionCount: Int { writeTransactions.withLock { $0 } }
+}
