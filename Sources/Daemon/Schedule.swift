@@ -11,8 +11,14 @@ import FeedbackLoop
 public struct Schedule: Sendable, Equatable {
     public let interval: Microseconds
 
+    /// The longest interval a schedule keeps: a hundred years. Slots and their starts
+    /// stay far inside Int64 with it; the configuration allows a week.
+    public static let longestInterval: Microseconds = 100 * 365 * 86_400 * 1_000_000
+
+    /// Safe for any duration: clamped to 1 µs … `longestInterval` before converting.
     public init(interval: Duration) {
-        self.interval = max(1, Int64(interval.seconds * 1_000_000))
+        let us = interval.microseconds
+        self.interval = us >= Double(Self.longestInterval) ? Self.longestInterval : max(1, Int64(max(us, 0)))
     }
 
     public func slot(at now: Microseconds) -> Int64 { now >= 0 ? now / interval : (now - interval + 1) / interval }

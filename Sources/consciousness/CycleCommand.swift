@@ -61,9 +61,20 @@ struct CycleCommand: AsyncParsableCommand {
     func validate() throws {
         if all, days != nil { throw ValidationError("--days and --all exclude each other") }
         if let days, !(1...3650).contains(days) { throw ValidationError("--days must be 1…3650, not \(days)") }
-        if minOccurrences < 1 { throw ValidationError("--min-occurrences must be at least 1") }
-        if minutesPerViolation < 0 || hourlyRate < 0 { throw ValidationError("ROI figures cannot be negative") }
-        if !(0...1).contains(proposalConfidence) { throw ValidationError("--proposal-confidence must be 0…1") }
+        if !(1...1_000_000).contains(minOccurrences) {
+            throw ValidationError("--min-occurrences must be 1…1000000, not \(minOccurrences)")
+        }
+        // The configuration's ranges (MINUTES_PER_VIOLATION, HOURLY_RATE_USD,
+        // PROPOSAL_CONFIDENCE); a range check also refuses nan, and the bound refuses inf.
+        if !minutesPerViolation.isFinite || !(0...10_000).contains(minutesPerViolation) {
+            throw ValidationError("--minutes-per-violation must be a number 0…10000, not \(minutesPerViolation)")
+        }
+        if !hourlyRate.isFinite || !(0...1_000_000).contains(hourlyRate) {
+            throw ValidationError("--hourly-rate must be a number 0…1000000, not \(hourlyRate)")
+        }
+        if !proposalConfidence.isFinite || !(0...1).contains(proposalConfidence) {
+            throw ValidationError("--proposal-confidence must be a number 0…1, not \(proposalConfidence)")
+        }
         if let metricsFile, !metricsFile.hasSuffix(".prom") {
             throw ValidationError("--metrics-file '\(metricsFile)' must end in .prom (node_exporter's textfile collector reads only those)")
         }

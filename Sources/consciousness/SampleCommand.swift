@@ -30,7 +30,11 @@ struct SampleCommand: ParsableCommand {
 
     func validate() throws {
         if output == nil, !profiles { throw ValidationError("--output is required") }
-        if lines < 0 || days < 1 { throw ValidationError("--lines must be ≥ 0 and --days ≥ 1") }
+        // Bounded so the log (and the memory it is built in) stays sane: ten years,
+        // a hundred million lines (about 20 GB).
+        if !(0...100_000_000).contains(lines) { throw ValidationError("--lines must be 0…100000000, not \(lines)") }
+        if !(1...3650).contains(days) { throw ValidationError("--days must be 1…3650, not \(days)") }
+        if malformedEvery < 0 { throw ValidationError("--malformed-every must be 0 or more, not \(malformedEvery)") }
         if let end, Timestamp.parse(end) == nil { throw ValidationError("--end '\(end)' is not an ISO 8601 timestamp") }
     }
 

@@ -1,22 +1,37 @@
 import FeedbackLoop
 import Logging
+import Trinity
 
 /// Typed reads of configuration values, each refusing with the key, the value and
-/// what is allowed. Remembers which keys it was asked for (the known keys).
+/// what is allowed. Remembers which keys it was asked for (the known keys), in order.
+///
+/// No value can trap: every number is range-checked before any conversion, and a value
+/// longer than `maxValueBytes` or holding a control character (NUL included) is
+/// refused before its type is even looked at.
 struct Reader {
     let values: [String: String]
     var known: Set<String> = []
+    var order: [String] = []
+
+    /// PATH_MAX: the longest value any key takes (a path).
+    static let maxValueBytes = 4096
 
     init(values: [String: String]) { self.values = values }
 
-    private mutating func raw(_ key: String) -> String? {
-        known.insert(key)
+    private mutating func raw(_ key: String) throws(ConfigError) -> String? {
+        if known.insert(key).inserted { order.append(key) }
         guard let v = values[key] else { return nil }
+        guard v.utf8.count <= Self.maxValueBytes else {
+            throw ConfigError(key: key, value: v, allowed: "at most \(Self.maxValueBytes) bytes (this value has \(v.utf8.count))")
+        }
+        guard !v.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw ConfigError(key: key, value: v, allowed: "printable text (no NUL or other control character)")
+        }
         return v
     }
 
     mutating func bool(_ key: String) throws(ConfigError) -> Bool? {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         switch v.lowercased() {
         case "true", "yes", "on", "1": return true
         case "false", "no", "off", "0": return false
@@ -25,7 +40,7 @@ struct Reader {
     }
 
     mutating func int(_ key: String, _ range: ClosedRange<Int>) throws(ConfigError) -> Int? {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         guard let n = Int(v), range.contains(n) else {
             throw ConfigError(key: key, value: v, allowed: "a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -33,7 +48,7 @@ struct Reader {
     }
 
     mutating func number(_ key: String, _ range: ClosedRange<Double>) throws(ConfigError) -> Double? {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         guard let n = Double(v), n.isFinite, range.contains(n) else {
             throw ConfigError(key: key, value: v, allowed: "a number from \(range.lowerBound) to \(range.upperBound)")
         }
@@ -41,30 +56,70 @@ struct Reader {
     }
 
     mutating func oneOf(_ key: String, _ allowed: [String]) throws(ConfigError) -> String? {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         guard allowed.contains(v) else { throw ConfigError(key: key, value: v, allowed: "one of \(allowed.joined(separator: ", "))") }
         return v
     }
 
     mutating func choice<T: RawRepresentable>(_ key: String, _: T.Type) throws(ConfigError) -> T?
     where T.RawValue == String {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         guard let c = T(rawValue: v) else { throw ConfigError(key: key, value: v, allowed: "local_only or hybrid") }
         return c
     }
 
+    /// `http[s]://host[:port][/]`: a non-empty host (a name, IPv4, or [IPv6]), a port
+    /// 1–65535 if given, nothing after the authority but one optional `/` (the client
+    /// appends `/api/…` to it), ASCII only. What passes is what `Endpoint` and the
+    /// socket layer accept — a port NIO would trap on never gets that far.
     mutating func url(_ key: String) throws(ConfigError) -> String? {
-        guard let v = raw(key) else { return nil }
-        let lower = v.lowercased()
-        guard lower.hasPrefix("http://") || lower.hasPrefix("https://"), v.count > 8, !v.contains(" ") else {
-            throw ConfigError(key: key, value: v, allowed: "an http:// or https:// URL, e.g. http://127.0.0.1:11434")
-        }
+        guard let v = try raw(key) else { return nil }
+        let refused = ConfigError(key: key, value: v,
+                                  allowed: "an http:// or https:// URL with a host and an optional port 1–65535, nothing after it but /, e.g. http://127.0.0.1:11434")
+        guard v.utf8.count <= 2048, let authority = Self.authority(of: v), Self.isHostAndPort(authority),
+              (try? Endpoint(v, localOnly: false)) != nil
+        else { throw refused }
         return v
+    }
+
+    /// The authority of `scheme://authority[/]`, nil for any other shape.
+    static func authority(of url: String) -> Substring? {
+        guard url.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
+        let lower = url.lowercased()
+        let scheme = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
+        guard scheme > 0 else { return nil }
+        var rest = url.dropFirst(scheme)
+        if rest.hasSuffix("/") { rest = rest.dropLast() }
+        guard !rest.isEmpty, !rest.contains(where: { "/?#@\\".contains($0) }) else { return nil }
+        return rest
+    }
+
+    /// `host[:port]` or `[ipv6][:port]`, the port 1–65535.
+    static func isHostAndPort(_ a: Substring) -> Bool {
+        let host: Substring, port: Substring?
+        if a.hasPrefix("[") {
+            guard let close = a.firstIndex(of: "]") else { return false }
+            host = a[a.index(after: a.startIndex)..<close]
+            let after = a[a.index(after: close)...]
+            guard after.isEmpty || after.hasPrefix(":") else { return false }
+            port = after.isEmpty ? nil : after.dropFirst()
+            guard !host.isEmpty, host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
+        } else {
+            let parts = a.split(separator: ":", omittingEmptySubsequences: false)
+            guard parts.count <= 2 else { return false }
+            host = parts[0]
+            port = parts.count == 2 ? parts[1] : nil
+            guard !host.isEmpty, host.utf8.count <= 253,
+                  host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else { return false }
+        }
+        guard let port else { return true }
+        guard (1...5).contains(port.count), port.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(port) else { return false }
+        return (1...65_535).contains(n)
     }
 
     /// Ollama model names: `name[:tag]`, letters, digits and `._-/:`.
     mutating func model(_ key: String) throws(ConfigError) -> String? {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         guard !v.isEmpty, v.count <= 200,
               v.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-/:".unicodeScalars.contains($0)) })
         else { throw ConfigError(key: key, value: v, allowed: "an Ollama model name such as qwen2.5-coder:7b-instruct-q4_K_M") }
@@ -72,21 +127,25 @@ struct Reader {
     }
 
     mutating func path(_ key: String) throws(ConfigError) -> String? {
-        guard let v = raw(key) else { return nil }
-        guard v.hasPrefix("/"), !v.contains("\0") else { throw ConfigError(key: key, value: v, allowed: "an absolute path") }
+        guard let v = try raw(key) else { return nil }
+        // raw() already refused NUL, control characters and more than PATH_MAX bytes.
+        guard v.hasPrefix("/") else {
+            throw ConfigError(key: key, value: v, allowed: "an absolute path of at most \(Self.maxValueBytes) bytes")
+        }
         return v
     }
 
-    mutating func duration(_ key: String, min: Duration) throws(ConfigError) -> Duration? {
-        guard let v = raw(key) else { return nil }
-        guard let d = Duration.parse(span: v), d >= min else {
-            throw ConfigError(key: key, value: v, allowed: "a time span of at least \(Int(min.seconds))s, such as 1h, 30m or 90s")
+    mutating func duration(_ key: String, _ range: ClosedRange<Duration>) throws(ConfigError) -> Duration? {
+        guard let v = try raw(key) else { return nil }
+        guard let d = Duration.parse(span: v), range.contains(d) else {
+            throw ConfigError(key: key, value: v,
+                              allowed: "a time span from \(range.lowerBound.spanText) to \(range.upperBound.spanText), such as 1h, 30m or 90s")
         }
         return d
     }
 
     mutating func clockTime(_ key: String) throws(ConfigError) -> ClockTime? {
-        guard let v = raw(key) else { return nil }
+        guard let v = try raw(key) else { return nil }
         guard let t = ClockTime(v) else {
             throw ConfigError(key: key, value: v, allowed: "a time of day HH:MM, such as 07:00")
         }
@@ -95,8 +154,8 @@ struct Reader {
 
     /// node_exporter's textfile collector reads only `*.prom` files.
     mutating func promFile(_ key: String) throws(ConfigError) -> String? {
-        guard let v = raw(key) else { return nil }
-        guard v.hasPrefix("/"), !v.contains("\0"), v.hasSuffix(".prom"), !v.hasSuffix("/.prom") else {
+        guard let v = try raw(key) else { return nil }
+        guard v.hasPrefix("/"), v.hasSuffix(".prom"), !v.hasSuffix("/.prom") else {
             throw ConfigError(key: key, value: v, allowed: "an absolute path ending in .prom (node_exporter's textfile collector reads only those)")
         }
         return v

@@ -97,9 +97,32 @@ public struct DaemonConfig: Sendable, Equatable {
         return try parse(values, fileKeys: fileKeys)
     }
 
+    /// CYCLE_INTERVAL's bounds: at least a second, at most a week.
+    public static let cycleIntervalRange = Duration.seconds(1)...Duration.seconds(7 * 86_400)
+    /// STAGE_TIMEOUT's bounds: at least a second, at most a day.
+    public static let stageTimeoutRange = Duration.seconds(1)...Duration.seconds(86_400)
+
+    /// Every key `parse` reads, in the order it reads them: the reads themselves, run
+    /// over no values, so a key added to `parse` is here without anyone listing it.
+    public static let keys: [String] = {
+        var r = Reader(values: [:])
+        _ = try? read(&r)
+        return r.order
+    }()
+
+    /// The one validation of the configuration, at start and at every reload.
     public static func parse(_ v: [String: String], fileKeys: [String] = []) throws(ConfigError) -> DaemonConfig {
-        var c = DaemonConfig()
         var r = Reader(values: v)
+        var c = try read(&r)
+        try c.checkLocalOnly(raw: v)
+        let known = r.known
+        c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+        return c
+    }
+
+    /// Each key's typed, range-checked read, over the defaults.
+    private static func read(_ r: inout Reader) throws(ConfigError) -> DaemonConfig {
+        var c = DaemonConfig()
         if let m = try r.choice("AGENCY_MODE", AgencyMode.self) { c.agencyMode = m }
         if let h = try r.url("OLLAMA_HOST") { c.ollamaHost = h }
         if let m = try r.model("PLANNER_MODEL") { c.plannerModel = m }
@@ -114,8 +137,8 @@ public struct DaemonConfig: Sendable, Equatable {
         if let p = try r.path("AGENCY_ROOT") { c.agencyRoot = p }
         if let p = try r.path("VIOLATIONS_LOG") { c.violationsLog = p }
         if let p = try r.path("ROTATED_GLOB") { c.rotatedGlob = p }
-        if let d = try r.duration("CYCLE_INTERVAL", min: .seconds(1)) { c.cycleInterval = d }
-        if let d = try r.duration("STAGE_TIMEOUT", min: .seconds(1)) { c.stageTimeout = d }
+        if let d = try r.duration("CYCLE_INTERVAL", cycleIntervalRange) { c.cycleInterval = d }
+        if let d = try r.duration("STAGE_TIMEOUT", stageTimeoutRange) { c.stageTimeout = d }
         if let b = try r.bool("RUN_AT_START") { c.runAtStart = b }
         if let n = try r.int("WINDOW_DAYS", 1...3650) { c.windowDays = n }
         if let n = try r.int("HORIZON_DAYS", 1...90) { c.horizonDays = n }
@@ -136,9 +159,6 @@ public struct DaemonConfig: Sendable, Equatable {
         if let t = try r.clockTime("MORNING_REPORT_AT") { c.morningReportAt = t }
         if let p = try r.path("REPORTS_DIR") { c.reportsDir = p }
         if let p = try r.promFile("METRICS_FILE") { c.metricsFile = p }
-        try c.checkLocalOnly(raw: v)
-        let known = r.known
-        c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         return c
     }
 
