@@ -35,7 +35,7 @@ let package = Package(
         ]),
         // The long-running service: configuration, schedule, the supervisor actor.
         .target(name: "Daemon", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity",
+            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity", "Workers",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

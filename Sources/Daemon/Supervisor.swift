@@ -104,25 +104,16 @@ public actor Supervisor {
         }
         defer { phase = .idle }
         let started = clock.now
-        var o = CycleOptions(logPath: config.logPath, now: wallClock())
-        o.window = .days(config.windowDays)
+        var o = Composition(config, wallClock: wallClock).cycleOptions()
         o.strictLog = false
-        o.settings.minOccurrences = config.minOccurrences
-        o.settings.proposalConfidence = config.proposalConfidence
-        o.settings.minutesPerViolation = config.minutesPerViolation
-        o.settings.hourlyRateUSD = config.hourlyRateUSD
-        o.forecast.horizonDays = config.horizonDays
         o.progress = { [weak self] p in await self?.stageStarted(p) }
-        o.wallClock = wallClock
         o.outboundRequests = outbound
         o.models = config.modelStages ? models : nil
         o.memoryAvailable = memoryAvailable
-        o.reportsDirectory = config.reportsDir
-        o.metricsFile = config.metricsFile
+        o.recordWithCycle = ["next_cycle_us": String(nextDue())]
         o.readProgress = ReadProgressStatus.handler(notifier, next: clockText(nextDue()))
         o.lockHolder = "consciousness daemon"
         o.lockWait = Self.lockWait
-        o.rotatedGlob = config.rotatedGlob
         do {
             let report = try await CycleRunner(store: store).run(o)
             finished(report, manual: manual, took: clock.now - started)
@@ -158,7 +149,7 @@ public actor Supervisor {
     private func finished(_ r: CycleReport, manual: Bool, took: Duration) {
         completedCycles += 1
         let degraded = r.degradedStages
-        let result = degraded.isEmpty ? "completed" : "degraded"
+        let result = CycleResult.of(r.stages)
         let pending = (try? store.pendingProposals().count) ?? 0
         var meta: Logger.Metadata = [
             "cycle": "\(r.cycle)", "result": "\(result)", "trigger": "\(manual ? "SIGUSR1" : "schedule")",
@@ -191,7 +182,6 @@ public actor Supervisor {
         let new = r.ingest.map { "\(Format.group($0.ingested)) new violations" } ?? "log unreadable"
         lastSummary = "cycle \(r.cycle) \(result): \(new), \(r.analysis.patterns.count) patterns, \(pending) proposals pending"
         notifier.status("\(lastSummary) · next \(clockText(nextDue()))")
-        try? store.setMeta("next_cycle_us", String(nextDue()))
     }
 
     /// True while the supervisor is making progress: idle, or in a stage that is

@@ -16,7 +16,7 @@ struct CycleCommand: AsyncParsableCommand {
     @Option(help: "The violations log (default: $VIOLATIONS_LOG, else $AGENCY_ROOT/\(Paths.defaultLog)).")
     var log: String?
 
-    @Option(help: "Analyze the last N days.")
+    @Option(help: "Analyze the last N days (default: WINDOW_DAYS, else 7).")
     var days: Int?
 
     @Flag(help: "Analyze everything the store holds.")
@@ -46,33 +46,33 @@ struct CycleCommand: AsyncParsableCommand {
     @Flag(help: "Call no model: rules, templates and the local hashed embedder only (as MODEL_STAGES=off).")
     var noModels = false
 
-    @Option(help: "Occurrences that make a pattern.")
-    var minOccurrences: Int64 = 3
+    @Option(help: "Occurrences that make a pattern (default: MIN_OCCURRENCES, else 3).")
+    var minOccurrences: Int64?
 
-    @Option(help: "Minutes a person spends per violation, for ROI.")
-    var minutesPerViolation = 8.0
+    @Option(help: "Minutes a person spends per violation, for ROI (default: MINUTES_PER_VIOLATION, else 8).")
+    var minutesPerViolation: Double?
 
-    @Option(help: "Hourly cost of that person, USD, for ROI.")
-    var hourlyRate = 150.0
+    @Option(help: "Hourly cost of that person, USD, for ROI (default: HOURLY_RATE_USD, else 150).")
+    var hourlyRate: Double?
 
-    @Option(help: "Confidence an agent's evidence needs for a proposal.")
-    var proposalConfidence = 0.8
+    @Option(help: "Confidence an agent's evidence needs for a proposal (default: PROPOSAL_CONFIDENCE, else 0.8).")
+    var proposalConfidence: Double?
 
     func validate() throws {
         if all, days != nil { throw ValidationError("--days and --all exclude each other") }
         if let days, !(1...3650).contains(days) { throw ValidationError("--days must be 1…3650, not \(days)") }
-        if !(1...1_000_000).contains(minOccurrences) {
+        if let minOccurrences, !(1...1_000_000).contains(minOccurrences) {
             throw ValidationError("--min-occurrences must be 1…1000000, not \(minOccurrences)")
         }
         // The configuration's ranges (MINUTES_PER_VIOLATION, HOURLY_RATE_USD,
         // PROPOSAL_CONFIDENCE); a range check also refuses nan, and the bound refuses inf.
-        if !minutesPerViolation.isFinite || !(0...10_000).contains(minutesPerViolation) {
+        if let minutesPerViolation, !minutesPerViolation.isFinite || !(0...10_000).contains(minutesPerViolation) {
             throw ValidationError("--minutes-per-violation must be a number 0…10000, not \(minutesPerViolation)")
         }
-        if !hourlyRate.isFinite || !(0...1_000_000).contains(hourlyRate) {
+        if let hourlyRate, !hourlyRate.isFinite || !(0...1_000_000).contains(hourlyRate) {
             throw ValidationError("--hourly-rate must be a number 0…1000000, not \(hourlyRate)")
         }
-        if !proposalConfidence.isFinite || !(0...1).contains(proposalConfidence) {
+        if let proposalConfidence, !proposalConfidence.isFinite || !(0...1).contains(proposalConfidence) {
             throw ValidationError("--proposal-confidence must be a number 0…1, not \(proposalConfidence)")
         }
         if let metricsFile, !metricsFile.hasSuffix(".prom") {
@@ -93,29 +93,29 @@ struct CycleCommand: AsyncParsableCommand {
         do { cfg = try DaemonConfig.load(file: ConfigFile.path(config, env), environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)
         }
-        var o = CycleOptions(logPath: Paths.log(log), now: now.flatMap(Timestamp.parse) ?? Self.wallClock())
-        o.window = all ? .all : .days(days ?? 7)
-        o.reportsDirectory = reportsDir ?? cfg.reportsDir
-        o.metricsFile = metricsFile ?? cfg.metricsFile
+        // The configuration's options, then what the command line says over them.
+        let parts = Composition(cfg)
+        var o = parts.cycleOptions(log: log, now: now.flatMap(Timestamp.parse))
+        if all { o.window = .all } else if let days { o.window = .days(days) }
+        if let reportsDir { o.reportsDirectory = reportsDir }
+        if let metricsFile { o.metricsFile = metricsFile }
+        if let minOccurrences { o.settings.minOccurrences = minOccurrences }
+        if let minutesPerViolation { o.settings.minutesPerViolation = minutesPerViolation }
+        if let hourlyRate { o.settings.hourlyRateUSD = hourlyRate }
+        if let proposalConfidence { o.settings.proposalConfidence = proposalConfidence }
         o.readProgress = ProgressBar.handler()
-        o.wallClock = { Self.wallClock() }
         o.lockWait = .seconds(wait)
-        o.rotatedGlob = cfg.rotatedGlob
-        o.settings.minOccurrences = minOccurrences
-        o.settings.minutesPerViolation = minutesPerViolation
-        o.settings.hourlyRateUSD = hourlyRate
-        o.settings.proposalConfidence = proposalConfidence
         LogDestination.bootstrap(environment: env, level: .warning)
         var client: OllamaClient?
         if !noModels, cfg.modelStages {
-            let (c, _, workers) = try ModelSetup.workers(cfg, logger: Logger(label: "consciousness"))
-            client = c
-            o.models = workers
-            o.outboundRequests = { OutboundRequests(loopback: c.counter.loopback, remote: c.counter.remote) }
+            let m = try parts.models(logger: Logger(label: "consciousness"))
+            client = m.client
+            o.models = m.workers
+            o.outboundRequests = { OutboundRequests(loopback: m.client.counter.loopback, remote: m.client.counter.remote) }
         } else if noModels {
             o.modelsOff = "model stages off (--no-models)"
         }
-        o.memoryAvailable = { ModelSetup.memoryAvailable() }
+        o.memoryAvailable = { Composition.memoryAvailable() }
         let outcome: Result<CycleReport, any Error>
         do { outcome = .success(try await CycleRunner(store: store).run(o)) } catch { outcome = .failure(error) }
         // Shut down on every path: a client dropped unshut is a bug async-http-client traps on.
@@ -131,7 +131,5 @@ struct CycleCommand: AsyncParsableCommand {
         }
     }
 
-    static func wallClock() -> Microseconds {
-        Int64(Date().timeIntervalSince1970 * 1_000_000)
-    }
+    static func wallClock() -> Microseconds { Composition.systemClock() }
 }

@@ -39,16 +39,17 @@ struct DaemonCommand: AsyncParsableCommand {
         }
         // The model client: loopback only in local_only mode (the configuration was
         // checked already), every request counted for the reports' "API calls".
-        let (client, governor, workers) = try ModelSetup.workers(cfg, logger: logger)
+        let parts = Composition(cfg)
+        let (client, governor, workers) = try parts.models(logger: logger)
         let counter = client.counter
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
-                                    logger: logger, wallClock: { CycleCommand.wallClock() },
+                                    logger: logger, wallClock: parts.wallClock,
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
-                                    models: workers, memoryAvailable: { ModelSetup.memoryAvailable() },
+                                    models: workers, memoryAvailable: { Composition.memoryAvailable() },
                                     narrator: workers.narrator())
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
-                                    models: ModelSetup.roles(cfg))
+                                    models: Dictionary(parts.roles, uniquingKeysWith: { a, _ in a }))
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()

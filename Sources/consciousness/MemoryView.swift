@@ -30,30 +30,9 @@ struct MemoryView: Encodable {
         var computed_gb_per_10k: Double?
     }
 
-    static func roles(_ c: DaemonConfig) -> [(Role, String)] {
-        [(.architect, c.plannerModel), (.builder, c.coderModel), (.controller, c.scannerModel)]
-            + (c.embedder.map { [(.embedder, $0)] } ?? [])
-    }
-
-    static func budget(_ c: DaemonConfig) -> Budget {
-        var b = Budget()
-        b.trinityBytes = Int64(c.trinityBudgetGB * 1e9)
-        b.osReserveBytes = Int64(c.osReserveGB * 1e9)
-        for (key, role) in [("PLANNER_NUM_CTX", Role.architect), ("CODER_NUM_CTX", .builder), ("SCANNER_NUM_CTX", .controller)] {
-            if let n = c.numCtx[key] { b.wantedContext[role] = n }
-        }
-        return b
-    }
-
-    /// The governor's settings from the configuration.
-    static func settings(_ c: DaemonConfig) -> GovernorSettings {
-        var s = GovernorSettings()
-        s.budget = budget(c)
-        s.cacheType = KVCache.CacheType(rawValue: c.kvCacheType) ?? .f16
-        s.maxPressureFullAvg10 = c.maxMemoryPressure
-        s.minAvailableBeyondReserve = Int64(c.minAvailableGB * 1e9)
-        return s
-    }
+    static func roles(_ c: DaemonConfig) -> [(Role, String)] { Composition(c).roles }
+    static func budget(_ c: DaemonConfig) -> Budget { Composition(c).budget }
+    static func settings(_ c: DaemonConfig) -> GovernorSettings { Composition(c).governorSettings }
 
     static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String) async throws -> MemoryView {
         let cache = KVCache.CacheType(rawValue: c.kvCacheType) ?? .f16

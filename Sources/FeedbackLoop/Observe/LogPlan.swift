@@ -120,6 +120,10 @@ struct LogPlan {
 
     // MARK: rotated files
 
+    static func directory(_ path: String) -> Substring {
+        path.lastIndex(of: "/").map { path[..<$0] } ?? ""
+    }
+
     /// Reads the rest of a former live file from where it lies now, or reports it lost.
     private mutating func drain(_ e: LogCheckpoint, _ siblings: [SeenFile], kind: LogEvent.Kind, detail: String) {
         expected.append(e)
@@ -150,7 +154,11 @@ struct LogPlan {
     /// read is a generation rotated away between two cycles, read in full. Older unknown
     /// files are history from before this store watched, as the original tool ignored.
     private mutating func planRotated(_ siblings: [SeenFile], _ known: [LogCheckpoint], livePath: String) {
-        let lastLook = known.filter { $0.path == livePath || $0.role == .live }.map(\.modifiedSeen).max()
+        // The newest change this store has seen to any file of this log: a file changed
+        // after it, and never read from, holds lines no cycle has seen. (Not the live
+        // entry's alone: the live file may have been seen empty, and never registered.)
+        let directory = Self.directory(livePath)
+        let lastLook = known.filter { Self.directory($0.path) == directory }.map(\.modifiedSeen).max()
         for (s, f) in siblings.enumerated() where !claimed.contains(s) {
             guard let fp = f.fingerprint, !reads.contains(where: { $0.entry.fingerprint == fp }) else { continue }
             if let i = known.indices.first(where: { !used.contains($0) && known[$0].fingerprint == fp }) {

@@ -1,0 +1,80 @@
+import Cycle
+import FeedbackLoop
+import Foundation
+import Logging
+import Trinity
+import Workers
+
+/// The one composition root: where the configuration becomes the parts — a cycle's
+/// options, the governor's settings and budget, the roles and their models, the model
+/// workers, the clock. The daemon and every command build their parts here, so a key
+/// in the configuration means the same thing to `consciousness cycle --config` as to
+/// the service.
+public struct Composition: Sendable {
+    public let config: DaemonConfig
+    /// The wall clock, microseconds since the epoch.
+    public let wallClock: @Sendable () -> Microseconds
+
+    public init(_ config: DaemonConfig, wallClock: @escaping @Sendable () -> Microseconds = Composition.systemClock) {
+        self.config = config
+        self.wallClock = wallClock
+    }
+
+    public static let systemClock: @Sendable () -> Microseconds = { Int64(Date().timeIntervalSince1970 * 1_000_000) }
+
+    /// A cycle's options as the configuration has them; a caller overrides what its own
+    /// options say (the command line's flags) and adds what only it knows (progress).
+    public func cycleOptions(log: String? = nil, now: Microseconds? = nil) -> CycleOptions {
+        let c = config
+        var o = CycleOptions(logPath: log ?? c.logPath, now: now ?? wallClock())
+        o.window = .days(c.windowDays)
+        o.settings.minOccurrences = c.minOccurrences
+        o.settings.proposalConfidence = c.proposalConfidence
+        o.settings.minutesPerViolation = c.minutesPerViolation
+        o.settings.hourlyRateUSD = c.hourlyRateUSD
+        o.forecast.horizonDays = c.horizonDays
+        o.reportsDirectory = c.reportsDir
+        o.metricsFile = c.metricsFile
+        o.rotatedGlob = c.rotatedGlob
+        o.wallClock = wallClock
+        return o
+    }
+
+    /// Each role's model: the Trinity, and the embedder unless the hashed one was chosen.
+    public var roles: [(Role, String)] {
+        [(.architect, config.plannerModel), (.builder, config.coderModel), (.controller, config.scannerModel)]
+            + (config.embedder.map { [(.embedder, $0)] } ?? [])
+    }
+
+    public var budget: Budget {
+        var b = Budget()
+        b.trinityBytes = Int64(config.trinityBudgetGB * 1e9)
+        b.osReserveBytes = Int64(config.osReserveGB * 1e9)
+        for (key, role) in [("PLANNER_NUM_CTX", Role.architect), ("CODER_NUM_CTX", .builder), ("SCANNER_NUM_CTX", .controller)] {
+            if let n = config.numCtx[key] { b.wantedContext[role] = n }
+        }
+        return b
+    }
+
+    public var governorSettings: GovernorSettings {
+        var s = GovernorSettings()
+        s.budget = budget
+        s.cacheType = KVCache.CacheType(rawValue: config.kvCacheType) ?? .f16
+        s.maxPressureFullAvg10 = config.maxMemoryPressure
+        s.minAvailableBeyondReserve = Int64(config.minAvailableGB * 1e9)
+        return s
+    }
+
+    /// The Ollama client (loopback-checked in local_only), the governor that owns what
+    /// it loads, and the workers that call it under the governor's leases.
+    public func models(logger: Logger) throws -> (client: OllamaClient, governor: Governor, workers: ModelWorkers) {
+        let client = OllamaClient(try Endpoint(config.ollamaHost, localOnly: config.agencyMode == .localOnly))
+        let governor = Governor(client: client, memory: MemorySource(), settings: governorSettings, logger: logger)
+        let workers = ModelWorkers(client: client, governor: governor,
+                                   models: Dictionary(roles, uniquingKeysWith: { a, _ in a }), logger: logger)
+        return (client, governor, workers)
+    }
+
+    /// MemAvailable now, for the report.
+    public static func memoryAvailable() -> Int64? { MemorySource().read().memAvailable }
+}
