@@ -73,4 +73,10 @@ public struct CycleProgress: Sendable {
     public var cycle: Int64
     public var stage: Stage
     public var detail: String
+
+    public init(cycle: Int64, stage: Stage, detail: String) {
+        self.cycle = cycle
+        self.stage = stage
+        self.detail = detail
+    }
 }

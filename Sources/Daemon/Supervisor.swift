@@ -16,17 +16,22 @@ public actor Supervisor {
     }
 
     private var config: DaemonConfig
+    /// The configuration in force (reloaded on SIGHUP).
+    public var currentConfig: DaemonConfig { config }
     private let configFile: String?
     private let environment: [String: String]
-    private let store: StateStore
+    let store: StateStore
     private let notifier: Notifier
-    private let logger: Logger
-    private let wallClock: @Sendable () -> Microseconds
+    let logger: Logger
+    let seams: SupervisorSeams
+    private var wallClock: @Sendable () -> Microseconds { seams.wallClock }
     private let outbound: (@Sendable () -> OutboundRequests)?
     private let models: (any ModelStages)?
     private let memoryAvailable: (@Sendable () -> Int64?)?
     private let clock = ContinuousClock()
-    private let morning: MorningDuty
+    let narrator: Narrator?
+    /// After a failed morning report, not again before this instant (the same date).
+    var morningRetry: (date: LocalDate, at: Microseconds)?
 
     public private(set) var phase = Phase.idle
     private var lastSlot: Int64?
@@ -40,10 +45,10 @@ public actor Supervisor {
     public private(set) var completedCycles = 0
 
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
-                notifier: Notifier, logger: Logger, wallClock: @escaping @Sendable () -> Microseconds,
+                notifier: Notifier, logger: Logger, seams: SupervisorSeams = .live,
                 outbound: (@Sendable () -> OutboundRequests)? = nil, models: (any ModelStages)? = nil,
                 memoryAvailable: (@Sendable () -> Int64?)? = nil, narrator: Narrator? = nil) {
-        self.morning = MorningDuty(store: store, logger: logger, narrator: narrator)
+        self.narrator = narrator
         self.outbound = outbound
         self.models = models
         self.memoryAvailable = memoryAvailable
@@ -53,7 +58,7 @@ public actor Supervisor {
         self.store = store
         self.notifier = notifier
         self.logger = logger
-        self.wallClock = wallClock
+        self.seams = seams
     }
 
     private var schedule: Schedule { Schedule(interval: config.cycleInterval) }
@@ -79,12 +84,12 @@ public actor Supervisor {
             // under a stage deadline like a cycle's: the Architect may take minutes, and a
             // hung one must stop the watchdog pings and get more time at a SIGTERM.
             phase = .running(cycle: 0, stage: "morning report", deadline: clock.now + config.stageTimeout)
-            let reported = await morning.runIfDue(now: now, config: config)
+            let reported = await morningReportIfDue(now: now)
             phase = .idle
             if reported { continue }
             // Sleep in slices of at most a minute, so a suspend or a clock change is
             // noticed within one; a signal wakes the loop at once.
-            let wait = Double(min(nextDue(), await morning.nextDue(after: now, config: config)) - now) / 1_000_000
+            let wait = Double(min(nextDue(), nextMorningReport(after: now)) - now) / 1_000_000
             await pause(.milliseconds(Int64(min(max(wait, 0.01), 60) * 1000)))
         }
     }
@@ -115,7 +120,7 @@ public actor Supervisor {
         o.lockHolder = "consciousness daemon"
         o.lockWait = Self.lockWait
         do {
-            let report = try await CycleRunner(store: store).run(o)
+            let report = try await seams.runCycle(store, o)
             finished(report, manual: manual, took: clock.now - started)
         } catch CycleError.busy(let busy) {
             logger.warning("cycle postponed: \(busy)")
@@ -239,7 +244,7 @@ public actor Supervisor {
         sleepGeneration += 1
         let generation = sleepGeneration
         let timer = Task { [weak self] in
-            guard (try? await Task.sleep(for: d)) != nil else { return }
+            guard let sleep = self?.seams.sleep, (try? await sleep(d)) != nil else { return }
             await self?.timerFired(generation)
         }
         await withTaskCancellationHandler {

@@ -43,7 +43,7 @@ struct DaemonCommand: AsyncParsableCommand {
         let (client, governor, workers) = try parts.models(logger: logger)
         let counter = client.counter
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
-                                    logger: logger, wallClock: parts.wallClock,
+                                    logger: logger, seams: SupervisorSeams(wallClock: parts.wallClock),
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
                                     models: workers, memoryAvailable: { Composition.memoryAvailable() },
                                     narrator: workers.narrator())

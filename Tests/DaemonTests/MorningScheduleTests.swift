@@ -3,6 +3,7 @@ import FeedbackLoop
 import Foundation
 import Logging
 import StateStore
+import Systemd
 import Testing
 @testable import Daemon
 
@@ -63,20 +64,24 @@ import Testing
         func instant(_ d: String, _ h: Int, _ m: Int) -> Microseconds {
             Night.instant(of: Self.date(d), at: ClockTime(hour: h, minute: m), in: zoneNow)
         }
-        let first = MorningDuty(store: store, logger: logger)
+        func supervisor() -> Supervisor {
+            Supervisor(config: config, configFile: nil, environment: [:], store: store, notifier: Notifier(environment: [:]),
+                       logger: logger, seams: SupervisorSeams(wallClock: { 0 }, zone: zoneNow))
+        }
+        let first = supervisor()
         // First start at 06:00: nothing for yesterday; today's at 07:00, once.
-        #expect(await first.runIfDue(now: instant("2025-10-08", 6, 0), config: config) == false)
-        #expect(await first.nextDue(after: instant("2025-10-08", 6, 0), config: config) == instant("2025-10-08", 7, 0))
-        #expect(await first.runIfDue(now: instant("2025-10-08", 7, 0), config: config) == true)
-        #expect(await first.runIfDue(now: instant("2025-10-08", 7, 1), config: config) == false)
+        #expect(await first.morningReportIfDue(now: instant("2025-10-08", 6, 0)) == false)
+        #expect(await first.nextMorningReport(after: instant("2025-10-08", 6, 0)) == instant("2025-10-08", 7, 0))
+        #expect(await first.morningReportIfDue(now: instant("2025-10-08", 7, 0)) == true)
+        #expect(await first.morningReportIfDue(now: instant("2025-10-08", 7, 1)) == false)
         #expect(try store.meta(StateStore.lastMorningReportKey) == "2025-10-08")
         #expect(FileManager.default.fileExists(atPath: dir + "/reports/morning-2025-10-08.md"))
         #expect(FileManager.default.fileExists(atPath: dir + "/reports/morning-2025-10-08.svg"))
         // A restart later that morning: the store says it is written.
-        let second = MorningDuty(store: store, logger: logger)
-        #expect(await second.runIfDue(now: instant("2025-10-08", 9, 0), config: config) == false)
+        let second = supervisor()
+        #expect(await second.morningReportIfDue(now: instant("2025-10-08", 9, 0)) == false)
         // Suspended over the next morning: written late, at wake-up.
-        #expect(await second.runIfDue(now: instant("2025-10-09", 11, 30), config: config) == true)
+        #expect(await second.morningReportIfDue(now: instant("2025-10-09", 11, 30)) == true)
         let stored = try MorningReport.decode(json: try store.morningReport(date: "2025-10-09")!.json)
         #expect(stored.origin == .daemon)
         #expect(stored.night.date == Self.date("2025-10-09"))
