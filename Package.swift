@@ -64,6 +64,10 @@ let package = Package(
         .executableTarget(name: "ollama-sim", dependencies: [
             "OllamaSimulator", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // The tests' one way to talk to "Ollama": a simulator in a scope (withSimulator { }).
+        .target(name: "SimulatorTestKit", dependencies: [
+            "OllamaSimulator", "Trinity", .product(name: "Logging", package: "swift-log"),
+        ]),
         // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
         .executableTarget(name: "consciousness", dependencies: [
@@ -74,9 +78,9 @@ let package = Package(
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
-        .testTarget(name: "TrinityTests", dependencies: ["Trinity", "OllamaSimulator"]),
+        .testTarget(name: "TrinityTests", dependencies: ["Trinity", "OllamaSimulator", "SimulatorTestKit"]),
         .testTarget(name: "WorkersTests", dependencies: [
-            "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog",
+            "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog", "SimulatorTestKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
                 .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),

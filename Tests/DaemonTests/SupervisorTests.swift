@@ -11,8 +11,16 @@ import Testing
 /// A wall clock the test moves: sleeping advances it, so hours pass in milliseconds.
 private final class FakeClock: Sendable {
     private let micros: Mutex<Microseconds>
+    /// Whether a sleep moves the clock; frozen, time moves only when the test says.
+    private let running = Mutex(true)
     init(_ start: Microseconds) { micros = Mutex(start) }
     var now: Microseconds { micros.withLock { $0 } }
+    func freeze() { running.withLock { $0 = false } }
+    func resume() { running.withLock { $0 = true } }
+    func sleep(_ d: Duration) async throws {
+        if running.withLock({ $0 }) { advance(d) } else { try await Task.sleep(for: .milliseconds(1)) }
+        await Task.yield()
+    }
     func advance(_ d: Duration) {
         let us = d.components.seconds * 1_000_000 + d.components.attoseconds / 1_000_000_000_000
         micros.withLock { $0 += max(us, 1) }
@@ -50,7 +58,7 @@ private final class CycleRecorder: Sendable {
         c.modelStages = false
         return Supervisor(config: c, configFile: configFile, environment: [:], store: try StateStore(directory: dir),
                           notifier: Notifier(environment: [:]), logger: Logger(label: "supervisor-test"),
-                          seams: SupervisorSeams(wallClock: { clock.now }, sleep: { d in clock.advance(d); await Task.yield() },
+                          seams: SupervisorSeams(wallClock: { clock.now }, sleep: { try await clock.sleep($0) },
                                                  zone: TimeZone(identifier: "UTC")!,
                                                  runCycle: { try await recorder.run($0, $1) }))
     }
@@ -90,17 +98,19 @@ private final class CycleRecorder: Sendable {
         defer { try? FileManager.default.removeItem(atPath: d) }
         let clock = FakeClock(Self.start)
         let recorder = CycleRecorder()
+        clock.freeze()
         let supervisor = try Self.make(clock, recorder, dir: d)
         let loop = Task { await supervisor.run() }
         #expect(await Self.until { recorder.instants.count >= 1 })
         clock.jump(hours: 5)  // suspended: the wall clock leaps past five slots
+        #expect(await Self.until { recorder.instants.count >= 2 })
+        clock.resume()
         #expect(await Self.until { recorder.instants.count >= 3 })
         loop.cancel()
         await loop.value
         let runs = recorder.instants.map(Timestamp.iso8601)
-        // One cycle on waking (within the minute the sleep slice had left), then the
-        // next hour — not one per missed slot.
-        #expect(runs[1].hasPrefix("2026-01-05T15:0"), "\(runs)")
+        // One cycle on waking, then the next hour — not one per missed slot.
+        #expect(runs[1] == "2026-01-05T15:00:30+00:00", "\(runs)")
         #expect(runs[2] == "2026-01-05T16:00:00+00:00", "\(runs)")
     }
 

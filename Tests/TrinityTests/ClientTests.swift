@@ -1,108 +1,81 @@
 import Foundation
 import Logging
 import OllamaSimulator
+import SimulatorTestKit
 import Testing
 @testable import Trinity
 
-/// A simulator on a free loopback port, and a client and governor pointed at it.
-struct Rig {
-    let sim: OllamaSimulator
-    let client: OllamaClient
-    let governor: Governor
-    let root: String
+typealias Rig = SimulatedOllama
 
-    static func start(loadSecondsPerGB: Double = 0.001, memTotal: Int64 = 48_000_000_000,
-                      timeouts: Timeouts = { var t = Timeouts(); t.firstByte = .seconds(4); t.whole = .seconds(8); t.connectRetries = 1; t.retryBackoff = .milliseconds(20); return t }(),
-                      settings: GovernorSettings = GovernorSettings()) async throws -> Rig {
-        let root = NSTemporaryDirectory() + "cc-rig-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)
-        var c = SimulatorConfiguration()
-        c.loadSecondsPerGB = loadSecondsPerGB
-        c.memTotalBytes = memTotal
-        c.meminfoPath = root + "/proc/meminfo"
-        let sim = OllamaSimulator(configuration: c)
-        try await sim.start()
-        let client = OllamaClient(try Endpoint(await sim.baseURL, localOnly: true), timeouts: timeouts)
-        let governor = Governor(client: client, memory: MemorySource(root: root, ollamaCgroup: nil), settings: settings,
-                                logger: Logger(label: "test"))
-        let rig = Rig(sim: sim, client: client, governor: governor, root: root)
-        do {
-            try await governor.prepare(models: [
-                .architect: "codestral:22b-v0.1-q4_K_M", .builder: "qwen2.5-coder:7b-instruct-q4_K_M",
-                .controller: "qwen2.5-coder:1.5b-instruct-q4_K_M", .embedder: "all-minilm:latest",
-            ])
-        } catch {
-            await rig.stop()
-            throw error
-        }
-        return rig
-    }
-
-    func stop() async {
-        await client.shutdown()
-        try? await sim.stop()
-        try? FileManager.default.removeItem(atPath: root)
+extension SimulatedOllama {
+    /// The kit's simulator with the Trinity prepared, for the client and governor tests.
+    static func with(loadSecondsPerGB: Double = 0.001, memTotal: Int64 = 48_000_000_000,
+                     timeouts: Timeouts = { var t = SimulatedOllama.testTimeouts; t.whole = .seconds(8); return t }(),
+                     settings: GovernorSettings = GovernorSettings(),
+                     _ body: (SimulatedOllama) async throws -> Void) async throws {
+        try await withSimulator(loadSecondsPerGB: loadSecondsPerGB, memTotal: memTotal, timeouts: timeouts,
+                                settings: settings, prepare: trinity, body)
     }
 }
 
 @Suite(.serialized) struct ClientTests {
     @Test func chatStreamedAndWholeWithMetrics() async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        let lease = try await rig.governor.lease(.controller, wantedContext: 4096)
-        #expect(lease.contextTokens == 4096)
-        let streamed = try await rig.client.chat(lease, [.init(role: "user", content: "classify this violation please")])
-        let whole = try await rig.client.chat(lease, [.init(role: "user", content: "classify this violation please")], stream: false)
-        #expect(!streamed.text.isEmpty && streamed.text == whole.text)  // deterministic
-        #expect(streamed.metrics.promptTokens > 0 && streamed.metrics.outputTokens > 0)
-        #expect(streamed.metrics.tokensPerSecond > 0)
-        #expect(streamed.metrics.contextUse > 0 && streamed.metrics.contextUse < 1)
-        let schema: JSONValue = .object(["type": .string("object"), "properties": .object([
-            "article": .object(["type": .string("string"), "enum": .array([.string("Article I"), .string("Article II")])]),
-            "summary": .object(["type": .string("string")]),
-        ]), "required": .array([.string("article"), .string("summary")])])
-        let structured = try await rig.client.generate(lease, "classify", format: schema, stream: false)
-        let obj = try JSONSerialization.jsonObject(with: Data(structured.text.utf8)) as? [String: Any]
-        #expect(["Article I", "Article II"].contains(obj?["article"] as? String ?? ""))
-        await rig.governor.release(lease)
-        let e = try await rig.governor.lease(.embedder, wantedContext: 512)
-        let v = try await rig.client.embed(e, ["a violation", "another"])
-        #expect(v.vectors.count == 2 && v.vectors[0].count == 384)
-        await rig.governor.release(e)
-        #expect(rig.client.counter.remote == 0 && rig.client.counter.loopback > 0)
+        try await Rig.with() { rig in
+            let lease = try await rig.governor.lease(.controller, wantedContext: 4096)
+            #expect(lease.contextTokens == 4096)
+            let streamed = try await rig.client.chat(lease, [.init(role: "user", content: "classify this violation please")])
+            let whole = try await rig.client.chat(lease, [.init(role: "user", content: "classify this violation please")], stream: false)
+            #expect(!streamed.text.isEmpty && streamed.text == whole.text)  // deterministic
+            #expect(streamed.metrics.promptTokens > 0 && streamed.metrics.outputTokens > 0)
+            #expect(streamed.metrics.tokensPerSecond > 0)
+            #expect(streamed.metrics.contextUse > 0 && streamed.metrics.contextUse < 1)
+            let schema: JSONValue = .object(["type": .string("object"), "properties": .object([
+                "article": .object(["type": .string("string"), "enum": .array([.string("Article I"), .string("Article II")])]),
+                "summary": .object(["type": .string("string")]),
+            ]), "required": .array([.string("article"), .string("summary")])])
+            let structured = try await rig.client.generate(lease, "classify", format: schema, stream: false)
+            let obj = try JSONSerialization.jsonObject(with: Data(structured.text.utf8)) as? [String: Any]
+            #expect(["Article I", "Article II"].contains(obj?["article"] as? String ?? ""))
+            await rig.governor.release(lease)
+            let e = try await rig.governor.lease(.embedder, wantedContext: 512)
+            let v = try await rig.client.embed(e, ["a violation", "another"])
+            #expect(v.vectors.count == 2 && v.vectors[0].count == 384)
+            await rig.governor.release(e)
+            #expect(rig.client.counter.remote == 0 && rig.client.counter.loopback > 0)
+        }
     }
 
     @Test(arguments: Fault.allCases)
     func eachFaultIsATypedErrorWithinItsTimeout(fault: Fault) async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        let lease = try await rig.governor.lease(.controller, wantedContext: 2048)
-        await rig.sim.inject(fault, count: 5, path: "/api/chat")
-        let start = ContinuousClock.now
-        do {
-            _ = try await rig.client.chat(lease, [.init(role: "user", content: "hello")])
-            Issue.record("\(fault) gave no error")
-        } catch {
-            let elapsed = ContinuousClock.now - start
-            // Within its timeout (first byte 2 s, whole 8 s), with room for a loaded machine.
-            #expect(elapsed < .seconds(9), "\(fault) took \(elapsed)")
-            switch (fault, error) {
-            case (.down, .unreachable), (.notFound, .modelNotFound), (.serverError, .server(500, _)),
-                 (.stall, .timeout), (.malformed, .malformedResponse), (.cutStream, .streamCut): break
-            default: Issue.record("\(fault) gave \(error)")
+        try await Rig.with() { rig in
+            let lease = try await rig.governor.lease(.controller, wantedContext: 2048)
+            await rig.sim.inject(fault, count: 5, path: "/api/chat")
+            let start = ContinuousClock.now
+            do throws(OllamaError) {
+                _ = try await rig.client.chat(lease, [.init(role: "user", content: "hello")])
+                Issue.record("\(fault) gave no error")
+            } catch {
+                let elapsed = ContinuousClock.now - start
+                // Within its timeout (first byte 2 s, whole 8 s), with room for a loaded machine.
+                #expect(elapsed < .seconds(9), "\(fault) took \(elapsed)")
+                switch (fault, error) {
+                case (.down, .unreachable), (.notFound, .modelNotFound), (.serverError, .server(500, _)),
+                     (.stall, .timeout), (.malformed, .malformedResponse), (.cutStream, .streamCut): break
+                default: Issue.record("\(fault) gave \(error)")
+                }
             }
         }
     }
 
     @Test func aModelNotPulledSaysWhichPullToRun() async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        do {
-            _ = try await rig.client.show("llama9:70b")
-            Issue.record("no error")
-        } catch {
-            #expect(error == .modelNotFound(model: "llama9:70b", pull: "ollama pull llama9:70b"))
-            #expect(error.description.contains("ollama pull llama9:70b"))
+        try await Rig.with() { rig in
+            do throws(OllamaError) {
+                _ = try await rig.client.show("llama9:70b")
+                Issue.record("no error")
+            } catch {
+                #expect(error == .modelNotFound(model: "llama9:70b", pull: "ollama pull llama9:70b"))
+                #expect(error.description.contains("ollama pull llama9:70b"))
+            }
         }
     }
 
@@ -122,85 +95,85 @@ struct Rig {
         var s = GovernorSettings()
         // 20 GB: controller (1.8) + builder (5.4) + architect (16.0) at 8k tokens do not fit together.
         s.budget.trinityBytes = 20_000_000_000
-        let rig = try await Rig.start(settings: s)
-        defer { Task { await rig.stop() } }
-        let c = try await rig.governor.lease(.controller, wantedContext: 8192)
-        await rig.governor.release(c)
-        let b = try await rig.governor.lease(.builder, wantedContext: 8192)
-        await rig.governor.release(b)
-        let held = try await rig.governor.lease(.controller, wantedContext: 8192)  // controller used last, and held
-        let a = try await rig.governor.lease(.architect, wantedContext: 8192)
-        #expect(await rig.governor.unloads == ["qwen2.5-coder:7b-instruct-q4_K_M"])  // the idle builder, not the held controller
-        #expect(await rig.governor.residentModels().contains("qwen2.5-coder:1.5b-instruct-q4_K_M"))
-        await rig.governor.release(a)
-        // With the controller still leased, a builder that needs the architect's room evicts the architect.
-        _ = try await rig.governor.lease(.builder, wantedContext: 8192)
-        #expect(await rig.governor.unloads.last == "codestral:22b-v0.1-q4_K_M")
-        await rig.governor.release(held)
+        try await Rig.with(settings: s) { rig in
+            let c = try await rig.governor.lease(.controller, wantedContext: 8192)
+            await rig.governor.release(c)
+            let b = try await rig.governor.lease(.builder, wantedContext: 8192)
+            await rig.governor.release(b)
+            let held = try await rig.governor.lease(.controller, wantedContext: 8192)  // controller used last, and held
+            let a = try await rig.governor.lease(.architect, wantedContext: 8192)
+            #expect(await rig.governor.unloads == ["qwen2.5-coder:7b-instruct-q4_K_M"])  // the idle builder, not the held controller
+            #expect(await rig.governor.residentModels().contains("qwen2.5-coder:1.5b-instruct-q4_K_M"))
+            await rig.governor.release(a)
+            // With the controller still leased, a builder that needs the architect's room evicts the architect.
+            _ = try await rig.governor.lease(.builder, wantedContext: 8192)
+            #expect(await rig.governor.unloads.last == "codestral:22b-v0.1-q4_K_M")
+            await rig.governor.release(held)
+        }
     }
 
     @Test func aLoadThatCannotFitIsRefusedWithTheReason() async throws {
         var s = GovernorSettings()
         s.budget.trinityBytes = 10_000_000_000
-        let rig = try await Rig.start(settings: s)
-        defer { Task { await rig.stop() } }
-        do {
-            _ = try await rig.governor.lease(.architect, wantedContext: 8192)
-            Issue.record("granted")
-        } catch {
-            #expect(error.kind == .wouldNotFit)
-            #expect(error.reason.contains("codestral"))
+        try await Rig.with(settings: s) { rig in
+            do throws(Refusal) {
+                _ = try await rig.governor.lease(.architect, wantedContext: 8192)
+                Issue.record("granted")
+            } catch {
+                #expect(error.kind == .wouldNotFit)
+                #expect(error.reason.contains("codestral"))
+            }
         }
     }
 
     @Test func recordedPressureStopsGrants() async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        try FileManager.default.createDirectory(atPath: rig.root + "/proc/pressure", withIntermediateDirectories: true)
-        try "some avg10=40.00 avg60=20.00 avg300=5.00 total=1\nfull avg10=25.00 avg60=10.00 avg300=2.00 total=1\n"
-            .write(toFile: rig.root + "/proc/pressure/memory", atomically: true, encoding: .utf8)
-        await #expect(throws: Refusal.self) { _ = try await rig.governor.lease(.builder, wantedContext: 4096) }
-        try "some avg10=0.00 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1\n"
-            .write(toFile: rig.root + "/proc/pressure/memory", atomically: true, encoding: .utf8)
-        let l = try await rig.governor.lease(.builder, wantedContext: 4096)
-        await rig.governor.release(l)
+        try await Rig.with() { rig in
+            try FileManager.default.createDirectory(atPath: rig.root + "/proc/pressure", withIntermediateDirectories: true)
+            try "some avg10=40.00 avg60=20.00 avg300=5.00 total=1\nfull avg10=25.00 avg60=10.00 avg300=2.00 total=1\n"
+                .write(toFile: rig.root + "/proc/pressure/memory", atomically: true, encoding: .utf8)
+            await #expect(throws: Refusal.self) { _ = try await rig.governor.lease(.builder, wantedContext: 4096) }
+            try "some avg10=0.00 avg60=0.00 avg300=0.00 total=1\nfull avg10=0.00 avg60=0.00 avg300=0.00 total=1\n"
+                .write(toFile: rig.root + "/proc/pressure/memory", atomically: true, encoding: .utf8)
+            let l = try await rig.governor.lease(.builder, wantedContext: 4096)
+            await rig.governor.release(l)
+        }
     }
 
     @Test func aLoadIntoTheOSReserveIsRefused() async throws {
         // A 16 GB machine: the 22B (15+ GB with its cache) would eat the 8 GB reserve.
-        let rig = try await Rig.start(memTotal: 16_000_000_000)
-        defer { Task { await rig.stop() } }
-        do {
-            _ = try await rig.governor.lease(.architect, wantedContext: 8192)
-            Issue.record("granted into the reserve")
-        } catch {
-            #expect(error.kind == .reserve)
+        try await Rig.with(memTotal: 16_000_000_000) { rig in
+            do throws(Refusal) {
+                _ = try await rig.governor.lease(.architect, wantedContext: 8192)
+                Issue.record("granted into the reserve")
+            } catch {
+                #expect(error.kind == .reserve)
+            }
         }
     }
 
     @Test func theEstimateIsCorrectedFromWhatOllamaReports() async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        let l = try await rig.governor.lease(.builder, wantedContext: 8192)
-        _ = try await rig.client.chat(l, [.init(role: "user", content: "hi")], stream: false)
-        await rig.governor.observe(after: l)
-        let ps = try await rig.client.running().first { $0.name == l.model }
-        #expect(ps?.size != nil)
-        let f = await rig.governor.correctionFactor(l.model)
-        #expect(f > 0.5 && f < 2.0)
-        await rig.governor.release(l)
+        try await Rig.with() { rig in
+            let l = try await rig.governor.lease(.builder, wantedContext: 8192)
+            _ = try await rig.client.chat(l, [.init(role: "user", content: "hi")], stream: false)
+            await rig.governor.observe(after: l)
+            let ps = try await rig.client.running().first { $0.name == l.model }
+            #expect(ps?.size != nil)
+            let f = await rig.governor.correctionFactor(l.model)
+            #expect(f > 0.5 && f < 2.0)
+            await rig.governor.release(l)
+        }
     }
 
     @Test func aModelOllamaLacksIsRefusedWithThePull() async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        try await rig.governor.prepare(models: [.builder: "qwen9:404b"])
-        do {
-            _ = try await rig.governor.lease(.builder, wantedContext: 2048)
-            Issue.record("granted a model Ollama does not have")
-        } catch {
-            #expect(error.kind == .modelMissing)
-            #expect(error.reason.contains("ollama pull qwen9:404b"))
+        try await Rig.with() { rig in
+            try await rig.governor.prepare(models: [.builder: "qwen9:404b"])
+            do throws(Refusal) {
+                _ = try await rig.governor.lease(.builder, wantedContext: 2048)
+                Issue.record("granted a model Ollama does not have")
+            } catch {
+                #expect(error.kind == .modelMissing)
+                #expect(error.reason.contains("ollama pull qwen9:404b"))
+            }
         }
     }
 }
@@ -210,20 +183,20 @@ struct Rig {
     /// governor forgot in a restart) is counted against the budget, with a warning,
     /// and evicted like any idle model — never ignored.
     @Test func anUnknownResidentModelIsCountedNotIgnored() async throws {
-        let rig = try await Rig.start()
-        defer { Task { await rig.stop() } }
-        let l = try await rig.governor.lease(.builder, wantedContext: 8192)
-        _ = try await rig.client.chat(l, [.init(role: "user", content: "load yourself")], stream: false)
-        await rig.governor.release(l)
-        var s = GovernorSettings()
-        s.budget.trinityBytes = 18_000_000_000
-        let fresh = Governor(client: rig.client, memory: MemorySource(root: rig.root, ollamaCgroup: nil), settings: s,
-                             logger: Logger(label: "test"))
-        try await fresh.prepare(models: [.architect: "codestral:22b-v0.1-q4_K_M"])
-        #expect(await fresh.residentModels() == ["qwen2.5-coder:7b-instruct-q4_K_M"])
-        // 16 GB for the 22B at 8k does not fit beside the 7B's 5.4 GB in 18 GB: the stranger goes.
-        _ = try await fresh.lease(.architect, wantedContext: 8192)
-        #expect(await fresh.unloads == ["qwen2.5-coder:7b-instruct-q4_K_M"])
-        #expect(await rig.sim.resident().allSatisfy { $0.name != "qwen2.5-coder:7b-instruct-q4_K_M" })
+        try await Rig.with() { rig in
+            let l = try await rig.governor.lease(.builder, wantedContext: 8192)
+            _ = try await rig.client.chat(l, [.init(role: "user", content: "load yourself")], stream: false)
+            await rig.governor.release(l)
+            var s = GovernorSettings()
+            s.budget.trinityBytes = 18_000_000_000
+            let fresh = Governor(client: rig.client, memory: MemorySource(root: rig.root, ollamaCgroup: nil), settings: s,
+                                 logger: Logger(label: "test"))
+            try await fresh.prepare(models: [.architect: "codestral:22b-v0.1-q4_K_M"])
+            #expect(await fresh.residentModels() == ["qwen2.5-coder:7b-instruct-q4_K_M"])
+            // 16 GB for the 22B at 8k does not fit beside the 7B's 5.4 GB in 18 GB: the stranger goes.
+            _ = try await fresh.lease(.architect, wantedContext: 8192)
+            #expect(await fresh.unloads == ["qwen2.5-coder:7b-instruct-q4_K_M"])
+            #expect(await rig.sim.resident().allSatisfy { $0.name != "qwen2.5-coder:7b-instruct-q4_K_M" })
+        }
     }
 }
