@@ -43,10 +43,9 @@ run: build
 
 test: setup
 	$(SWIFT) build --build-tests
-	# One test at a time: the command-line tests wait for child processes, blocking a
-	# thread of Swift's cooperative pool (two threads on a 2-core machine), and in
-	# parallel that starves the in-process Ollama simulators of the others into timeouts.
-	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build --no-parallel
+	# In parallel: the command-line tests wait for their child processes on threads of
+	# their own (Binary.capture), never on Swift's cooperative pool.
+	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
 	python3 scripts/soak.py --binary $(BIN_DEBUG) --seconds 45
 	Tests/e2e/systemd-e2e.sh $(BIN_DEBUG)
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// The `consciousness` binary as a user runs it: exit statuses, messages, outputs.
@@ -11,13 +12,16 @@ enum Binary {
         return root.appendingPathComponent(".build/debug/consciousness").path
     }
 
-    struct Result {
+    struct Result: Sendable {
         var status: Int32
         var stdout: String
         var stderr: String
     }
 
-    static func run(_ args: [String], env: [String: String] = [:]) throws -> Result {
+    /// Runs the binary with `args` to its end. Async, off the cooperative pool: the wait
+    /// for the child happens on a thread of its own, so tests in parallel never starve
+    /// the in-process simulators of other suites.
+    static func run(_ args: [String], env: [String: String] = [:]) async throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args
@@ -29,21 +33,45 @@ enum Binary {
         e["MODEL_STAGES"] = "off"
         for (k, v) in env { e[k] = v }
         p.environment = e
-        return try capture(p)
+        return try await capture(p)
     }
 
-    /// Runs `p` to its end, with its output and status.
-    static func capture(_ p: Process) throws -> Result {
+    /// Runs `p` to its end, with its output and status: stdout and stderr drained
+    /// together (a child that fills one pipe while the test reads the other would
+    /// otherwise block for ever), on a thread that is not the cooperative pool's.
+    static func capture(_ p: Process) async throws -> Result {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Result, any Error>) in
+            let process = SendableProcess(p)
+            Thread { c.resume(with: Swift.Result { try captureBlocking(process.process) }) }.start()
+        }
+    }
+
+    private static func captureBlocking(_ p: Process) throws -> Result {
         let out = Pipe(), err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        let errData = Mutex(Data())
+        let drained = DispatchSemaphore(value: 0)
+        let errHandle = err.fileHandleForReading
+        Thread {
+            let d = errHandle.readDataToEndOfFile()
+            errData.withLock { $0 = d }
+            drained.signal()
+        }.start()
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let r = err.fileHandleForReading.readDataToEndOfFile()
+        drained.wait()
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self),
-                      stderr: String(decoding: r, as: UTF8.self))
+                      stderr: String(decoding: errData.withLock { $0 }, as: UTF8.self))
     }
+}
+
+/// A `Process` handed to the one thread that runs it and nothing else: Foundation's
+/// Process is not Sendable, but after the hand-over only that thread touches it.
+struct SendableProcess: @unchecked Sendable {
+    let process: Process
+    init(_ p: Process) { process = p }
 }
 
 func temporaryDirectory() -> String {
@@ -55,22 +83,22 @@ func temporaryDirectory() -> String {
 @Suite(.serialized) struct CommandLineTests {
     let dir = temporaryDirectory()
 
-    func sample(lines: Int = 3_000, end: String = "2025-10-08T00:00:00Z") throws -> String {
+    func sample(lines: Int = 3_000, end: String = "2025-10-08T00:00:00Z") async throws -> String {
         let log = dir + "/v.jsonl"
-        let r = try Binary.run(["sample", "--output", log, "--lines", "\(lines)", "--days", "10", "--end", end,
+        let r = try await Binary.run(["sample", "--output", log, "--lines", "\(lines)", "--days", "10", "--end", end,
                                 "--malformed-every", "250"])
         #expect(r.status == 0, "\(r.stderr)")
         return log
     }
 
-    @Test func aCycleReportsInTextAndJSON() throws {
-        let log = try sample()
-        let text = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z"])
+    @Test func aCycleReportsInTextAndJSON() async throws {
+        let log = try await sample()
+        let text = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z"])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("CONSTITUTIONAL CONSCIOUSNESS - CYCLE REPORT"))
         #expect(text.stdout.contains("Malformed lines skipped: "))
         #expect(text.stdout.contains("Trend: BURST"))
-        let json = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z", "--json"])
+        let json = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z", "--json"])
         #expect(json.status == 0)
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(obj["cycle"] as? Int == 2)
@@ -80,43 +108,43 @@ func temporaryDirectory() -> String {
         #expect(reports.filter { $0.hasSuffix(".md") }.count == 2)
     }
 
-    @Test func anEmptyWindowIsNotAnError() throws {
-        let log = try sample()
-        let r = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2026-01-01T00:00:00Z",
+    @Test func anEmptyWindowIsNotAnError() async throws {
+        let log = try await sample()
+        let r = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2026-01-01T00:00:00Z",
                                 "--days", "3"])
         #expect(r.status == 0)
         #expect(r.stdout.contains("No violations in the last 3 days."))
     }
 
-    @Test func theLogPathComesFromTheEnvironment() throws {
+    @Test func theLogPathComesFromTheEnvironment() async throws {
         let root = dir + "/agency"
         try FileManager.default.createDirectory(atPath: root + "/logs/autonomous_healing", withIntermediateDirectories: true)
-        let log = try sample()
+        let log = try await sample()
         try FileManager.default.copyItem(atPath: log, toPath: root + "/logs/autonomous_healing/constitutional_violations.jsonl")
-        let r = try Binary.run(["cycle", "--now", "2025-10-08T00:00:00Z"],
+        let r = try await Binary.run(["cycle", "--now", "2025-10-08T00:00:00Z"],
                                env: ["AGENCY_ROOT": root, "STATE_DIRECTORY": dir + "/env-state"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(FileManager.default.fileExists(atPath: dir + "/env-state/consciousness.sqlite"))
     }
 
-    @Test func anUnreadableLogExits66WithOneLine() throws {
-        let r = try Binary.run(["cycle", "--log", dir + "/nope.jsonl", "--state-dir", dir + "/s"])
+    @Test func anUnreadableLogExits66WithOneLine() async throws {
+        let r = try await Binary.run(["cycle", "--log", dir + "/nope.jsonl", "--state-dir", dir + "/s"])
         #expect(r.status == 66)
         #expect(r.stderr == "consciousness: cannot read violations log \(dir)/nope.jsonl: No such file or directory\n")
     }
 
-    @Test func anUnwritableStateDirectoryExits73() throws {
-        let log = try sample()
+    @Test func anUnwritableStateDirectoryExits73() async throws {
+        let log = try await sample()
         FileManager.default.createFile(atPath: dir + "/plainfile", contents: Data())
-        let r = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/plainfile/state"])
+        let r = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/plainfile/state"])
         #expect(r.status == 73)
         #expect(r.stderr.hasPrefix("consciousness: state directory \(dir)/plainfile/state:"))
     }
 
     @Test(arguments: [["cycle", "--days", "0"], ["cycle", "--days", "3", "--all"], ["cycle", "--now", "soon"],
                       ["cycle", "--bogus"], ["cycle", "--days", "seven"]])
-    func aBadOptionExits64(args: [String]) throws {
-        let r = try Binary.run(args + ["--state-dir", dir + "/s"])
+    func aBadOptionExits64(args: [String]) async throws {
+        let r = try await Binary.run(args + ["--state-dir", dir + "/s"])
         #expect(r.status == 64)
         #expect(r.stderr.contains("Error:"))
     }
@@ -125,33 +153,33 @@ func temporaryDirectory() -> String {
 @Suite struct MoreCommandTests {
     let dir = temporaryDirectory()
 
-    @Test func backtestOnALogShorterThanTwoHorizonsExits65() throws {
+    @Test func backtestOnALogShorterThanTwoHorizonsExits65() async throws {
         let log = dir + "/short.jsonl"
-        #expect(try Binary.run(["sample", "--output", log, "--lines", "2000", "--days", "10"]).status == 0)
-        let r = try Binary.run(["backtest", "--log", log])
+        #expect(try await Binary.run(["sample", "--output", log, "--lines", "2000", "--days", "10"]).status == 0)
+        let r = try await Binary.run(["backtest", "--log", log])
         #expect(r.status == 65)
         #expect(r.stderr.contains("a backtest needs two horizons (14 days)"))
-        let ok = try Binary.run(["backtest", "--log", log, "--horizon-days", "3", "--json"])
+        let ok = try await Binary.run(["backtest", "--log", log, "--horizon-days", "3", "--json"])
         #expect(ok.status == 0)
         let obj = try JSONSerialization.jsonObject(with: Data(ok.stdout.utf8)) as? [String: Any]
         #expect((obj?["model"] as? [String: Any])?["brier"] != nil)
         #expect((obj?["baseline"] as? [String: Any])?["mape"] != nil)
     }
 
-    @Test func memoryPlansTheSeedMachineBesideTheSeedTable() throws {
-        let r = try Binary.run(["memory", "--profile", "48gb"])
+    @Test func memoryPlansTheSeedMachineBesideTheSeedTable() async throws {
+        let r = try await Binary.run(["memory", "--profile", "48gb"])
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("| architect (planner) | codestral:22b-v0.1-q4_K_M | 13.4 GB | 2.29 GB | 32,768 |"))
         #expect(r.stdout.contains("The seed's table beside the computed one"))
         #expect(r.stdout.contains("✓ fits"))
-        let j = try Binary.run(["memory", "--profile", "24gb", "--json"])
+        let j = try await Binary.run(["memory", "--profile", "24gb", "--json"])
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
         #expect(obj?["time_shared"] as? Bool == true)
         #expect(obj?["fits"] as? Bool == true)
     }
 
-    @Test func aRemoteOllamaHostIsRefusedInLocalOnlyMode() throws {
-        let r = try Binary.run(["memory"], env: ["OLLAMA_HOST": "http://10.1.2.3:11434"])
+    @Test func aRemoteOllamaHostIsRefusedInLocalOnlyMode() async throws {
+        let r = try await Binary.run(["memory"], env: ["OLLAMA_HOST": "http://10.1.2.3:11434"])
         #expect(r.status == 78)
         #expect(r.stderr.contains("OLLAMA_HOST=http://10.1.2.3:11434 is not valid"))
     }

@@ -73,7 +73,7 @@ final class DaemonChild {
     }
 
     /// An empty file for --config, so no installed /etc/consciousness file takes part.
-    func emptyConfig() throws -> String {
+    func emptyConfig() async throws -> String {
         let f = dir + "/empty.env"
         try "".write(toFile: f, atomically: true, encoding: .utf8)
         return f
@@ -86,7 +86,7 @@ final class DaemonChild {
         var values = base
         values[key] = value
         let refused = mustRefuse || (try? DaemonConfig.parse(values)) == nil
-        let child = try DaemonChild(dir: dir, arguments: ["--config", try emptyConfig()], environment: values)
+        let child = try await DaemonChild(dir: dir, arguments: ["--config", try emptyConfig()], environment: values)
         defer { child.kill() }
         if refused {
             let status = try await child.exitStatus(within: 10)
@@ -124,11 +124,11 @@ final class DaemonChild {
         let file = dir + "/consciousness.env"
         let good = ["CYCLE_INTERVAL": "1h", "RUN_AT_START": "false", "MODEL_STAGES": "off", "STAGE_TIMEOUT": "10m",
                     "VIOLATIONS_LOG": dir + "/v.jsonl", "OLLAMA_HOST": "http://127.0.0.1:11434"]
-        func write(_ values: [String: String]) throws {
+        func write(_ values: [String: String]) async throws {
             try values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)\n" }.joined()
                 .write(toFile: file, atomically: true, encoding: .utf8)
         }
-        try write(good)
+        try await write(good)
         let child = try DaemonChild(dir: dir, arguments: ["--config", file], environment: [:])
         defer { child.kill() }
         let started = try await child.waitForStderr("started")
@@ -156,7 +156,7 @@ final class DaemonChild {
             let shown = value.count > 20 ? "\(value.prefix(20))… (\(value.utf8.count) bytes)" : value
             var values = good
             values[key] = value
-            try write(values)
+            try await write(values)
             let offset = child.stderrData.count
             kill(child.pid, SIGHUP)
             let logged = try await child.waitForStderr("reload refused", after: offset)
@@ -174,7 +174,7 @@ final class DaemonChild {
 
         var fine = good
         fine["CYCLE_INTERVAL"] = "7d"
-        try write(fine)
+        try await write(fine)
         offset = child.stderrData.count
         kill(child.pid, SIGHUP)
         let reloaded = try await child.waitForStderr("configuration reloaded", after: offset)
@@ -207,16 +207,16 @@ final class DaemonChild {
         (["backtest", "--log", "/nonexistent/consciousness-test/v.jsonl", "--lookback-days", "0"], "--lookback-days"),
         (["report", "--cycle", "0"], "--cycle"),
     ])
-    func aHostileNumberIsAUsageError(args: [String], option: String) throws {
-        let r = try Binary.run(args)
+    func aHostileNumberIsAUsageError(args: [String], option: String) async throws {
+        let r = try await Binary.run(args)
         #expect(r.status == 64, "\(args): \(r.status) \(r.stderr)")
         #expect(r.stderr.contains(option), "\(args): \(r.stderr)")
     }
 
-    @Test func theLargestAllowedDaysStillWork() throws {
+    @Test func theLargestAllowedDaysStillWork() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let r = try Binary.run(["sample", "--output", dir + "/v.jsonl", "--days", "3650", "--lines", "1000"])
+        let r = try await Binary.run(["sample", "--output", dir + "/v.jsonl", "--days", "3650", "--lines", "1000"])
         #expect(r.status == 0, "\(r.stderr)")
     }
 }

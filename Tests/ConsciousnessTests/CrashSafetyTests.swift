@@ -16,7 +16,7 @@ import Testing
         try s.write(to: full)
         let data = try Data(contentsOf: URL(fileURLWithPath: full))
 
-        let clean = try Binary.run(["cycle", "--log", full, "--state-dir", dir + "/clean", "--now", "2025-10-08T00:00:00Z"])
+        let clean = try await Binary.run(["cycle", "--log", full, "--state-dir", dir + "/clean", "--now", "2025-10-08T00:00:00Z"])
         #expect(clean.status == 0)
 
         let log = dir + "/growing.jsonl"
@@ -31,12 +31,12 @@ import Testing
             h.seekToEndOfFile()
             h.write(data[Int(h.offsetInFile)..<cut])
             h.closeFile()
-            let p = try Binary.start(args)
+            let p = try await Binary.start(args)
             try await Task.sleep(for: .milliseconds(Int(rng.next() % 400)))
             if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
             p.waitUntilExit()
         }
-        let last = try Binary.run(args)
+        let last = try await Binary.run(args)
         #expect(last.status == 0, "\(last.stderr)")
 
         let a = try StateStore(directory: dir + "/clean"), b = try StateStore(directory: dir + "/killed")
@@ -48,7 +48,7 @@ import Testing
 }
 
 extension Binary {
-    static func start(_ args: [String]) throws -> Process {
+    static func start(_ args: [String]) async throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: path)
         p.arguments = args

@@ -6,7 +6,7 @@ import Testing
 
 /// The daemon as a process, outside systemd (its systemd behaviour is the e2e script's).
 @Suite(.serialized) struct DaemonProcessTests {
-    func daemon(_ log: String, _ state: String, extra: [String: String] = [:]) throws -> Process {
+    func daemon(_ log: String, _ state: String, extra: [String: String] = [:]) async throws -> Process {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: Binary.path)
         p.arguments = ["daemon", "--state-dir", state]
@@ -42,7 +42,7 @@ import Testing
         s.malformedEvery = 2_000
         try s.write(to: full)
         let data = try Data(contentsOf: URL(fileURLWithPath: full))
-        let clean = try Binary.run(["cycle", "--log", full, "--state-dir", dir + "/clean"])
+        let clean = try await Binary.run(["cycle", "--log", full, "--state-dir", dir + "/clean"])
         #expect(clean.status == 0)
 
         let log = dir + "/growing.jsonl"
@@ -55,7 +55,7 @@ import Testing
             h.seekToEndOfFile()
             h.write(data[Int(h.offsetInFile)..<cut])
             h.closeFile()
-            let p = try daemon(log, dir + "/killed")
+            let p = try await daemon(log, dir + "/killed")
             try await Task.sleep(for: .milliseconds(Int(rng.next() % 600)))
             let store = try? StateStore(directory: dir + "/killed")
             if (try? store?.checkpoint()?.offset) != Int64(cut) { killedMidWay += 1 }
@@ -64,7 +64,7 @@ import Testing
         }
         let store = try StateStore(directory: dir + "/killed")
         let before = try store.lastCycle()?.id ?? 0
-        let p = try daemon(log, dir + "/killed")
+        let p = try await daemon(log, dir + "/killed")
         // Its own first cycle, completed, with the whole log read.
         let caughtUp = try await waitUntil(60) {
             guard let c = try store.lastCycle(), c.id > before, c.result == .completed else { return false }
@@ -81,18 +81,18 @@ import Testing
         print("daemon crash safety: \(killedMidWay) of 10 kills landed before the ingest had caught up; stores identical")
     }
 
-    @Test func aBadConfigurationRefusesToStartNamingTheKey() throws {
-        let r = try Binary.run(["daemon", "--state-dir", NSTemporaryDirectory() + "cc-never"],
+    @Test func aBadConfigurationRefusesToStartNamingTheKey() async throws {
+        let r = try await Binary.run(["daemon", "--state-dir", NSTemporaryDirectory() + "cc-never"],
                                env: ["CYCLE_INTERVAL": "often"])
         #expect(r.status == 78)
         #expect(r.stderr.contains("CYCLE_INTERVAL=often is not valid"))
     }
 
-    @Test func anUnwritableStateDirectoryRefusesToStartNamingIt() throws {
+    @Test func anUnwritableStateDirectoryRefusesToStartNamingIt() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         FileManager.default.createFile(atPath: dir + "/file", contents: Data())
-        let r = try Binary.run(["daemon", "--state-dir", dir + "/file/state"])
+        let r = try await Binary.run(["daemon", "--state-dir", dir + "/file/state"])
         #expect(r.status == 73)
         #expect(r.stderr.contains(dir + "/file/state"))
     }
@@ -100,14 +100,14 @@ import Testing
     @Test func aMissingLogIsADegradedCycleNotACrash() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let p = try daemon(dir + "/absent.jsonl", dir + "/state")
+        let p = try await daemon(dir + "/absent.jsonl", dir + "/state")
         let store = try StateStore(directory: dir + "/state")
         #expect(try await waitUntil(30) { try store.lastCycle()?.result == .degraded })
         #expect(p.isRunning)
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)
-        let status = try Binary.run(["status", "--state-dir", dir + "/state"])
+        let status = try await Binary.run(["status", "--state-dir", dir + "/state"])
         #expect(status.stdout.contains("fell back: observe: cannot read violations log \(dir)/absent.jsonl"))
     }
 }

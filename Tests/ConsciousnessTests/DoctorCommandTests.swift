@@ -42,7 +42,7 @@ final class SimulatorProcess {
     let dir = temporaryDirectory()
 
     /// A 48 GB machine, an agency checkout with its log, a configuration file.
-    func machine(ollama: String, extra: String = "") throws -> (config: String, root: String) {
+    func machine(ollama: String, extra: String = "") async throws -> (config: String, root: String) {
         let root = dir + "/root"
         try FileManager.default.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)
         try "MemTotal: 48000000 kB\nMemFree: 44000000 kB\nMemAvailable: 44000000 kB\nSwapTotal: 0 kB\nSwapFree: 0 kB\n"
@@ -57,7 +57,7 @@ final class SimulatorProcess {
     }
 
     /// A systemctl that prints `output` and exits with `status`.
-    func systemctl(_ output: String, status: Int = 0) throws -> String {
+    func systemctl(_ output: String, status: Int = 0) async throws -> String {
         let path = dir + "/systemctl"
         try "#!/bin/sh\nprintf '\(output)'\nexit \(status)\n".write(toFile: path, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: path)
@@ -66,8 +66,8 @@ final class SimulatorProcess {
 
     static let healthyUnit = "LoadState=loaded\\nUnitFileState=enabled\\nActiveState=active\\nWatchdogUSec=1min\\n"
 
-    func doctor(_ m: (config: String, root: String), systemctl: String, json: Bool = false) throws -> Binary.Result {
-        try Binary.run(["doctor", "--config", m.config, "--root", m.root, "--state-dir", dir + "/state",
+    func doctor(_ m: (config: String, root: String), systemctl: String, json: Bool = false) async throws -> Binary.Result {
+        try await Binary.run(["doctor", "--config", m.config, "--root", m.root, "--state-dir", dir + "/state",
                         "--systemctl", systemctl] + (json ? ["--json"] : []))
     }
 
@@ -81,10 +81,10 @@ final class SimulatorProcess {
         return d
     }
 
-    @Test func everythingInPlacePasses() throws {
+    @Test func everythingInPlacePasses() async throws {
         let sim = try SimulatorProcess()
-        let m = try machine(ollama: sim.url)
-        let r = try doctor(m, systemctl: try systemctl(Self.healthyUnit))
+        let m = try await machine(ollama: sim.url)
+        let r = try await doctor(m, systemctl: try systemctl(Self.healthyUnit))
         #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
         #expect(marks(r.stdout) == [
             "configuration": "✓", "ollama": "✓", "PLANNER_MODEL": "✓", "CODER_MODEL": "✓", "SCANNER_MODEL": "✓",
@@ -95,11 +95,11 @@ final class SimulatorProcess {
         #expect(r.stdout.hasSuffix("All 14 checks pass.\n"))
     }
 
-    @Test func aMissingModelAndAStoppedUnitSayHowToFixThem() throws {
+    @Test func aMissingModelAndAStoppedUnitSayHowToFixThem() async throws {
         let sim = try SimulatorProcess()
-        let m = try machine(ollama: sim.url, extra: "PLANNER_MODEL=llama3.3:70b\nEMBEDDING_PROVIDER=ollama\nEMBEDDING_MODEL=nomic-embed-text\n")
+        let m = try await machine(ollama: sim.url, extra: "PLANNER_MODEL=llama3.3:70b\nEMBEDDING_PROVIDER=ollama\nEMBEDDING_MODEL=nomic-embed-text\n")
         let unit = "LoadState=loaded\\nUnitFileState=disabled\\nActiveState=inactive\\nWatchdogUSec=0\\n"
-        let r = try doctor(m, systemctl: try systemctl(unit))
+        let r = try await doctor(m, systemctl: try systemctl(unit))
         #expect(r.status == 69)
         let marks = marks(r.stdout)
         #expect(marks["PLANNER_MODEL"] == "✗" && marks["CODER_MODEL"] == "✓" && marks["embedding model"] == "✗")
@@ -110,10 +110,10 @@ final class SimulatorProcess {
         #expect(r.stdout.hasSuffix("5 of 14 checks failed.\n"))
     }
 
-    @Test func aDeadEndpointAndNoSystemd() throws {
-        let m = try machine(ollama: "http://127.0.0.1:9")
-        let noSystemd = try systemctl("", status: 1)
-        let r = try doctor(m, systemctl: noSystemd)
+    @Test func aDeadEndpointAndNoSystemd() async throws {
+        let m = try await machine(ollama: "http://127.0.0.1:9")
+        let noSystemd = try await systemctl("", status: 1)
+        let r = try await doctor(m, systemctl: noSystemd)
         #expect(r.status == 69)
         #expect(marks(r.stdout) == [
             "configuration": "✓", "ollama": "✗", "PLANNER_MODEL": "✗", "CODER_MODEL": "✗", "SCANNER_MODEL": "✗",
@@ -123,7 +123,7 @@ final class SimulatorProcess {
         #expect(r.stdout.contains("✗ ollama: Ollama at 127.0.0.1 is unreachable"))
         #expect(r.stdout.contains("fix: start Ollama so it listens on http://127.0.0.1:9"))
         #expect(r.stdout.contains("ollama pull codestral:22b-v0.1-q4_K_M"))
-        let json = try doctor(m, systemctl: dir + "/no-such-systemctl", json: true)
+        let json = try await doctor(m, systemctl: dir + "/no-such-systemctl", json: true)
         #expect(json.status == 69)
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect(obj?["ok"] as? Bool == false)
@@ -136,10 +136,10 @@ final class SimulatorProcess {
 
     /// A remote endpoint in local_only mode: the daemon would refuse to start; the doctor
     /// says so, names the fix, and checks the rest.
-    @Test func aRemoteEndpointIsNotLocalOnly() throws {
-        let m = try machine(ollama: "http://10.1.2.3:11434", extra: "USE_OPENAI_FALLBACK=true\n")
+    @Test func aRemoteEndpointIsNotLocalOnly() async throws {
+        let m = try await machine(ollama: "http://10.1.2.3:11434", extra: "USE_OPENAI_FALLBACK=true\n")
         try FileManager.default.removeItem(atPath: dir + "/agency/logs/autonomous_healing/constitutional_violations.jsonl")
-        let r = try doctor(m, systemctl: try systemctl(Self.healthyUnit))
+        let r = try await doctor(m, systemctl: try systemctl(Self.healthyUnit))
         #expect(r.status == 69)
         let marks = marks(r.stdout)
         #expect(marks["configuration"] == "✗" && marks["local only"] == "✗" && marks["violations log"] == "✗")

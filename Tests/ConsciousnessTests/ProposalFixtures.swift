@@ -8,42 +8,42 @@ struct Repo {
     let root: String
 
     /// A repository on `main` with one commit: a README and an existing planner delta file.
-    static func make(in dir: String, name: String = "agency", configureIdentity: Bool = true) throws -> Repo {
+    static func make(in dir: String, name: String = "agency", configureIdentity: Bool = true) async throws -> Repo {
         let r = Repo(root: dir + "/" + name)
         try FileManager.default.createDirectory(atPath: r.root + "/.claude/agents", withIntermediateDirectories: true)
         try "# Agency\n".write(toFile: r.root + "/README.md", atomically: true, encoding: .utf8)
         try "# planner delta\n\nEarlier learnings.\n".write(toFile: r.root + "/.claude/agents/planner-delta.md",
                                                             atomically: true, encoding: .utf8)
-        try r.git("init", "-q", "-b", "main")
+        try await r.git("init", "-q", "-b", "main")
         if configureIdentity {
-            try r.git("config", "user.name", "Test Person")
-            try r.git("config", "user.email", "test@example.com")
+            try await r.git("config", "user.name", "Test Person")
+            try await r.git("config", "user.email", "test@example.com")
         }
-        try r.commit("initial")
+        try await r.commit("initial")
         return r
     }
 
-    func commit(_ message: String) throws {
-        try git("add", "-A")
-        try git("-c", "user.name=Setup", "-c", "user.email=setup@example.com", "commit", "-q", "-m", message)
+    func commit(_ message: String) async throws {
+        try await git("add", "-A")
+        try await git("-c", "user.name=Setup", "-c", "user.email=setup@example.com", "commit", "-q", "-m", message)
     }
 
     /// Runs git here, isolated from the developer's own configuration.
     @discardableResult
-    func git(_ args: String...) throws -> String {
-        let r = try gitResult(args)
+    func git(_ args: String...) async throws -> String {
+        let r = try await gitResult(args)
         guard r.status == 0 else { throw GitError(args: args, stderr: r.stderr) }
         return r.stdout.trimmingCharacters(in: .newlines)
     }
 
-    func gitResult(_ args: [String]) throws -> Binary.Result {
+    func gitResult(_ args: [String]) async throws -> Binary.Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["git", "-C", root] + args
         var e = ProcessInfo.processInfo.environment
         for (k, v) in Repo.isolation { e[k] = v }
         p.environment = e
-        return try Binary.capture(p)
+        return try await Binary.capture(p)
     }
 
     /// No global or system git configuration; a known person behind the commands.
@@ -51,7 +51,7 @@ struct Repo {
 
     struct GitError: Error { var args: [String]; var stderr: String }
 
-    func read(_ relative: String) throws -> String {
+    func read(_ relative: String) async throws -> String {
         try String(contentsOfFile: root + "/" + relative, encoding: .utf8)
     }
 }
@@ -73,7 +73,7 @@ enum Proposals {
 
     /// Stores `proposals` (one cycle) and returns their ids.
     @discardableResult
-    static func store(_ proposals: [Proposal], in stateDir: String, cycle: Int64 = 1) throws -> [Int64] {
+    static func store(_ proposals: [Proposal], in stateDir: String, cycle: Int64 = 1) async throws -> [Int64] {
         let store = try StateStore(directory: stateDir)
         return try store.upsertPending(proposals, cycle: cycle, at: 1_760_000_000_000_000).map(\.id)
     }
@@ -81,7 +81,7 @@ enum Proposals {
 
 /// Every file and symlink under `dir` (but any `.git` directory) with its content or
 /// its target: equal snapshots mean nothing there was written.
-func snapshot(_ dir: String) throws -> [String: String] {
+func snapshot(_ dir: String) async throws -> [String: String] {
     var out: [String: String] = [:]
     let fm = FileManager.default
     guard let walk = fm.enumerator(atPath: dir) else { return out }
@@ -111,9 +111,9 @@ func todayUTC() -> String {
 extension Proposals {
     /// Overwrites a stored agent name with raw bytes, as a tampered or corrupted store
     /// would hold them (the store's own API cannot write a NUL: SQLite binds C strings).
-    static func setAgentBytes(_ bytes: [UInt8], proposal id: Int64, in stateDir: String) throws {
+    static func setAgentBytes(_ bytes: [UInt8], proposal id: Int64, in stateDir: String) async throws {
         let db = try DatabaseQueue(path: stateDir + "/consciousness.sqlite")
-        try db.write {
+        try await db.write {
             try $0.execute(sql: "UPDATE proposals SET agent = CAST(? AS TEXT) WHERE id = ?", arguments: [Data(bytes), id])
         }
     }

@@ -7,12 +7,12 @@ import Testing
     let dir = temporaryDirectory()
 
     /// A log and two hourly cycles in the night of 2025-10-08 (UTC).
-    func twoCycles() throws -> (log: String, state: String) {
+    func twoCycles() async throws -> (log: String, state: String) {
         let log = dir + "/v.jsonl"
-        let s = try Binary.run(["sample", "--output", log, "--lines", "3000", "--days", "10", "--end", "2025-10-08T01:00:00Z"])
+        let s = try await Binary.run(["sample", "--output", log, "--lines", "3000", "--days", "10", "--end", "2025-10-08T01:00:00Z"])
         #expect(s.status == 0, "\(s.stderr)")
         for now in ["2025-10-08T00:00:00Z", "2025-10-08T01:00:00Z"] {
-            let r = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", now])
+            let r = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", now])
             #expect(r.status == 0, "\(r.stderr)")
         }
         return (log, dir + "/s")
@@ -24,19 +24,19 @@ import Testing
         return path
     }
 
-    @Test func reportPrintsTheLatestCycleOrTheOneAskedFor() throws {
-        let (_, state) = try twoCycles()
-        let latest = try Binary.run(["report", "--state-dir", state])
+    @Test func reportPrintsTheLatestCycleOrTheOneAskedFor() async throws {
+        let (_, state) = try await twoCycles()
+        let latest = try await Binary.run(["report", "--state-dir", state])
         #expect(latest.status == 0, "\(latest.stderr)")
         #expect(latest.stdout.contains("Cycle 2: 2025-10-08T01:00:00+00:00 — completed"))
         #expect(latest.stdout.contains("Model calls: no model calls"))
         #expect(latest.stdout.contains("Vector memory: ") && !latest.stdout.contains("Vector memory: not recorded"))
-        let first = try Binary.run(["report", "--state-dir", state, "--cycle", "1", "--json"])
+        let first = try await Binary.run(["report", "--state-dir", state, "--cycle", "1", "--json"])
         #expect(first.status == 0)
         let obj = try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as! [String: Any]
         #expect(obj["cycle"] as? Int == 1)
         #expect(obj["model_calls"] is [Any])
-        let missing = try Binary.run(["report", "--state-dir", state, "--cycle", "9"])
+        let missing = try await Binary.run(["report", "--state-dir", state, "--cycle", "9"])
         #expect(missing.status == 66)
         #expect(missing.stderr == "consciousness: no cycle 9 in the store (cycles 1–2)\n")
         // The metrics file sits beside the store, rewritten by each cycle.
@@ -44,17 +44,17 @@ import Testing
         #expect(prom.contains("consciousness_last_cycle_number 2\n"))
     }
 
-    @Test func aMorningReportNotStoredIsComputedAndSaysSo() throws {
-        let (_, state) = try twoCycles()
+    @Test func aMorningReportNotStoredIsComputedAndSaysSo() async throws {
+        let (_, state) = try await twoCycles()
         let env = ["TZ": "UTC"]
-        let text = try Binary.run(["report", "--morning", "--date", "2025-10-08", "--state-dir", state, "--config", config()], env: env)
+        let text = try await Binary.run(["report", "--morning", "--date", "2025-10-08", "--state-dir", state, "--config", config()], env: env)
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("CONSTITUTIONAL CONSCIOUSNESS - MORNING REPORT"))
         #expect(text.stdout.contains("no morning report was stored for this date"))
         #expect(text.stdout.contains("Cycles: 2 completed of 24 scheduled (every 1 h)"))
         #expect(text.stdout.contains("Narrative (template):"))
         #expect(text.stdout.contains("Cost: $0.00"))
-        let json = try Binary.run(["report", "--morning", "--date", "2025-10-08", "--json", "--state-dir", state,
+        let json = try await Binary.run(["report", "--morning", "--date", "2025-10-08", "--json", "--state-dir", state,
                                    "--config", config()], env: env)
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as! [String: Any]
         #expect(obj["origin"] as? String == "computed")
@@ -69,27 +69,27 @@ import Testing
         (["report", "--morning", "--cycle", "2"], 64, "exclude each other"),
         (["cycle", "--log", "/nonexistent", "--metrics-file", "/tmp/m.txt"], 64, "must end in .prom"),
     ])
-    func badInputIsRefusedWithAReason(args: [String], status: Int32, message: String) throws {
-        let r = try Binary.run(args + ["--state-dir", dir + "/s"])
+    func badInputIsRefusedWithAReason(args: [String], status: Int32, message: String) async throws {
+        let r = try await Binary.run(args + ["--state-dir", dir + "/s"])
         #expect(r.status == status)
         #expect(r.stderr.contains(message), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
     }
 
-    @Test func aReportWithoutStateSaysThereIsNone() throws {
-        let r = try Binary.run(["report", "--morning", "--state-dir", dir + "/empty"])
+    @Test func aReportWithoutStateSaysThereIsNone() async throws {
+        let r = try await Binary.run(["report", "--morning", "--state-dir", dir + "/empty"])
         #expect(r.status == 66)
         #expect(r.stderr.contains("no cycle has run yet"))
     }
 
     /// A first ingest past 32 MiB draws a bar on a terminal, and nothing on a pipe.
-    @Test func theProgressBarShowsOnATerminalOnly() throws {
+    @Test func theProgressBarShowsOnATerminalOnly() async throws {
         let log = dir + "/big.jsonl"
-        let s = try Binary.run(["sample", "--output", log, "--lines", "170000", "--days", "20", "--end", "2025-10-08T00:00:00Z"])
+        let s = try await Binary.run(["sample", "--output", log, "--lines", "170000", "--days", "20", "--end", "2025-10-08T00:00:00Z"])
         #expect(s.status == 0)
         let size = try FileManager.default.attributesOfItem(atPath: log)[.size] as! Int
         #expect(size > 32 << 20)
-        let piped = try Binary.run(["cycle", "--log", log, "--state-dir", dir + "/piped", "--now", "2025-10-08T00:00:00Z"])
+        let piped = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/piped", "--now", "2025-10-08T00:00:00Z"])
         #expect(piped.status == 0)
         #expect(piped.stderr.isEmpty)
         // script(1) gives the command a terminal and copies what it wrote.

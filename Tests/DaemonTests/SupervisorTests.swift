@@ -63,7 +63,7 @@ private final class CycleRecorder: Sendable {
                                                  runCycle: { try await recorder.run($0, $1) }))
     }
 
-    private static func until(_ seconds: Double = 20, _ condition: () async -> Bool) async -> Bool {
+    private static func until(_ seconds: Double = 60, _ condition: () async -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
         while ContinuousClock.now < deadline {
             if await condition() { return true }
@@ -78,19 +78,21 @@ private final class CycleRecorder: Sendable {
         return d
     }
 
-    @Test func cyclesRunAtStartThenOnEveryHour() async throws {
+    @Test func cyclesRunAtStartThenOnEverySlot() async throws {
         let d = Self.dir()
         defer { try? FileManager.default.removeItem(atPath: d) }
         let clock = FakeClock(Self.start)
         let recorder = CycleRecorder()
-        let supervisor = try Self.make(clock, recorder, dir: d)
+        var c = DaemonConfig()
+        c.cycleInterval = .seconds(900)
+        let supervisor = try Self.make(clock, recorder, config: c, dir: d)
         let loop = Task { await supervisor.run() }
         #expect(await Self.until { recorder.instants.count >= 4 })
         loop.cancel()
         await loop.value
         let runs = recorder.instants.prefix(4).map(Timestamp.iso8601)
         #expect(runs[0] == "2026-01-05T10:00:30+00:00")
-        #expect(Array(runs[1...]) == ["2026-01-05T11:00:00+00:00", "2026-01-05T12:00:00+00:00", "2026-01-05T13:00:00+00:00"])
+        #expect(Array(runs[1...]) == ["2026-01-05T10:15:00+00:00", "2026-01-05T10:30:00+00:00", "2026-01-05T10:45:00+00:00"])
     }
 
     @Test func aSuspendOfFiveHoursRunsOneCycleNotFive() async throws {
@@ -150,7 +152,8 @@ private final class CycleRecorder: Sendable {
         let d = Self.dir()
         defer { try? FileManager.default.removeItem(atPath: d) }
         var c = DaemonConfig()
-        c.morningReportAt = ClockTime(hour: 12, minute: 30)
+        c.morningReportAt = ClockTime(hour: 10, minute: 20)
+        c.cycleInterval = .seconds(900)
         let clock = FakeClock(Self.start)
         let recorder = CycleRecorder()
         let supervisor = try Self.make(clock, recorder, config: c, dir: d)

@@ -10,7 +10,7 @@ typealias Rig = SimulatedOllama
 extension SimulatedOllama {
     /// The kit's simulator with the Trinity prepared, for the client and governor tests.
     static func with(loadSecondsPerGB: Double = 0.001, memTotal: Int64 = 48_000_000_000,
-                     timeouts: Timeouts = { var t = SimulatedOllama.testTimeouts; t.whole = .seconds(8); return t }(),
+                     timeouts: Timeouts = SimulatedOllama.testTimeouts,
                      settings: GovernorSettings = GovernorSettings(),
                      _ body: (SimulatedOllama) async throws -> Void) async throws {
         try await withSimulator(loadSecondsPerGB: loadSecondsPerGB, memTotal: memTotal, timeouts: timeouts,
@@ -47,7 +47,9 @@ extension SimulatedOllama {
 
     @Test(arguments: Fault.allCases)
     func eachFaultIsATypedErrorWithinItsTimeout(fault: Fault) async throws {
-        try await Rig.with() { rig in
+        var t = SimulatedOllama.testTimeouts
+        (t.firstByte, t.whole) = (.seconds(2), .seconds(8))
+        try await Rig.with(timeouts: t) { rig in
             let lease = try await rig.governor.lease(.controller, wantedContext: 2048)
             await rig.sim.inject(fault, count: 5, path: "/api/chat")
             let start = ContinuousClock.now

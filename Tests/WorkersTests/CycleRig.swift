@@ -27,10 +27,9 @@ struct CycleRig {
 
     static func with(loadSecondsPerGB: Double = 0.001, memTotal: Int64 = 48_000_000_000,
                      functions: [SampleFunction] = SampleFunction.standard,
+                     timeouts: Timeouts = SimulatedOllama.testTimeouts,
                      _ body: (CycleRig) async throws -> Void) async throws {
-        var t = SimulatedOllama.testTimeouts
-        t.firstByte = .seconds(2)
-        try await withSimulator(loadSecondsPerGB: loadSecondsPerGB, memTotal: memTotal, timeouts: t) { ollama in
+        try await withSimulator(loadSecondsPerGB: loadSecondsPerGB, memTotal: memTotal, timeouts: timeouts) { ollama in
             let workers = ModelWorkers(client: ollama.client, governor: ollama.governor, models: models,
                                        logger: Logger(label: "workers-test"))
             var sample = SampleLog(lines: 6_000, days: 10, end: end)

@@ -4,6 +4,7 @@ import FeedbackLoop
 import Foundation
 import OllamaSimulator
 import SampleLog
+import SimulatorTestKit
 import Testing
 import Trinity
 @testable import Workers
@@ -47,7 +48,9 @@ import Trinity
     /// names the fallback.
     @Test(arguments: Fault.allCases)
     func eachFaultIsAFallbackNotAFailure(fault: Fault) async throws {
-        try await CycleRig.with() { rig in
+        var t = SimulatedOllama.testTimeouts
+        t.firstByte = .seconds(2)  // a stalled answer falls back within seconds
+        try await CycleRig.with(timeouts: t) { rig in
             await rig.sim.inject(fault, count: 1000, path: "/api/chat")
             await rig.sim.inject(fault, count: 1000, path: "/api/embed")
             let report = try await rig.cycle()
