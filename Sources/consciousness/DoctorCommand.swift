@@ -56,25 +56,22 @@ struct DoctorCommand: AsyncParsableCommand {
     /// says of the models when it answers, else from the built-in table (not asking a
     /// dead endpoint again and waiting for it twice).
     func memoryPlan(_ d: DoctorConfig, askOllama: Bool) async -> DoctorCheck {
-        var view: MemoryView
+        let c = d.config
+        let plan: MemoryPlan
         if askOllama {
-            do { view = try await MemoryView.make(d.config, profile: nil, root: root) } catch {
-                return .failure("memory plan", "cannot plan: \(error)", fix: "run consciousness memory to see why")
-            }
+            plan = await MachineMemoryPlan.current(c, root: root).plan
         } else {
             var warnings: [String] = []
-            let profiles = MemoryView.builtIn(d.config, KVCache.CacheType(rawValue: d.config.kvCacheType) ?? .f16, &warnings)
-            let plan = MemoryPlan.make(profiles, budget: MemoryView.budget(d.config), snapshot: MemorySource(root: root).read())
-            view = MemoryView.view(plan, source: "the built-in table", resident: [], extra: warnings, seed: false)
+            plan = MemoryPlan.make(c.builtInProfiles(c.cacheType, warnings: &warnings), budget: c.memoryBudget,
+                                   snapshot: MemorySource(root: root).read())
         }
         let gb = { (b: Int64) in String(format: "%.1f GB", Double(b) / 1e9) }
-        let need = (view.time_shared ? "the largest role alone needs " : "the Trinity needs ") + gb(view.total_bytes)
-        guard view.fits else {
-            return .failure("memory plan", "\(need) of \(gb(view.effective_budget_bytes)) allowed on this machine",
+        let need = (plan.timeShared ? "the largest role alone needs " : "the Trinity needs ") + gb(plan.totalBytes)
+        guard plan.fits else {
+            return .failure("memory plan", "\(need) of \(gb(plan.effectiveBudget)) allowed on this machine",
                             fix: "lower TRINITY_BUDGET_GB, the *_NUM_CTX wishes or OLLAMA_KV_CACHE_TYPE \(d.whereToEdit) "
                                + "(consciousness memory shows the plan)")
         }
-        return .pass("memory plan", "\(need) of \(gb(view.effective_budget_bytes)) allowed"
-                     + (view.time_shared ? " (roles take turns)" : ""))
+        return .pass("memory plan", "\(need) of \(gb(plan.effectiveBudget)) allowed" + (plan.timeShared ? " (roles take turns)" : ""))
     }
 }

@@ -16,9 +16,9 @@ enum GovernorBenchmark {
             return (ContinuousClock.now - t).microseconds / Double(n)
         }
         let client = OllamaClient(try Endpoint("http://127.0.0.1:9", localOnly: true))
-        let settings = MemoryView.settings(c)
+        let settings = c.governorSettings
         var warnings: [String] = []
-        let profiles = MemoryView.builtIn(c, .f16, &warnings)
+        let profiles = c.builtInProfiles(.f16, warnings: &warnings)
         let governor = Governor(client: client, memory: source, settings: settings, logger: Logger(label: "bench"))
         await governor.install(profiles)
         // First load of a role: memory read, plan, fit check.

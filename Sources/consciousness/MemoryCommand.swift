@@ -36,7 +36,7 @@ struct MemoryCommand: AsyncParsableCommand {
             throw fail("configuration refused: \(error)", ExitStatus.config)
         }
         if benchmark { return try await GovernorBenchmark.run(cfg, root: root) }
-        let view = try await MemoryView.make(cfg, profile: profile, root: root)
+        let view = await MemoryView.make(cfg, profile: profile, root: root)
         print(json ? view.json() : view.text(), terminator: "")
     }
 }
