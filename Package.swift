@@ -66,8 +66,10 @@ let package = Package(
         ]),
         // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
+        // A program run to completion with its output collected: git, systemctl.
+        .target(name: "ProcessRunner"),
         .executableTarget(name: "consciousness", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers",
+            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers", "ProcessRunner",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

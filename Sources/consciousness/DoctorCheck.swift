@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Foundation
 
 /// One line of `consciousness doctor`: what was checked, whether it passed, what was

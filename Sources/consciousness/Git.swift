@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 
 /// git, run as a child process in one repository (`git -C directory …`). Approving a
 /// proposal uses plumbing only, so the person's index, working tree and current branch
