@@ -68,8 +68,12 @@ let package = Package(
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
         // A program run to completion with its output collected: git, systemctl.
         .target(name: "ProcessRunner"),
+        // `proposals approve`: a proposal committed on a new branch of the agent
+        // framework's repository with git plumbing, the decision recorded in the store.
+        .target(name: "Approval", dependencies: ["FeedbackLoop", "StateStore", "ProcessRunner"]),
         .executableTarget(name: "consciousness", dependencies: [
             "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers", "ProcessRunner",
+            "Approval",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
