@@ -71,9 +71,11 @@ let package = Package(
         // `proposals approve`: a proposal committed on a new branch of the agent
         // framework's repository with git plumbing, the decision recorded in the store.
         .target(name: "Approval", dependencies: ["FeedbackLoop", "StateStore", "ProcessRunner"]),
+        // `doctor`: the deployment checklist's checks, each with its fix.
+        .target(name: "Doctor", dependencies: ["Daemon", "FeedbackLoop", "Trinity", "ProcessRunner"]),
         .executableTarget(name: "consciousness", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers", "ProcessRunner",
-            "Approval",
+            "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers",
+            "Approval", "Doctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
