@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "consciousness", targets: ["consciousness"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
+        .executable(name: "consciousness-bench", targets: ["consciousness-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -79,6 +80,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The governor and vector-memory micro-benchmarks, for `make bench`.
+        .executableTarget(name: "consciousness-bench", dependencies: [
+            "Daemon", "FeedbackLoop", "SampleLog", "StateStore", "Trinity",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
