@@ -94,7 +94,9 @@ let package = Package(
             "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog",
             .product(name: "Logging", package: "swift-log"),
         ]),
-                .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
+        .testTarget(name: "ApprovalTests", dependencies: ["Approval", "StateStore", "FeedbackLoop"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Daemon", "Trinity", "OllamaSimulator"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop"]),
     ],
     swiftLanguageModes: [.v6]
