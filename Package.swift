@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "consciousness", targets: ["consciousness"]),
         .executable(name: "ollama-sim", targets: ["ollama-sim"]),
+        .executable(name: "consciousness-bench", targets: ["consciousness-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -70,11 +71,25 @@ let package = Package(
         ]),
         // Synthetic violation logs with known rates, for `make run`, tests and benchmarks.
         .target(name: "SampleLog", dependencies: ["FeedbackLoop"]),
+        // A program run to completion with its output collected: git, systemctl.
+        .target(name: "ProcessRunner"),
+        // `proposals approve`: a proposal committed on a new branch of the agent
+        // framework's repository with git plumbing, the decision recorded in the store.
+        .target(name: "Approval", dependencies: ["FeedbackLoop", "StateStore", "ProcessRunner"]),
+        // `doctor`: the deployment checklist's checks, each with its fix.
+        .target(name: "Doctor", dependencies: ["Daemon", "FeedbackLoop", "Trinity", "ProcessRunner"]),
         .executableTarget(name: "consciousness", dependencies: [
             "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers",
+            "Approval", "Doctor",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+        // The governor and vector-memory micro-benchmarks, for `make bench`.
+        .executableTarget(name: "consciousness-bench", dependencies: [
+            "Daemon", "FeedbackLoop", "SampleLog", "StateStore", "Trinity",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
@@ -83,7 +98,9 @@ let package = Package(
             "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog", "SimulatorTestKit",
             .product(name: "Logging", package: "swift-log"),
         ]),
-                .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
+        .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
+        .testTarget(name: "ApprovalTests", dependencies: ["Approval", "StateStore", "FeedbackLoop"]),
+        .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Daemon", "Trinity", "OllamaSimulator"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop", "Daemon"]),
     ],
     swiftLanguageModes: [.v6]

@@ -27,6 +27,8 @@ import sys
 import time
 
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/consciousness")
+# The micro-benchmarks, (f) and (g), are their own binary, built beside the release one.
+BENCH_BIN = os.path.join(os.path.dirname(BIN), "consciousness-bench")
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 WORK = os.path.abspath(os.environ.get("BENCH_DIR", "out/bench"))
 END = "2026-11-01T00:00:00Z"        # the generated logs end here; cycles run "now" = END
@@ -116,7 +118,7 @@ def main():
     print(f"| (e) daemon idle, watchdog pinging every 1 s ({pings} pings in 60 s) | CPU {cpu:.3f}% of a core (median of 3 × 20 s) "
           f"| {rss_idle[0]:.1f} MB ({rss_idle[1]:.1f} MB anonymous) | ≤ 0.1% CPU, ≤ 30 MB |")
     print(f"| (e) daemon SIGTERM | exit status {code} | | 0 |")
-    g = dict(line.split() for line in subprocess.run([BIN, "memory", "--benchmark"], capture_output=True, text=True,
+    g = dict(line.split() for line in subprocess.run([BENCH_BIN, "governor"], capture_output=True, text=True,
                                                       check=True).stdout.splitlines())
     print(f"| (f) governor: one memory sample (/proc/meminfo + PSI) | {g['meminfo_sample_us']} µs | | microseconds |")
     print(f"| (f) governor: lease decision, first load (sample + fit) | {g['lease_first_load_us']} µs | | microseconds |")
@@ -235,7 +237,7 @@ def backtests():
 def vectors():
     runs = []
     for _ in range(3):
-        out = subprocess.run([BIN, "vector-benchmark", "--entries", "100000", "--dimensions", "384"],
+        out = subprocess.run([BENCH_BIN, "vector", "--entries", "100000", "--dimensions", "384"],
                              capture_output=True, text=True, check=True).stdout
         runs.append({k: float(v) for k, v in (l.split() for l in out.splitlines())})
     m = {k: statistics.median(r[k] for r in runs) for k in runs[0]}

@@ -40,30 +40,11 @@ public struct Composition: Sendable {
         return o
     }
 
-    /// Each role's model: the Trinity, and the embedder unless the hashed one was chosen.
-    public var roles: [(Role, String)] {
-        [(.architect, config.plannerModel), (.builder, config.coderModel), (.controller, config.scannerModel)]
-            + (config.embedder.map { [(.embedder, $0)] } ?? [])
-    }
-
-    public var budget: Budget {
-        var b = Budget()
-        b.trinityBytes = Int64(config.trinityBudgetGB * 1e9)
-        b.osReserveBytes = Int64(config.osReserveGB * 1e9)
-        for (key, role) in [("PLANNER_NUM_CTX", Role.architect), ("CODER_NUM_CTX", .builder), ("SCANNER_NUM_CTX", .controller)] {
-            if let n = config.numCtx[key] { b.wantedContext[role] = n }
-        }
-        return b
-    }
-
-    public var governorSettings: GovernorSettings {
-        var s = GovernorSettings()
-        s.budget = budget
-        s.cacheType = KVCache.CacheType(rawValue: config.kvCacheType) ?? .f16
-        s.maxPressureFullAvg10 = config.maxMemoryPressure
-        s.minAvailableBeyondReserve = Int64(config.minAvailableGB * 1e9)
-        return s
-    }
+    /// Each role's model, the budget and the governor's settings: the configuration's
+    /// own reading of them (MemoryPlanning.swift), the same for `memory` and `doctor`.
+    public var roles: [(Role, String)] { config.roleModels }
+    public var budget: Budget { config.memoryBudget }
+    public var governorSettings: GovernorSettings { config.governorSettings }
 
     /// The Ollama client (loopback-checked in local_only), the governor that owns what
     /// it loads, and the workers that call it under the governor's leases.

@@ -69,6 +69,28 @@ public final class CycleLock: Sendable {
         var buffer = [UInt8](repeating: 0, count: 512)
         let n = pread(fd, &buffer, buffer.count, 0)
         let text = n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : ""
-        return text.isEmpty ? "another process (it has not said which yet)" : text
+        if !text.isEmpty { return text }
+        // Locked, but not yet written to (or stopped in between): ask the kernel, as
+        // lslocks does, which process holds a lock on this file.
+        var st = stat()
+        guard fstat(fd, &st) == 0, let pid = lockHolder(inode: UInt64(st.st_ino)) else {
+            return "another process (it has not said which yet)"
+        }
+        let cmdline = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8))?
+            .split(separator: "\0").prefix(2).map { ($0 as NSString).lastPathComponent }.joined(separator: " ")
+        return "PID \(pid) (\(cmdline.map { $0.isEmpty ? "unknown" : $0 } ?? "unknown"))"
+    }
+
+    /// The PID holding a FLOCK on the file with this inode, from /proc/locks
+    /// (`1: FLOCK  ADVISORY  WRITE 4121 08:01:1234567 0 EOF`).
+    private static func lockHolder(inode: UInt64) -> Int32? {
+        guard let locks = try? String(contentsOfFile: "/proc/locks", encoding: .utf8) else { return nil }
+        for line in locks.split(separator: "\n") {
+            let f = line.split(separator: " ", omittingEmptySubsequences: true)
+            guard f.count >= 6, f[1] == "FLOCK", let pid = Int32(f[4]),
+                  f[5].split(separator: ":").last.flatMap({ UInt64($0) }) == inode else { continue }
+            return pid
+        }
+        return nil
     }
 }

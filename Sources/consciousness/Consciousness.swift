@@ -7,7 +7,7 @@ struct Consciousness: AsyncParsableCommand {
         commandName: "consciousness",
         abstract: "Watches an agent framework's constitutional violations and learns from them.",
         subcommands: [CycleCommand.self, DaemonCommand.self, StatusCommand.self, ReportCommand.self, MemoryCommand.self,
-                      BacktestCommand.self, SampleCommand.self, ProposalsCommand.self, DoctorCommand.self, VectorBenchmark.self])
+                      BacktestCommand.self, SampleCommand.self, ProposalsCommand.self, DoctorCommand.self])
 
     /// A write to a closed pipe (git exiting before it read its input, a reader of
     /// `status | head` gone) is an error to report, not a signal that kills the process.

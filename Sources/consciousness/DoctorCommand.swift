@@ -1,10 +1,9 @@
 import ArgumentParser
-import Daemon
+import Doctor
 import Foundation
-import Trinity
 
-/// `consciousness doctor`: the seed's deployment checklist, run. Each line is ✓ or ✗,
-/// and a ✗ comes with the command or edit that fixes it.
+/// `consciousness doctor`: the seed's deployment checklist, run (the Doctor library).
+/// Each line is ✓ or ✗, and a ✗ comes with the command or edit that fixes it.
 struct DoctorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
@@ -29,52 +28,11 @@ struct DoctorCommand: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let d = DoctorConfig.load(file: ConfigFile.path(config, env), environment: env)
-        var checks = [configuration(d)]
-        let ollama = await OllamaChecks.run(d)
-        checks += ollama.checks
-        checks.append(LocalOnlyCheck.run(d))
-        checks.append(await memoryPlan(d, askOllama: ollama.answered))
-        checks.append(PathChecks.stateDirectory(Paths.stateDirectory(stateDir, env)))
-        checks.append(PathChecks.violationsLog(d.config.logPath, d))
-        checks += SystemdChecks.run(systemctl: systemctl)
-        let report = DoctorReport(config_file: d.file, checks: checks)
+        let doctor = Doctor(configFile: ConfigFile.path(config, env), environment: env,
+                            stateDirectory: Paths.stateDirectory(stateDir, env), root: root, systemctl: systemctl,
+                            user: Person.name(env))
+        let report = await doctor.run()
         print(json ? report.json() : report.text(), terminator: "")
         if !report.ok { throw ExitStatus.unavailable }
-    }
-
-    func configuration(_ d: DoctorConfig) -> DoctorCheck {
-        guard d.problems.isEmpty else {
-            return .failure("configuration", d.problems.joined(separator: "; ") + " (checks below use the defaults instead)",
-                            fix: "correct \(d.problems.count == 1 ? "it" : "them") \(d.whereToEdit)")
-        }
-        return .pass("configuration", (d.file ?? "the environment") + ": every key valid"
-                     + (d.config.unknownKeys.isEmpty ? "" : " (unknown, ignored: \(d.config.unknownKeys.joined(separator: ", ")))"))
-    }
-
-    /// The governor's plan, as `consciousness memory` computes it: from what Ollama
-    /// says of the models when it answers, else from the built-in table (not asking a
-    /// dead endpoint again and waiting for it twice).
-    func memoryPlan(_ d: DoctorConfig, askOllama: Bool) async -> DoctorCheck {
-        var view: MemoryView
-        if askOllama {
-            do { view = try await MemoryView.make(d.config, profile: nil, root: root) } catch {
-                return .failure("memory plan", "cannot plan: \(error)", fix: "run consciousness memory to see why")
-            }
-        } else {
-            var warnings: [String] = []
-            let profiles = MemoryView.builtIn(d.config, KVCache.CacheType(rawValue: d.config.kvCacheType) ?? .f16, &warnings)
-            let plan = MemoryPlan.make(profiles, budget: MemoryView.budget(d.config), snapshot: MemorySource(root: root).read())
-            view = MemoryView.view(plan, source: "the built-in table", resident: [], extra: warnings, seed: false)
-        }
-        let gb = { (b: Int64) in String(format: "%.1f GB", Double(b) / 1e9) }
-        let need = (view.time_shared ? "the largest role alone needs " : "the Trinity needs ") + gb(view.total_bytes)
-        guard view.fits else {
-            return .failure("memory plan", "\(need) of \(gb(view.effective_budget_bytes)) allowed on this machine",
-                            fix: "lower TRINITY_BUDGET_GB, the *_NUM_CTX wishes or OLLAMA_KV_CACHE_TYPE \(d.whereToEdit) "
-                               + "(consciousness memory shows the plan)")
-        }
-        return .pass("memory plan", "\(need) of \(gb(view.effective_budget_bytes)) allowed"
-                     + (view.time_shared ? " (roles take turns)" : ""))
     }
 }

@@ -1,7 +1,6 @@
 import ArgumentParser
 import Daemon
 import Foundation
-import Logging
 import Trinity
 
 struct MemoryCommand: AsyncParsableCommand {
@@ -26,17 +25,13 @@ struct MemoryCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Flag(help: .hidden)
-    var benchmark = false
-
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let cfg: DaemonConfig
         do { cfg = try DaemonConfig.load(file: config ?? env["CONSCIOUSNESS_CONFIG"], environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)
         }
-        if benchmark { return try await GovernorBenchmark.run(cfg, root: root) }
-        let view = try await MemoryView.make(cfg, profile: profile, root: root)
+        let view = await MemoryView.make(cfg, profile: profile, root: root)
         print(json ? view.json() : view.text(), terminator: "")
     }
 }

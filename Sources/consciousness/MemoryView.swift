@@ -1,7 +1,6 @@
 import Daemon
 import FeedbackLoop
 import Foundation
-import Logging
 import Trinity
 
 /// What `consciousness memory` shows: the plan, the machine, what is resident, and —
@@ -30,57 +29,18 @@ struct MemoryView: Encodable {
         var computed_gb_per_10k: Double?
     }
 
-    static func roles(_ c: DaemonConfig) -> [(Role, String)] { Composition(c).roles }
-    static func budget(_ c: DaemonConfig) -> Budget { Composition(c).budget }
-    static func settings(_ c: DaemonConfig) -> GovernorSettings { Composition(c).governorSettings }
-
-    static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String) async throws -> MemoryView {
-        let cache = KVCache.CacheType(rawValue: c.kvCacheType) ?? .f16
-        var warnings: [String] = []
-        var profiles: [ModelProfile] = []
-        var resident: [String] = []
-        var snapshot: MemorySnapshot
-        var source: String
-        if let profile {
-            snapshot = MemorySnapshot(memTotal: profile.memTotal, memAvailable: profile.memTotal - 4_000_000_000,
+    static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String) async -> MemoryView {
+        guard let profile else {
+            let m = await MachineMemoryPlan.current(c, root: root)
+            return view(m.plan, source: m.source, resident: m.resident, extra: m.warnings, seed: false)
+        }
+        let snapshot = MemorySnapshot(memTotal: profile.memTotal, memAvailable: profile.memTotal - 4_000_000_000,
                                       swapTotal: 0, swapFree: 0, pressureFullAvg10: 0)
-            source = "the \(profile.rawValue) profile, from the built-in table of the seed's models"
-            profiles = builtIn(c, cache, &warnings)
-        } else {
-            snapshot = MemorySource(root: root).read()
-            let settings = settings(c)
-            do {
-                let client = OllamaClient(try Endpoint(c.ollamaHost, localOnly: c.agencyMode == .localOnly),
-                                          timeouts: { var t = Timeouts(); t.connectRetries = 0; t.whole = .seconds(10); return t }())
-                let governor = Governor(client: client, memory: MemorySource(root: root), settings: settings,
-                                        logger: Logger(label: "memory"))
-                do { try await governor.prepare(models: Dictionary(uniqueKeysWithValues: roles(c))) } catch {
-                    await client.shutdown()
-                    throw error
-                }
-                await client.shutdown()
-                let plan = await governor.plan()
-                resident = await governor.residentModels()
-                source = "Ollama at \(c.ollamaHost) and \(root == "/" ? "/proc" : root)"
-                return view(plan, source: source, resident: resident, extra: warnings, seed: false)
-            } catch {
-                warnings.append("Ollama not asked (\(error)); model sizes from the built-in table")
-                source = "the built-in table of the seed's models and \(root == "/" ? "/proc" : root)"
-                profiles = builtIn(c, cache, &warnings)
-            }
-        }
-        let plan = MemoryPlan.make(profiles, budget: budget(c), snapshot: snapshot)
-        return view(plan, source: source, resident: resident, extra: warnings, seed: profile == .gb48)
-    }
-
-    static func builtIn(_ c: DaemonConfig, _ cache: KVCache.CacheType, _ warnings: inout [String]) -> [ModelProfile] {
-        roles(c).compactMap { role, model in
-            guard let e = KnownModels.table[model] ?? KnownModels.table[model + ":latest"] else {
-                warnings.append("\(model) is not in the built-in table; ask Ollama (run without --profile) to plan it")
-                return nil
-            }
-            return KnownModels.profile(role: role, model: model, weightsBytes: e.weightsBytes, info: e.info, cacheType: cache)
-        }
+        var warnings: [String] = []
+        let profiles = c.builtInProfiles(c.cacheType, warnings: &warnings)
+        let plan = MemoryPlan.make(profiles, budget: c.memoryBudget, snapshot: snapshot)
+        return view(plan, source: "the \(profile.rawValue) profile, from the built-in table of the seed's models",
+                    resident: [], extra: warnings, seed: profile == .gb48)
     }
 
     static func view(_ plan: MemoryPlan, source: String, resident: [String], extra: [String], seed: Bool) -> MemoryView {

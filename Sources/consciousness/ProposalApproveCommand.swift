@@ -1,4 +1,6 @@
+import Approval
 import ArgumentParser
+import FeedbackLoop
 import Foundation
 import StateStore
 
@@ -21,38 +23,20 @@ struct ProposalApproveCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store = try state.open()
-        let p = try state.proposal(id, in: store)
-        guard p.status == .pending else {
-            throw fail(DecisionError.notPending(id, p.status).description + " (consciousness proposals show \(id))",
-                       ExitStatus.dataError)
-        }
         let root = AgencyRoot.resolve(agencyRoot)
         let user = Person.name()
-        let now = CycleCommand.wallClock()
-        let created: ProposalBranch.Created
-        do { created = try ProposalBranch(root: root, proposal: p, user: user, now: now).create() } catch let r as ProposalBranch.Refusal {
-            throw fail("cannot approve proposal \(id): \(r.message)", r.status)
-        } catch {
-            throw fail("cannot approve proposal \(id): \(error)", ExitStatus.software)
-        }
+        let approved: ProposalApproval.Approved
         do {
-            try store.recordApproval(id, user: user, at: now, branch: created.branch, commit: created.commit,
-                                     markdown: p.proposal.markdown)
+            approved = try ProposalApproval.approve(id, in: store, repository: root, user: user, clock: CycleCommand.wallClock)
         } catch {
-            // Redrafted meanwhile: approving again commits the new text. Decided meanwhile
-            // (superseded, rejected): there is nothing left to approve.
-            let next = if case DecisionError.notPending = error { "`consciousness proposals list` shows what stands now" }
-                else { "approve again" }
-            throw fail("branch \(created.branch) (commit \(created.commit)) was created, but the approval could not be "
-                       + "recorded: \(error). Delete the branch (git -C '\(root)' branch -D \(created.branch)); then \(next).",
-                       ExitStatus.software)
+            throw fail(error.description, ExitCode(error.exitStatus))
         }
         print("""
-            Proposal \(id) approved by \(PrintableText.safe(user)): branch \(created.branch) (commit \(created.commit.prefix(12))) \
-            appends it to \(created.path) in \(root).
+            Proposal \(id) approved by \(PrintableText.safe(user)): branch \(approved.branch) (commit \(approved.commit.prefix(12))) \
+            appends it to \(approved.path) in \(root).
             Your checkout and current branch are untouched; nothing is merged. Review and merge when you choose:
-               git -C \(root) log -p -1 \(created.branch)
-               git -C \(root) merge \(created.branch)
+               git -C \(root) log -p -1 \(approved.branch)
+               git -C \(root) merge \(approved.branch)
             """)
     }
 }

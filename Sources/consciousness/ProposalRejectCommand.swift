@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeedbackLoop
 import Foundation
 import StateStore
 

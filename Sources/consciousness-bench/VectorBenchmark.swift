@@ -3,15 +3,20 @@ import FeedbackLoop
 import Foundation
 import SampleLog
 import StateStore
+import Trinity
 
-/// `consciousness vector-benchmark` (hidden), for `make bench`: the vector memory at
-/// scale — entries with 384-dimension unit vectors (all-minilm's size) in a fresh
-/// store, the index loaded from it, and top-5 searches, medians of 5 batches.
+/// `consciousness-bench vector`: the vector memory at scale — entries with 384-dimension
+/// unit vectors (all-minilm's size) in a fresh store, the index loaded from it, and
+/// top-5 searches, medians of 5 batches.
 struct VectorBenchmark: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "vector-benchmark", shouldDisplay: false)
+    static let configuration = CommandConfiguration(
+        commandName: "vector", abstract: "Vector memory: insert, index load and top-5 search at scale.")
 
-    @Option var entries = 100_000
-    @Option var dimensions = 384
+    @Option(help: "Entries in the store.")
+    var entries = 100_000
+
+    @Option(help: "Dimensions of each vector (all-minilm's: 384).")
+    var dimensions = 384
 
     func run() async throws {
         let dir = NSTemporaryDirectory() + "cc-vector-bench-" + UUID().uuidString
@@ -32,14 +37,14 @@ struct VectorBenchmark: AsyncParsableCommand {
         try store.storeVectors(pending.map { ($0.id, rng.unitVector(dimensions)) }, embedder: "bench")
         let insert = (ContinuousClock.now - start).seconds
         var index = try store.memoryIndex(embedder: "bench")
-        let load = await GovernorBenchmark.median(5) { () async -> Double in
+        let load = await ConsciousnessBench.median(5) { () async -> Double in
             let t = ContinuousClock.now
             index = (try? store.memoryIndex(embedder: "bench")) ?? index
             return (ContinuousClock.now - t).seconds * 1000
         }
         let queries = (0..<20).map { _ in rng.unitVector(dimensions) }
         func searchMillis(tags: [String]) async -> Double {
-            await GovernorBenchmark.median(5) { () async -> Double in
+            await ConsciousnessBench.median(5) { () async -> Double in
                 let t = ContinuousClock.now
                 for q in queries { _ = index.search(q, k: 5, tags: tags) }
                 return (ContinuousClock.now - t).seconds * 1000 / Double(queries.count)

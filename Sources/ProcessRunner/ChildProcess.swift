@@ -3,25 +3,25 @@ import Synchronization
 
 /// A program run to completion with its output collected: git for approvals,
 /// systemctl for `doctor`.
-enum ChildProcess {
-    struct Output {
-        var status: Int32
-        var stdout: Data
-        var stderr: String
+public enum ChildProcess {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var stdout: Data
+        public var stderr: String
         /// stdout as text without its final newline.
-        var text: String {
+        public var text: String {
             var s = String(decoding: stdout, as: UTF8.self)
             while s.hasSuffix("\n") { s.removeLast() }
             return s
         }
-        var ok: Bool { status == 0 }
+        public var ok: Bool { status == 0 }
         /// `/usr/bin/env` could not find the program.
-        var notFound: Bool { status == 127 }
+        public var notFound: Bool { status == 127 }
     }
 
     /// Runs `program` found on PATH (through `/usr/bin/env`), feeding it `input`.
-    static func run(_ program: String, _ args: [String], input: Data? = nil,
-                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Output {
+    public static func run(_ program: String, _ args: [String], input: Data? = nil,
+                           environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Output {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = [program] + args

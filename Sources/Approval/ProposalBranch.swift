@@ -1,4 +1,3 @@
-import ArgumentParser
 import FeedbackLoop
 import Foundation
 import StateStore
@@ -13,29 +12,22 @@ struct ProposalBranch {
     let proposal: StoredProposal
     let user: String
     let now: Microseconds
-
-    struct Refusal: Error {
-        var message: String
-        var status: ExitCode
-    }
-
-    struct Created {
-        var branch: String
-        var commit: String
-        var path: String
-    }
+    let environment: [String: String]
 
     var branch: String { "consciousness/proposal-\(proposal.id)" }
 
-    func create() throws -> Created {
-        let git = try repository()
-        let delta: DeltaPath
-        do { delta = try DeltaPath(agent: proposal.proposal.agent, root: root) } catch {
-            throw Refusal(message: error.description, status: ExitStatus.dataError)
+    func create() throws(ApprovalError.Refusal) -> ProposalApproval.Approved {
+        do { return try commitOnBranch() } catch let r as ApprovalError.Refusal { throw r } catch {
+            throw .failed("\(error)")
         }
+    }
+
+    private func commitOnBranch() throws -> ProposalApproval.Approved {
+        let git = try repository()
+        let delta = try DeltaPath(agent: proposal.proposal.agent, root: root)
         // Where AGENCY_ROOT sits in the repository: asked of git in AGENCY_ROOT itself
         // (at the top level the answer would always be empty).
-        let prefix = try Git(directory: root).check(["rev-parse", "--show-prefix"])
+        let prefix = try git.at(root).check(["rev-parse", "--show-prefix"])
         let path = prefix + delta.relative
         let head = try headCommit(git)
         try refuseOperationInProgress(git)
@@ -53,64 +45,48 @@ struct ProposalBranch {
         let zero = String(repeating: "0", count: head.count)
         try git.check(["update-ref", "-m", "consciousness: approve proposal \(proposal.id)",
                        "refs/heads/\(branch)", commit, zero])
-        return Created(branch: branch, commit: commit, path: path)
+        return ProposalApproval.Approved(proposal: proposal.id, branch: branch, commit: commit, path: path)
     }
 
     /// git at the work tree's top level, AGENCY_ROOT being the top or inside it.
     private func repository() throws -> Git {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw Refusal(message: "AGENCY_ROOT \(root) is not a directory: pass --agency-root, or set AGENCY_ROOT to the agent framework's checkout",
-                          status: ExitStatus.noInput)
+            throw ApprovalError.Refusal.rootNotADirectory(root: root)
         }
-        let probe = try Git(directory: root).run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"])
+        let here = Git(directory: root, environment: environment)
+        let probe = try here.run(["rev-parse", "--is-inside-work-tree", "--show-toplevel"])
         let answer = probe.text.split(separator: "\n")
         guard probe.ok, answer.first == "true", answer.count == 2 else {
-            let why = probe.stderr.split(separator: "\n").first.map { " (\($0))" } ?? ""
-            throw Refusal(message: "AGENCY_ROOT \(root) is not a git work tree\(why): approving commits the change on a branch, "
-                          + "so point --agency-root or AGENCY_ROOT at the agent framework's git checkout",
-                          status: ExitStatus.config)
+            throw ApprovalError.Refusal.notAWorkTree(root: root, why: probe.stderr.split(separator: "\n").first.map(String.init))
         }
-        return Git(directory: String(answer[1]))
+        return here.at(String(answer[1]))
     }
 
     private func headCommit(_ git: Git) throws -> String {
         let o = try git.run(["rev-parse", "-q", "--verify", "HEAD^{commit}"])
-        guard o.ok, !o.text.isEmpty else {
-            throw Refusal(message: "the repository at \(git.directory) has no commit yet (HEAD is unborn): "
-                          + "make a first commit, then approve again", status: ExitStatus.tempFail)
-        }
+        guard o.ok, !o.text.isEmpty else { throw ApprovalError.Refusal.unbornHead(repository: git.directory) }
         return o.text
     }
 
     private func refuseOperationInProgress(_ git: Git) throws {
-        let markers = [("MERGE_HEAD", "a merge", "git merge --continue or git merge --abort"),
-                       ("rebase-merge", "a rebase", "git rebase --continue or git rebase --abort"),
-                       ("rebase-apply", "a rebase or am", "git rebase --continue, git rebase --abort or git am --abort"),
-                       ("CHERRY_PICK_HEAD", "a cherry-pick", "git cherry-pick --continue or git cherry-pick --abort"),
-                       ("REVERT_HEAD", "a revert", "git revert --continue or git revert --abort")]
-        for (marker, what, fix) in markers {
-            var path = try git.check(["rev-parse", "--git-path", marker])
+        for op in ApprovalError.Operation.allCases {
+            var path = try git.check(["rev-parse", "--git-path", op.rawValue])
             if !path.hasPrefix("/") { path = git.directory + "/" + path }
             if FileManager.default.fileExists(atPath: path) {
-                throw Refusal(message: "the repository at \(git.directory) is in the middle of \(what): "
-                              + "finish it (\(fix)), then approve again", status: ExitStatus.tempFail)
+                throw ApprovalError.Refusal.operationInProgress(repository: git.directory, op)
             }
         }
     }
 
     private func refuseUncommittedChanges(_ git: Git, _ path: String) throws {
         let status = try git.check(["status", "--porcelain", "--untracked-files=all", "--", path])
-        guard status.isEmpty else {
-            throw Refusal(message: "\(path) has uncommitted changes in \(git.directory): commit or stash them "
-                          + "(git stash push -- \(path)), then approve again", status: ExitStatus.tempFail)
-        }
+        guard status.isEmpty else { throw ApprovalError.Refusal.uncommittedChanges(repository: git.directory, path: path) }
     }
 
     private func refuseExistingBranch(_ git: Git) throws {
         if try git.run(["rev-parse", "-q", "--verify", "refs/heads/\(branch)"]).ok {
-            throw Refusal(message: "branch \(branch) already exists in \(git.directory): look at it (git log -p \(branch)); "
-                          + "to approve again, delete it first (git branch -D \(branch))", status: ExitStatus.cantCreate)
+            throw ApprovalError.Refusal.branchExists(repository: git.directory, branch: branch)
         }
     }
 
@@ -127,12 +103,11 @@ struct ProposalBranch {
             let isLast = i == components.count - 1
             let fine = isLast ? (mode == "100644" || mode == "100755") : mode == "040000"
             guard fine else {
-                throw Refusal(message: "\(prefix) at HEAD is not a \(isLast ? "regular file" : "directory") (mode \(mode)): "
-                              + "refusing to write a proposal through it", status: ExitStatus.dataError)
+                throw ApprovalError.Refusal.wrongKindAtHead(path: prefix, mode: mode, shouldBe: isLast ? .regularFile : .directory)
             }
             if isLast {
                 let blob = try git.run(["cat-file", "blob", "\(head):\(path)"])
-                guard blob.ok else { throw Git.Failure(command: "cat-file", stderr: blob.stderr) }
+                guard blob.ok else { throw Git.failure(["cat-file"], blob.stderr) }
                 return (mode, blob.stdout)
             }
         }

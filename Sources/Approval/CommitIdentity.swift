@@ -1,19 +1,16 @@
-import Foundation
-
 /// Who the approval commit is by: the person's own git configuration when it names
 /// them; else `GIT_AUTHOR_*`/`GIT_COMMITTER_*` from the environment; else the OS user
 /// name and `<user>@localhost`, so an unconfigured machine can still approve (git
 /// would otherwise refuse to commit).
 enum CommitIdentity {
-    static func environment(_ git: Git, user: String,
-                            env: [String: String] = ProcessInfo.processInfo.environment) throws -> [String: String] {
+    static func environment(_ git: Git, user: String) throws -> [String: String] {
         var out: [String: String] = [:]
         let fallbacks = [("name", user), ("email", "\(user)@localhost")]
         for (field, fallback) in fallbacks {
             if try git.run(["config", "--get", "user.\(field)"]).ok { continue }
             for role in ["AUTHOR", "COMMITTER"] {
                 let key = "GIT_\(role)_\(field.uppercased())"
-                if env[key]?.isEmpty ?? true { out[key] = fallback }
+                if git.environment[key]?.isEmpty ?? true { out[key] = fallback }
             }
         }
         return out

@@ -7,15 +7,21 @@ import Glibc
 /// The doctor's file-system checks: the state directory can be written, the
 /// violations log can be read.
 enum PathChecks {
-    static func stateDirectory(_ dir: String) -> DoctorCheck {
+    /// Whether this process may create entries in a directory (access(2), W_OK | X_OK).
+    static func writable(_ path: String) -> Bool { access(path, W_OK | X_OK) == 0 }
+
+    /// `user` is named in the fixes; `writable` stands in for access(2) in tests, which
+    /// may run as root (to whom it always says yes).
+    static func stateDirectory(_ dir: String, user: String,
+                               writable: (String) -> Bool = PathChecks.writable) -> DoctorCheck {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
                 return .failure("state directory", "\(dir) is not a directory", fix: "remove it, or pass --state-dir DIR")
             }
-            guard access(dir, W_OK | X_OK) == 0 else {
-                return .failure("state directory", "\(dir) is not writable by \(Person.name())",
-                                fix: "sudo chown \(Person.name()) \(dir), or pass --state-dir DIR")
+            guard writable(dir) else {
+                return .failure("state directory", "\(dir) is not writable by \(user)",
+                                fix: "sudo chown \(user) \(dir), or pass --state-dir DIR")
             }
             return .pass("state directory", "\(dir) is writable")
         }
@@ -24,9 +30,9 @@ enum PathChecks {
         while !parent.isEmpty, parent != "/", !FileManager.default.fileExists(atPath: parent) {
             parent = (parent as NSString).deletingLastPathComponent
         }
-        guard access(parent.isEmpty ? "." : parent, W_OK | X_OK) == 0 else {
+        guard writable(parent.isEmpty ? "." : parent) else {
             return .failure("state directory", "\(dir) does not exist and \(parent) is not writable",
-                            fix: "sudo install -d -o \(Person.name()) \(dir), or pass --state-dir DIR")
+                            fix: "sudo install -d -o \(user) \(dir), or pass --state-dir DIR")
         }
         return .pass("state directory", "\(dir) does not exist yet; the first cycle creates it")
     }

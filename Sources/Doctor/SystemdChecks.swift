@@ -1,4 +1,5 @@
 import Foundation
+import ProcessRunner
 
 /// The doctor's service checks, from
 /// `systemctl show consciousness.service -p LoadState,UnitFileState,ActiveState,WatchdogUSec`.

@@ -12,21 +12,10 @@ struct DeltaPath {
     /// Relative to AGENCY_ROOT.
     let relative: String
 
-    struct Refusal: Error, CustomStringConvertible {
-        var description: String
-    }
-
-    static let maxAgentLength = AgentName.maxLength
-
-    /// `^[a-z0-9_-]{1,48}$`, on Unicode scalars: a look-alike letter (Cyrillic `а`,
-    /// fullwidth `ａ`) is not an ASCII one.
-    static func isValidAgent(_ name: String) -> Bool { AgentName.isValid(name) }
-
-    init(agent: String, root: String) throws(Refusal) {
-        guard Self.isValidAgent(agent) else {
-            throw Refusal(description: "the stored agent name \(PrintableText.quoted(agent)) is not [a-z0-9_-]{1,48}: "
-                          + "refusing to build a path from it (the state store may have been tampered with; reject the proposal)")
-        }
+    /// The name must be `^[a-z0-9_-]{1,48}$` on Unicode scalars: a look-alike letter
+    /// (Cyrillic `а`, fullwidth `ａ`) is not an ASCII one.
+    init(agent: String, root: String) throws(ApprovalError.Refusal) {
+        guard AgentName.isValid(agent) else { throw .invalidAgentName(agent) }
         relative = ".claude/agents/\(agent)-delta.md"
         try Self.checkOnDisk(root: root, relative: relative)
     }
@@ -34,7 +23,7 @@ struct DeltaPath {
     /// Each of `.claude`, `.claude/agents` and the file is, when present, a real
     /// directory or file (not a symlink), and the agents directory resolves to itself
     /// under the resolved root.
-    private static func checkOnDisk(root: String, relative: String) throws(Refusal) {
+    private static func checkOnDisk(root: String, relative: String) throws(ApprovalError.Refusal) {
         let parts = relative.split(separator: "/").map(String.init)
         var path = root
         for (i, part) in parts.enumerated() {
@@ -42,18 +31,13 @@ struct DeltaPath {
             var st = stat()
             guard lstat(path, &st) == 0 else { return }  // absent: the branch creates it
             let kind = st.st_mode & S_IFMT
-            if kind == S_IFLNK {
-                throw Refusal(description: "\(path) is a symbolic link: refusing to write a proposal through it "
-                              + "(make it a plain \(i < parts.count - 1 ? "directory" : "file") in the repository)")
-            }
-            let wanted = i < parts.count - 1 ? S_IFDIR : S_IFREG
-            if kind != wanted {
-                throw Refusal(description: "\(path) is not a \(wanted == S_IFDIR ? "directory" : "regular file")")
-            }
+            let wanted: ApprovalError.FileKind = i < parts.count - 1 ? .directory : .regularFile
+            if kind == S_IFLNK { throw .symbolicLink(path: path, shouldBe: wanted) }
+            if kind != (wanted == .directory ? S_IFDIR : S_IFREG) { throw .wrongKind(path: path, shouldBe: wanted) }
         }
         let agents = root + "/.claude/agents"
         if let resolvedRoot = realPath(root), let resolved = realPath(agents), resolved != resolvedRoot + "/.claude/agents" {
-            throw Refusal(description: "\(agents) resolves to \(resolved), outside \(resolvedRoot)/.claude/agents")
+            throw .outsideRepository(agents: agents, resolved: resolved, root: resolvedRoot)
         }
     }
 

@@ -1,9 +1,9 @@
 /// Text from the log or the store, made safe to print: agent names and rationales
 /// come from log data, and a control character (an ANSI escape, a carriage return, a
 /// bidi override) printed raw could rewrite what the person sees on the terminal.
-enum PrintableText {
+public enum PrintableText {
     /// Control and bidi-formatting characters as `\u{…}`; everything else as is.
-    static func safe(_ s: String, keepNewlines: Bool = false) -> String {
+    public static func safe(_ s: String, keepNewlines: Bool = false) -> String {
         var out = ""
         for u in s.unicodeScalars {
             if keepNewlines, u == "\n" { out.unicodeScalars.append(u); continue }
@@ -14,7 +14,7 @@ enum PrintableText {
 
     /// Quoted, with everything but printable ASCII escaped: in a refusal the person must
     /// see that a Cyrillic `а` is not an `a`.
-    static func quoted(_ s: String) -> String {
+    public static func quoted(_ s: String) -> String {
         var out = "\""
         for u in s.unicodeScalars {
             if (0x20...0x7E).contains(u.value), u != "\"", u != "\\" { out.unicodeScalars.append(u) } else { out += escaped(u) }
