@@ -44,6 +44,7 @@ let package = Package(
         // The Hybrid Trinity: the Ollama client (loopback-only, every call under a lease)
         // and the memory governor, the single owner of load and unload decisions.
         .target(name: "Trinity", dependencies: [
+            "FeedbackLoop",
             .product(name: "AsyncHTTPClient", package: "async-http-client"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOFoundationCompat", package: "swift-nio"),

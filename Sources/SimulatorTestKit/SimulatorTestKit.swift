@@ -40,6 +40,7 @@ public func withSimulator<T: Sendable>(loadSecondsPerGB: Double = 0.001, memTota
                                        timeouts: Timeouts = SimulatedOllama.testTimeouts,
                                        settings: GovernorSettings = GovernorSettings(),
                                        prepare: [Role: String]? = nil,
+                                       configure: (inout SimulatorConfiguration) -> Void = { _ in },
                                        _ body: (SimulatedOllama) async throws -> T) async throws -> T {
     let root = NSTemporaryDirectory() + "cc-sim-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: root + "/proc", withIntermediateDirectories: true)
@@ -48,6 +49,7 @@ public func withSimulator<T: Sendable>(loadSecondsPerGB: Double = 0.001, memTota
     c.loadSecondsPerGB = loadSecondsPerGB
     c.memTotalBytes = memTotal
     c.meminfoPath = root + "/proc/meminfo"
+    configure(&c)
     let sim = OllamaSimulator(configuration: c)
     try await sim.start()
     let client: OllamaClient

@@ -22,8 +22,11 @@ import Testing
         let log = dir + "/growing.jsonl"
         FileManager.default.createFile(atPath: log, contents: nil)
         let args = ["cycle", "--log", log, "--state-dir", dir + "/killed", "--now", "2025-10-08T00:00:00Z"]
-        var rng = SplitMix64(seed: UInt64(Date().timeIntervalSince1970))
-        var kills = 0
+        // A seed from the clock, printed, or CRASH_SEED to repeat a run.
+        let seed = ProcessInfo.processInfo.environment["CRASH_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970)
+        print("crash safety: seed \(seed) (CRASH_SEED=\(seed) repeats it)")
+        var rng = SplitMix64(seed: seed)
+        var kills = 0, midIngest = 0
         for step in 0..<10 {
             // Append the next tenth, cut anywhere (mid-line included).
             let cut = step == 9 ? data.count : data.count * (step + 1) / 10 - Int(rng.next() % 500)
@@ -35,7 +38,10 @@ import Testing
             try await Task.sleep(for: .milliseconds(Int(rng.next() % 400)))
             if p.isRunning { kill(p.processIdentifier, SIGKILL); kills += 1 }
             p.waitUntilExit()
+            // Killed before this step's bytes were committed: mid-ingest (or before it).
+            if (try? StateStore(directory: dir + "/killed").checkpoint()?.offset) != Int64(cut) { midIngest += 1 }
         }
+        #expect(midIngest >= 1, "seed \(seed): no kill landed before a commit; the test proved nothing")
         let last = try await Binary.run(args)
         #expect(last.status == 0, "\(last.stderr)")
 
@@ -43,7 +49,7 @@ import Testing
         #expect(try a.bucketDigest() == b.bucketDigest())
         #expect(try a.checkpoint()?.offset == b.checkpoint()?.offset)
         #expect(try a.malformedTotals().map(\.count) == b.malformedTotals().map(\.count))
-        print("crash safety: \(kills) of 10 runs killed mid-cycle; stores identical")
+        print("crash safety: seed \(seed): \(kills) of 10 runs killed mid-cycle, \(midIngest) before their ingest committed; stores identical")
     }
 }
 

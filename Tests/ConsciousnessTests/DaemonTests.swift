@@ -47,7 +47,9 @@ import Testing
 
         let log = dir + "/growing.jsonl"
         FileManager.default.createFile(atPath: log, contents: nil)
-        var rng = SplitMix64(seed: UInt64(Date().timeIntervalSince1970 * 1000))
+        let seed = ProcessInfo.processInfo.environment["CRASH_SEED"].flatMap(UInt64.init) ?? UInt64(Date().timeIntervalSince1970 * 1000)
+        print("daemon kills: seed \(seed) (CRASH_SEED=\(seed) repeats it)")
+        var rng = SplitMix64(seed: seed)
         var killedMidWay = 0
         for step in 0..<10 {
             let cut = step == 9 ? data.count : data.count * (step + 1) / 10 - Int(rng.next() % 300)
@@ -78,7 +80,8 @@ import Testing
         let a = try StateStore(directory: dir + "/clean")
         #expect(try a.bucketDigest() == store.bucketDigest())
         #expect(try a.malformedTotals().map(\.count) == store.malformedTotals().map(\.count))
-        print("daemon crash safety: \(killedMidWay) of 10 kills landed before the ingest had caught up; stores identical")
+        #expect(killedMidWay >= 1, "seed \(seed): no kill landed before the ingest had caught up; the test proved nothing")
+        print("daemon crash safety: seed \(seed): \(killedMidWay) of 10 kills landed before the ingest had caught up; stores identical")
     }
 
     @Test func aBadConfigurationRefusesToStartNamingTheKey() async throws {

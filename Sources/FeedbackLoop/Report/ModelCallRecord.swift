@@ -91,7 +91,7 @@ public struct MemoryGrowth: Sendable, Equatable, Codable {
 
 /// Calls of one model in one role, summed up: what the metrics file and the morning
 /// report both show per model.
-public struct ModelUsage: Sendable, Equatable {
+public struct ModelUsage: Sendable, Equatable, Codable {
     public var model: String
     public var role: String
     public var calls: Int
@@ -116,5 +116,21 @@ public struct ModelUsage: Sendable, Equatable {
                 medianLatencySeconds: latencies.count % 2 == 1 ? latencies[mid] : (latencies[mid - 1] + latencies[mid]) / 2,
                 tokensPerSecond: speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count))
         }
+    }
+}
+
+extension ModelUsage {
+    /// Morning reports stored before the mean latency was kept decode with 0 there.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        model = try c.decode(String.self, forKey: .model)
+        role = try c.decode(String.self, forKey: .role)
+        calls = try c.decode(Int.self, forKey: .calls)
+        fallbacks = try c.decode(Int.self, forKey: .fallbacks)
+        meanLoadSeconds = try c.decode(Double.self, forKey: .meanLoadSeconds)
+        maxLoadSeconds = try c.decode(Double.self, forKey: .maxLoadSeconds)
+        meanLatencySeconds = try c.decodeIfPresent(Double.self, forKey: .meanLatencySeconds) ?? 0
+        medianLatencySeconds = try c.decode(Double.self, forKey: .medianLatencySeconds)
+        tokensPerSecond = try c.decodeIfPresent(Double.self, forKey: .tokensPerSecond)
     }
 }

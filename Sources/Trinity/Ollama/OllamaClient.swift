@@ -1,3 +1,4 @@
+import FeedbackLoop
 import AsyncHTTPClient
 import Foundation
 import NIOCore

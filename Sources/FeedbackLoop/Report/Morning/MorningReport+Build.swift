@@ -129,11 +129,7 @@ extension MorningReport {
     }
 
     static func models(_ calls: [ModelCallRecord]) -> [ModelNight] {
-        ModelUsage.of(calls).map {
-            ModelNight(model: $0.model, role: $0.role, calls: $0.calls, fallbacks: $0.fallbacks,
-                       meanLoadSeconds: $0.meanLoadSeconds, maxLoadSeconds: $0.maxLoadSeconds,
-                       medianLatencySeconds: $0.medianLatencySeconds, tokensPerSecond: $0.tokensPerSecond)
-        }
+        ModelUsage.of(calls)
     }
 
     static func degraded(_ cycles: [NightInputs.CycleRow]) -> [DegradedStage] {

@@ -126,17 +126,8 @@ public struct MorningReport: Sendable, Equatable, Codable {
         public var costNote: String
     }
 
-    public struct ModelNight: Sendable, Equatable, Codable {
-        public var model: String
-        public var role: String
-        public var calls: Int
-        public var fallbacks: Int
-        public var meanLoadSeconds: Double
-        public var maxLoadSeconds: Double
-        public var medianLatencySeconds: Double
-        /// Mean over calls that produced tokens; nil when none did.
-        public var tokensPerSecond: Double?
-    }
+    /// A model's night: the same summary the metrics file writes per model.
+    public typealias ModelNight = ModelUsage
 
     public struct DegradedStage: Sendable, Equatable, Codable {
         public var cycle: Int64
