@@ -93,6 +93,26 @@ def incremental(lines, chunks):
     return statistics.median(walls), statistics.median(rss)
 
 
+def cpu_model():
+    """The CPU's name as /proc/cpuinfo gives it: figures mean nothing without it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return "unknown CPU"
+
+
+def mem_total_gib():
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemTotal:"):
+                return int(line.split()[1]) / 1024 / 1024
+    return 0.0
+
+
 def main():
     os.makedirs(WORK, exist_ok=True)
     big = sample(os.path.join(WORK, "base-1000000.jsonl"), 1_000_000, 30, END, 1)
@@ -105,7 +125,9 @@ def main():
     for n in (100_000, 1_000_000):
         w, r = incremental(n, chunks)
         rows.append((f"(b) `cycle` after appending 10,000 lines to a {n:,}-line log", w, r, "≤ 30 ms"))
-    print(f"\nbenchmark: {BIN}, median of {RUNS} runs, {os.cpu_count()} cores\n")
+    print(f"\nbenchmark: {BIN}, median of {RUNS} runs")
+    print(f"machine: {cpu_model()}, {os.cpu_count()} cores, {mem_total_gib():.1f} GiB, "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}\n")
     print("| measurement | wall | peak RSS | target |")
     print("|---|---:|---:|---|")
     for name, w, r, target in rows:
