@@ -57,7 +57,9 @@ final class CycleRun {
             if !begun { return }
         }
         if !begun { cycle = (try? store.beginCycle(at: o.now)) ?? cycle }
-        try? store.failCycle(cycle, reason: "\(error)", at: o.wallClock?() ?? o.now)
+        let reason = error is CancellationError
+            ? "cancelled (the daemon was stopping): what was committed stands, nothing is half-done" : "\(error)"
+        try? store.failCycle(cycle, reason: reason, at: o.wallClock?() ?? o.now)
         var m = CycleMetrics(cycle: cycle, result: CycleResult.failed.rawValue, timestampSeconds: endSeconds,
                              durationSeconds: elapsedSeconds)
         m.proposalsPending = try? store.pendingProposals().count
