@@ -22,7 +22,7 @@ extension ModelWorkers {
     public func plan(pending: [NightPlan.Item], facts: [String]) async -> ModelAnswer<NightPlan> {
         let ids = pending.map(\.id)
         let (system, user) = NightPlan.prompt(pending: pending, facts: facts)
-        return await call(.architect, stage: "morning") { lease throws(OllamaError) in
+        return await call(.architect, stage: .morning) { lease throws(OllamaError) in
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
                                           format: Self.planSchema(ids))
             switch NightPlan.validate(c.text, pending: ids) {

@@ -18,7 +18,7 @@ extension ModelWorkers {
 
     public func classify(signature: String, function: String) async -> ModelAnswer<Classification> {
         let (system, user) = Classification.prompt(signature: signature, function: function)
-        return await call(.controller, stage: "classify") { lease throws(OllamaError) in
+        return await call(.controller, stage: .classify) { lease throws(OllamaError) in
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
                                           format: Self.classificationSchema)
             let answer = Classification.validate(c.text, model: lease.model)

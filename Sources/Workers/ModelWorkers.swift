@@ -47,7 +47,7 @@ public struct ModelWorkers: ModelStages {
     /// not usable; transport failures and refusals become fallbacks, and a role that
     /// cannot answer at all (unreachable, missing, refused) is marked so the stage
     /// stops asking it this cycle.
-    func call<T: Sendable>(_ role: Role, stage: String,
+    func call<T: Sendable>(_ role: Role, stage: Stage,
                            _ body: (Lease) async throws(OllamaError) -> (Outcome<T>, CallMetrics)) async -> ModelAnswer<T> {
         let model = models[role] ?? "none"
         var record = ModelCallRecord(role: role.rawValue, model: model, stage: stage, outcome: .fallback)
@@ -71,12 +71,7 @@ public struct ModelWorkers: ModelStages {
         var record = r
         do {
             let (outcome, m) = try await body(lease)
-            record.loadSeconds = m.loadSeconds
-            record.latencySeconds = m.latencySeconds
-            record.promptTokens = m.promptTokens
-            record.outputTokens = m.outputTokens
-            record.tokensPerSecond = m.tokensPerSecond
-            record.contextUse = m.contextUse
+            record.metrics = m
             await governor.observe(after: lease)
             switch outcome {
             case .value(let v):

@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -119,13 +120,10 @@ import Testing
     }
 
     @Test func modelCallsVectorMemoryAndMemoryAreAggregatedOverTheNight() {
-        let a = ModelCallRecord(role: "builder", model: "qwen", stage: "evolve", outcome: .used, loadSeconds: 4,
-                                latencySeconds: 10, promptTokens: 100, outputTokens: 200, tokensPerSecond: 20)
-        let b = ModelCallRecord(role: "builder", model: "qwen", stage: "evolve", outcome: .used, loadSeconds: 0,
-                                latencySeconds: 2, promptTokens: 100, outputTokens: 100, tokensPerSecond: 30)
-        let c = ModelCallRecord(role: "builder", model: "qwen", stage: "evolve", outcome: .fallback,
-                                fallbackReason: "timeout", loadSeconds: 2, latencySeconds: 30)
-        let d = ModelCallRecord(role: "embedder", model: "all-minilm", stage: "learn", outcome: .used, latencySeconds: 0.1)
+        let a = ModelCallRecord(role: "builder", model: "qwen", stage: .evolve, outcome: .used, metrics: CallMetrics(model: "qwen", loadSeconds: 4, latencySeconds: 10, promptTokens: 100, outputTokens: 200, tokensPerSecond: 20))
+        let b = ModelCallRecord(role: "builder", model: "qwen", stage: .evolve, outcome: .used, metrics: CallMetrics(model: "qwen", loadSeconds: 0, latencySeconds: 2, promptTokens: 100, outputTokens: 100, tokensPerSecond: 30))
+        let c = ModelCallRecord(role: "builder", model: "qwen", stage: .evolve, outcome: .fallback, fallbackReason: "timeout", metrics: CallMetrics(model: "qwen", loadSeconds: 2, latencySeconds: 30))
+        let d = ModelCallRecord(role: "embedder", model: "all-minilm", stage: .learn, outcome: .used, metrics: CallMetrics(model: "all-minilm", latencySeconds: 0.1))
         let r = MorningReport.build(Self.inputs([
             Self.digest(cycle: 1, calls: [a, d], memory: MemoryGrowth(entries: 10, bytes: 1000, added: 10, updated: 0, embedder: "e"),
                         rss: 40_000_000, available: 9_000_000_000, outbound: .init(loopback: 3, remote: 0)),
@@ -204,7 +202,7 @@ import Testing
 
     @Test func theJSONRoundTrips() throws {
         let r = MorningReport.build(Self.inputs([
-            Self.digest(cycle: 1, calls: [ModelCallRecord(role: "builder", model: "m", stage: "evolve", outcome: .used)],
+            Self.digest(cycle: 1, calls: [ModelCallRecord(role: "builder", model: "m", stage: .evolve, outcome: .used)],
                         memory: MemoryGrowth(entries: 1, bytes: 2, added: 1, updated: 0, embedder: "e"), rss: 1),
         ], hourly: ["f": Array(repeating: 1, count: 24)], pending: [Self.proposal(7, "a", confidence: 0.9, evidence: [3])]))
         let json = r.json()

@@ -63,8 +63,7 @@ import Testing
     @Test func metricsEscapeLabelsAndParseBack() throws {
         var m = CycleMetrics(cycle: 3, result: "degraded", timestampSeconds: 1_700_000_000.5, durationSeconds: 0.25)
         let hostile = "evil\"model\\name\nnext"
-        m.modelCalls = [ModelCallRecord(role: "builder", model: hostile, stage: "evolve", outcome: .used, loadSeconds: 1.5,
-                                        latencySeconds: 3, outputTokens: 10, tokensPerSecond: 12.5)]
+        m.modelCalls = [ModelCallRecord(role: "builder", model: hostile, stage: .evolve, outcome: .used, metrics: CallMetrics(model: hostile, loadSeconds: 1.5, latencySeconds: 3, outputTokens: 10, tokensPerSecond: 12.5))]
         let text = m.exposition()
         let parsed = try PromText.parse(text)
         #expect(parsed.value("consciousness_cycle_result", ["result": "degraded"]) == 1)

@@ -11,37 +11,78 @@ public struct ModelCallRecord: Sendable, Equatable, Codable {
 
     /// "controller", "builder", "architect" or "embedder".
     public var role: String
-    public var model: String
-    /// The cycle stage that made the call ("analyze", "learn", "evolve", "morning").
-    public var stage: String
+    /// The stage that made the call (classify, learn, evolve, morning).
+    public var stage: Stage
     public var outcome: Outcome
     public var fallbackReason: String?
-    /// Seconds the model took to load for this call (0 when it was resident).
+    /// What the call cost, as the client measured it (zeros when no call was made).
+    public var metrics: CallMetrics
+    /// The context size the governor's lease granted (0 when no lease was granted).
+    public var numCtx: Int
+
+    public var model: String { metrics.model }
+    public var loadSeconds: Double { metrics.loadSeconds }
+    public var latencySeconds: Double { metrics.latencySeconds }
+    public var promptTokens: Int { metrics.promptTokens }
+    public var outputTokens: Int { metrics.outputTokens }
+    public var tokensPerSecond: Double { metrics.tokensPerSecond }
+    public var contextUse: Double { metrics.contextUse }
+
+    public init(role: String, model: String, stage: Stage, outcome: Outcome, fallbackReason: String? = nil,
+                metrics: CallMetrics? = nil, numCtx: Int = 0) {
+        self.role = role
+        self.stage = stage
+        self.outcome = outcome
+        self.fallbackReason = fallbackReason
+        self.metrics = metrics ?? CallMetrics(model: model)
+        self.numCtx = numCtx
+    }
+
+    // One flat JSON object, as reports have always stored it: the metrics' keys beside
+    // the call's own.
+    enum CodingKeys: String, CodingKey { case role, stage, outcome, fallbackReason, numCtx }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        role = try c.decode(String.self, forKey: .role)
+        stage = try c.decode(Stage.self, forKey: .stage)
+        outcome = try c.decode(Outcome.self, forKey: .outcome)
+        fallbackReason = try c.decodeIfPresent(String.self, forKey: .fallbackReason)
+        numCtx = try c.decodeIfPresent(Int.self, forKey: .numCtx) ?? 0
+        metrics = try CallMetrics(from: decoder)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        try metrics.encode(to: encoder)
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(role, forKey: .role)
+        try c.encode(stage, forKey: .stage)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encodeIfPresent(fallbackReason, forKey: .fallbackReason)
+        try c.encode(numCtx, forKey: .numCtx)
+    }
+}
+
+/// What one model call cost: load, latency, tokens, speed, how full its context was.
+public struct CallMetrics: Sendable, Equatable, Codable {
+    public var model: String
     public var loadSeconds: Double
     public var latencySeconds: Double
     public var promptTokens: Int
     public var outputTokens: Int
     public var tokensPerSecond: Double
-    /// Prompt tokens over `numCtx`.
+    /// Prompt tokens / num_ctx: how full the context was.
     public var contextUse: Double
-    /// The context size the governor's lease granted (0 when no lease was granted).
-    public var numCtx: Int
 
-    public init(role: String, model: String, stage: String, outcome: Outcome, fallbackReason: String? = nil,
-                loadSeconds: Double = 0, latencySeconds: Double = 0, promptTokens: Int = 0, outputTokens: Int = 0,
-                tokensPerSecond: Double = 0, contextUse: Double = 0, numCtx: Int = 0) {
-        self.role = role
+    public init(model: String, loadSeconds: Double = 0, latencySeconds: Double = 0, promptTokens: Int = 0,
+                outputTokens: Int = 0, tokensPerSecond: Double = 0, contextUse: Double = 0) {
         self.model = model
-        self.stage = stage
-        self.outcome = outcome
-        self.fallbackReason = fallbackReason
         self.loadSeconds = loadSeconds
         self.latencySeconds = latencySeconds
         self.promptTokens = promptTokens
         self.outputTokens = outputTokens
         self.tokensPerSecond = tokensPerSecond
         self.contextUse = contextUse
-        self.numCtx = numCtx
     }
 }
 

@@ -1,3 +1,5 @@
+import FeedbackLoop
+
 /// Permission to call one model with one context size, granted by the `Governor`.
 /// Its initializer is internal to this module and the client's model calls take a
 /// lease, so no code elsewhere can call a model the governor has not leased.
@@ -17,17 +19,6 @@ public struct Lease: Sendable, Hashable {
 }
 
 /// What one model call cost, from Ollama's final object and the wall clock.
-public struct CallMetrics: Sendable, Equatable, Codable {
-    public var model: String
-    public var loadSeconds: Double
-    public var latencySeconds: Double
-    public var promptTokens: Int
-    public var outputTokens: Int
-    public var tokensPerSecond: Double
-    /// Prompt tokens / num_ctx: how full the context was.
-    public var contextUse: Double
-}
-
 public struct Completion: Sendable, Equatable {
     public var text: String
     public var metrics: CallMetrics
