@@ -2,13 +2,6 @@ import FeedbackLoop
 import Foundation
 import GRDB
 
-/// Where a proposal stands. Only a person moves one out of `pending` (approved,
-/// rejected), except a cycle that replaces it with a proposal for other patterns
-/// (superseded).
-public enum ProposalStatus: String, Sendable, CaseIterable, Codable {
-    case pending, approved, rejected, superseded
-}
-
 /// A proposal as stored, with its place in the review.
 public struct StoredProposal: Sendable, Equatable {
     public var id: Int64

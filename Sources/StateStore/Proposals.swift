@@ -32,7 +32,7 @@ extension StateStore {
                            author = ?, updated_cycle = ?, recalled_json = ?, author_note = ? WHERE id = ?
                     """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
                                      p.authorNote, id])
-                return ProposalRecord(id: id, status: "pending", change: same ? "unchanged" : "updated", proposal: p)
+                return ProposalRecord(id: id, status: .pending, change: same ? .unchanged : .updated, proposal: p)
             }
             // Leave 'pending' first: at most one pending proposal per agent (a unique index).
             try db.execute(sql: "UPDATE proposals SET status = 'superseded' WHERE id = ?", arguments: [id])
@@ -63,7 +63,7 @@ extension StateStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
                              recalled, p.authorNote])
-        return ProposalRecord(id: db.lastInsertedRowID, status: "pending", change: "new", proposal: p)
+        return ProposalRecord(id: db.lastInsertedRowID, status: .pending, change: .new, proposal: p)
     }
 
     static func patternSet(_ evidence: [Proposal.Evidence]) -> Set<String> { Set(evidence.map(\.patternID)) }
@@ -75,7 +75,7 @@ extension StateStore {
     /// Proposals waiting for a person, oldest first.
     public func pendingProposals() throws -> [ProposalRecord] {
         try proposals(status: .pending).map {
-            ProposalRecord(id: $0.id, status: $0.status.rawValue, change: "stored", proposal: $0.proposal)
+            ProposalRecord(id: $0.id, status: $0.status, change: .stored, proposal: $0.proposal)
         }
     }
 }

@@ -1,3 +1,4 @@
+import FeedbackLoop
 import ArgumentParser
 import Foundation
 import StateStore

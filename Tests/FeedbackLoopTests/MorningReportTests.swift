@@ -42,7 +42,7 @@ import Testing
             Proposal.Evidence(patternID: "pattern_f\($0.offset)", function: "f\($0.offset)", frequency: $0.element,
                               trend: .stable, articles: [])
         }
-        return ProposalRecord(id: id, status: "pending", change: "new",
+        return ProposalRecord(id: id, status: .pending, change: .new,
                               proposal: Proposal(agent: agent, confidence: confidence, rationale: "", evidence: e,
                                                  markdown: "", author: "template"))
     }

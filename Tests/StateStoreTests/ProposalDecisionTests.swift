@@ -30,14 +30,14 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
     @Test func aProposalForOtherPatternsSupersedesThePendingOne() throws {
         let store = try StateStore(directory: dir + "/state")
         let first = try store.upsertPending([proposal("planner", ["a"])], cycle: 1, at: 1_000)
-        #expect(first.map(\.change) == ["new"])
+        #expect(first.map(\.change) == [.new])
         let again = try store.upsertPending([proposal("planner", ["a"], frequency: 20)], cycle: 2, at: 2_000)
         #expect(again.map(\.id) == first.map(\.id))
-        #expect(again.map(\.change) == ["updated"])
+        #expect(again.map(\.change) == [.updated])
         #expect(try store.proposal(id: first[0].id)?.proposal.evidence.first?.frequency == 20)
 
         let other = try store.upsertPending([proposal("planner", ["a", "b"])], cycle: 3, at: 3_000)
-        #expect(other.map(\.change) == ["new"])
+        #expect(other.map(\.change) == [.new])
         #expect(other[0].id != first[0].id)
         let old = try #require(try store.proposal(id: first[0].id))
         #expect(old.status == .superseded)
@@ -94,7 +94,7 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
         #expect(try store.upsertPending([proposal("auditor", ["x"], frequency: 99)], cycle: 2, at: end).isEmpty)
         #expect(try store.pendingProposals().isEmpty)
         let changed = try store.upsertPending([proposal("auditor", ["x", "y"])], cycle: 3, at: end)
-        #expect(changed.map(\.change) == ["new"])
+        #expect(changed.map(\.change) == [.new])
         #expect(try store.pendingProposals().map(\.id) == changed.map(\.id))
     }
 }

@@ -104,7 +104,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         let store = try StateStore(directory: dir + "/state")
         let first = try await CycleRunner(store: store).run(options(log, dir))
         #expect(!first.proposals.isEmpty)
-        #expect(first.proposals.allSatisfy { $0.change == "new" })
+        #expect(first.proposals.allSatisfy { $0.change == .new })
         // More violations arrive: the same agents' pending proposals get new evidence.
         var more = SampleLog(lines: 5_000, days: 1, end: end)
         more.seed = 99
@@ -118,7 +118,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         let pending = try store.pendingProposals()
         #expect(Set(pending.map(\.proposal.agent)).count == pending.count)
         #expect(pending.count == Set(first.proposals.map(\.proposal.agent)).union(second.proposals.map(\.proposal.agent)).count)
-        #expect(second.proposals.contains { $0.change == "updated" })
+        #expect(second.proposals.contains { $0.change == .updated })
         #expect(Set(second.proposals.map(\.id)).isSubset(of: Set(pending.map(\.id))))
     }
 

@@ -48,14 +48,28 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     }
 }
 
+/// Where a proposal stands. Only a person moves one out of `pending` (approved,
+/// rejected), except a cycle that replaces it with a proposal for other patterns
+/// (superseded).
+public enum ProposalStatus: String, Sendable, CaseIterable, Codable {
+    case pending, approved, rejected, superseded
+}
+
 /// A proposal as stored: its id, status, and whether this cycle created or updated it.
 public struct ProposalRecord: Sendable, Equatable, Codable {
     public var id: Int64
-    public var status: String
-    public var change: String
+    /// What this cycle did to it.
+    public enum Change: String, Sendable, Codable {
+        case new, updated, unchanged
+        /// Read from the store, not touched by a cycle.
+        case stored
+    }
+
+    public var status: ProposalStatus
+    public var change: Change
     public var proposal: Proposal
 
-    public init(id: Int64, status: String, change: String, proposal: Proposal) {
+    public init(id: Int64, status: ProposalStatus, change: Change, proposal: Proposal) {
         self.id = id
         self.status = status
         self.change = change
