@@ -155,7 +155,7 @@ public actor Supervisor {
         completedCycles += 1
         let degraded = r.degradedStages
         let result = CycleResult.of(r.stages)
-        let pending = (try? store.pendingProposals().count) ?? 0
+        let pending = r.proposalsPending
         var meta: Logger.Metadata = [
             "cycle": "\(r.cycle)", "result": "\(result)", "trigger": "\(manual ? "SIGUSR1" : "schedule")",
             "violations": "\(r.analysis.violationsAnalyzed)", "new_lines": "\(r.ingest?.linesRead ?? 0)",

@@ -23,6 +23,7 @@ extension CycleRun {
         var staged: [ReplacedFile] = []
         let recorded = try store.batch { () throws -> CycleReport in
             report.proposals = try store.upsertPending(proposals, cycle: cycle, at: o.now)
+            report.proposalsPending = try store.pendingProposals().count
             _ = try store.remember(proposals.map(PatternMemory.entry(for:)), cycle: cycle, at: o.now)
             var outcome = StageOutcome(stage: .report, outcome: .ok, detail: "", milliseconds: 0)
             let markdown = markdownPath(report)
@@ -36,7 +37,7 @@ extension CycleRun {
             var withStage = report
             withStage.stages.append(outcome)
             let metrics = CycleMetrics(withStage, timestampSeconds: endSeconds, durationSeconds: elapsedSeconds,
-                                       proposalsPending: try store.pendingProposals().count)
+                                       proposalsPending: report.proposalsPending)
             do {
                 staged.append(try ReplacedFile.stage(metrics.exposition(), to: metricsPath))
                 outcome.detail += "; metrics \(metricsPath)"

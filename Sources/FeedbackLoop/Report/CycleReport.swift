@@ -85,6 +85,8 @@ public struct CycleReport: Sendable, Equatable {
     public var ingest: IngestSummary?
     public var proposals: [ProposalRecord]
     public var stages: [StageOutcome]
+    /// Proposals waiting for a person once this cycle was recorded.
+    public var proposalsPending = 0
     public var predictions: [Forecast] = []
     /// Nil when the Predict stage did not run.
     public var forecastAccuracy: ForecastAccuracy?
