@@ -113,3 +113,23 @@ private extension FileHandle {
         #expect(try store.lastCycle()?.id == hourly.cycle)
     }
 }
+
+/// An unwritable reports directory degrades the Report stage; the cycle is recorded.
+@Suite struct ReportStageTests {
+    @Test func anUnwritableReportsDirectoryDegradesTheStageNotTheCycle() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir, lines: 2_000)
+        #expect(FileManager.default.createFile(atPath: dir + "/not-a-directory", contents: Data("x".utf8)))
+        let store = try StateStore(directory: dir + "/state")
+        var o = options(log, dir)
+        o.reportsDirectory = dir + "/not-a-directory/reports"
+        let report = try await CycleRunner(store: store).run(o)
+        let stage = try #require(report.stages.first { $0.stage == .report })
+        #expect(stage.outcome == .degraded)
+        #expect(stage.detail.contains("Markdown report not written"), "\(stage.detail)")
+        #expect(try store.lastCycle()?.result == .degraded)
+        #expect(try store.lastCycle()?.id == report.cycle)
+        #expect(report.ingest?.ingested ?? 0 > 0)
+    }
+}
