@@ -53,9 +53,8 @@ final class CycleRun {
 
     /// Records a cycle that stopped on an error, and tells the monitoring so.
     func failed(_ error: any Error) {
-        if error is CancellationError || (error as? CycleError).map({ if case .busy = $0 { true } else { false } }) == true {
-            if !begun { return }
-        }
+        // Cancelled before it began (a daemon stopping): there is no cycle to record.
+        if !begun, error is CancellationError { return }
         if !begun { cycle = (try? store.beginCycle(at: o.now)) ?? cycle }
         let reason = error is CancellationError
             ? "cancelled (the daemon was stopping): what was committed stands, nothing is half-done" : "\(error)"
