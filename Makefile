@@ -2,7 +2,8 @@
 #
 #   make run     set up, build, and run one cycle on a generated sample log
 #   make test    set up and run every test (unit, store, command line, end to end)
-#   make soak    build, then the exactly-once chaos soak (SOAK_SECONDS, default 600)
+#   make soak    build, then the exactly-once chaos soak (SOAK_SECONDS, default 600) and
+#                the governor soak (SOAK_NIGHTS nights of 24 cycles, default 6)
 #   make bench   release build, then the benchmark table (medians of several runs)
 #   make install binary, unit and config under $(DESTDIR)$(PREFIX) (config never overwritten)
 
@@ -11,6 +12,7 @@ PREFIX    ?= /usr/local
 DESTDIR   ?=
 OUT       ?= out
 BIN_DEBUG  = .build/debug/consciousness
+BENCH_DEBUG = .build/debug/consciousness-bench
 BIN        = .build/release/consciousness
 SAMPLE     = $(OUT)/sample/constitutional_violations.jsonl
 
@@ -47,13 +49,18 @@ test: setup
 	# their own (Binary.capture), never on Swift's cooperative pool.
 	CONSCIOUSNESS_BIN=$(CURDIR)/$(BIN_DEBUG) $(SWIFT) test --skip-build
 	python3 scripts/soak.py --binary $(BIN_DEBUG) --seconds 45
+	$(BENCH_DEBUG) governor-soak --nights 1
 	Tests/e2e/systemd-e2e.sh $(BIN_DEBUG)
 
 # The chaos soak: a log appended to and rotated at random while a daemon (SIGKILLed and
 # restarted) and hand-run cycles (some SIGKILLed) read it; exactly-once or exit 1.
 # SOAK_SECONDS=3600 make soak for a longer one; the seed is printed, --seed repeats it.
+# The governor soak: nights of cycles and morning reports against an ollama-sim whose
+# models expire in seconds, capped at 3, beside a memory hog that rises and falls; a
+# load into the reserve or over the budget is a violation, and exits 1.
 soak: build
 	python3 scripts/soak.py --binary $(BIN_DEBUG) --seconds $${SOAK_SECONDS:-600}
+	$(BENCH_DEBUG) governor-soak --nights $${SOAK_NIGHTS:-6}
 
 bench: release
 	python3 scripts/bench.py $(BIN)

@@ -88,12 +88,15 @@ let package = Package(
         ]),
         // The governor and vector-memory micro-benchmarks, for `make bench`.
         .executableTarget(name: "consciousness-bench", dependencies: [
-            "Daemon", "FeedbackLoop", "SampleLog", "StateStore", "Trinity",
+            "Cycle", "Daemon", "FeedbackLoop", "OllamaSimulator", "SampleLog", "StateStore", "Trinity", "Workers",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
         .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
+        .testTarget(name: "OllamaSimulatorTests", dependencies: [
+            "OllamaSimulator", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
         .testTarget(name: "TrinityTests", dependencies: ["Trinity", "OllamaSimulator", "SimulatorTestKit"]),
         .testTarget(name: "WorkersTests", dependencies: [
             "Workers", "Cycle", "StateStore", "FeedbackLoop", "Trinity", "OllamaSimulator", "SampleLog", "SimulatorTestKit",

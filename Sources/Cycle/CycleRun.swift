@@ -37,6 +37,7 @@ final class CycleRun {
         let learned = try await learn(analyzed)
         let predicted = try await predict(analyzed, learned)
         let evolved = try await evolve(analyzed, learned)
+        await session.end()
         return try await report(observed, analyzed, learned, predicted, evolved)
     }
 

@@ -24,6 +24,13 @@ struct ModelSession {
         if let models { unavailable = await models.begin() } else { unavailable = offReason }
     }
 
+    /// After the last model stage: the models the next cycle does not need are
+    /// unloaded (nothing to do when no model could be asked).
+    func end() async {
+        guard unavailable == nil, let models else { return }
+        _ = await models.end()
+    }
+
     /// The workers, when `role` may be asked now; nil with `reason(role)` otherwise.
     func available(_ role: Role) -> (any ModelStages)? {
         reason(role) == nil ? models : nil

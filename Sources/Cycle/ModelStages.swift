@@ -23,6 +23,9 @@ public protocol ModelStages: Sendable {
     /// At the start of a cycle's model work: learn what Ollama has now. Nil when the
     /// models may be asked; else why not (each stage then falls back and says so).
     func begin() async -> String?
+    /// When the cycle's model work is done: give back what the next cycle does not
+    /// need. Returns what was done with each model, for the journal.
+    func end() async -> [String]
     /// The id the embedder's vectors are stored under ("ollama:all-minilm:latest"); nil
     /// when the configuration chose the local hashed embedder (EMBEDDING_PROVIDER=hash).
     var embedderID: String? { get }

@@ -23,8 +23,12 @@ extension DaemonConfig {
         return b
     }
 
-    /// OLLAMA_KV_CACHE_TYPE (f16 when unknown).
-    public var cacheType: KVCache.CacheType { KVCache.CacheType(rawValue: kvCacheType) ?? .f16 }
+    /// The KV cache type Ollama really uses: OLLAMA_KV_CACHE_TYPE only with
+    /// OLLAMA_FLASH_ATTENTION=1; without it Ollama logs "quantized kv cache requested but
+    /// flash attention disabled" and keeps f16 (llm/server.go before llama-server).
+    public var cacheType: KVCache.CacheType {
+        ollamaFlashAttention ? KVCache.CacheType(rawValue: kvCacheType) ?? .f16 : .f16
+    }
 
     /// The governor's settings.
     public var governorSettings: GovernorSettings {
@@ -33,6 +37,12 @@ extension DaemonConfig {
         s.cacheType = cacheType
         s.maxPressureFullAvg10 = maxMemoryPressure
         s.minAvailableBeyondReserve = Int64(minAvailableGB * 1e9)
+        s.numParallel = ollamaNumParallel
+        s.maxLoadedModels = ollamaMaxLoadedModels == 0 ? 3 : ollamaMaxLoadedModels
+        s.loadTimeout = ollamaLoadTimeout
+        s.keepAliveInCycle = max(stageTimeout * 2, .seconds(10 * 60))
+        s.keepAliveBetweenCycles = cycleInterval + .seconds(10 * 60)
+        s.keepBetweenCycles = Set(keepBetweenCycles)
         return s
     }
 
@@ -44,7 +54,8 @@ extension DaemonConfig {
                 warnings.append("\(model) is not in the built-in table; ask Ollama (run without --profile) to plan it")
                 return nil
             }
-            return KnownModels.profile(role: role, model: model, weightsBytes: e.weightsBytes, info: e.info, cacheType: cache)
+            return KnownModels.profile(role: role, model: model, weightsBytes: e.weightsBytes, info: e.info, cacheType: cache,
+                                      parallel: ollamaNumParallel)
         }
     }
 }
@@ -53,8 +64,9 @@ extension DaemonConfig {
 /// would plan, else from the built-in table.
 public struct MachineMemoryPlan: Sendable {
     public var plan: MemoryPlan
-    /// The models Ollama has loaded (none when it was not asked).
-    public var resident: [String]
+    /// The models Ollama has loaded, as `/api/ps` lists them, with the role each
+    /// plays (none when Ollama was not asked).
+    public var resident: [GovernedModel]
     /// Where the figures came from, for the person.
     public var source: String
     public var warnings: [String]
@@ -77,7 +89,7 @@ public struct MachineMemoryPlan: Sendable {
                 throw error
             }
             await client.shutdown()
-            return MachineMemoryPlan(plan: await governor.plan(), resident: await governor.residentModels(),
+            return MachineMemoryPlan(plan: await governor.plan(), resident: await governor.governed(),
                                      source: "Ollama at \(c.ollamaHost) and \(machine)", warnings: [])
         } catch {
             var warnings = ["Ollama not asked (\(error)); model sizes from the built-in table"]

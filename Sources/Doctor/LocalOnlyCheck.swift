@@ -15,7 +15,7 @@ enum LocalOnlyCheck {
             fixes.append("AGENCY_MODE=local_only")
         }
         let host = raw["OLLAMA_HOST"] ?? "http://127.0.0.1:11434"
-        if !(URL(string: host)?.host.map(Endpoint.isLoopback) ?? false) {
+        if !((try? Endpoint(host, localOnly: false))?.isLoopback ?? false) {
             wrong.append("OLLAMA_HOST=\(host) is not loopback")
             fixes.append("OLLAMA_HOST=http://127.0.0.1:11434")
         }

@@ -59,8 +59,15 @@ struct ConnectionHandler: Sendable {
             try await RequestReader.drain(&parts)
             return .abandon
         case .cutStream?:
-            try await writer.sendTruncated(await router.route(request))
+            let routed = await router.route(request)
+            try await deliver(routed) { try await writer.sendTruncated(routed) }
             return .closeAfterWriting
+        case .midStreamError?:
+            let routed = await router.route(request)
+            let reusable = try await deliver(routed) {
+                try await writer.sendWithMidStreamError(routed, message: Fault.midStreamErrorMessage)
+            }
+            return reusable ? .keepOpen : .closeAfterWriting
         case .notFound?:
             reply = HTTPError.modelNotFound(request.requestedModelName ?? "unknown").reply
         case .serverError?:
@@ -70,6 +77,19 @@ struct ConnectionHandler: Sendable {
         case nil:
             reply = await router.route(request)
         }
-        return try await writer.send(reply) ? .keepOpen : .closeAfterWriting
+        return try await deliver(reply) { try await writer.send(reply) } ? .keepOpen : .closeAfterWriting
+    }
+
+    /// Writes a reply, then runs its `finish` (the model's release) whether the write
+    /// succeeded or the client hung up.
+    private func deliver<Result>(_ reply: Reply, _ write: () async throws -> Result) async throws -> Result {
+        do {
+            let result = try await write()
+            await reply.finish?.run()
+            return result
+        } catch {
+            await reply.finish?.run()
+            throw error
+        }
     }
 }

@@ -24,12 +24,27 @@ struct ControlEndpoints: Sendable {
         return .json(AcknowledgementBody())
     }
 
+    /// `POST /sim/hog {"bytes": N}` pins the external memory hog to N bytes; `{"bytes": null}`
+    /// (or no "bytes") returns it to the configured wave.
+    func hog(_ body: ByteBuffer) async throws -> Reply {
+        let request = body.readableBytes > 0 ? try JSONBody.decode(HogRequest.self, from: body) : HogRequest()
+        if let bytes = request.bytes, bytes < 0 { throw HTTPError(.badRequest, "bytes must be >= 0") }
+        await context.state.setHog(bytes: request.bytes)
+        return .json(AcknowledgementBody())
+    }
+
     func snapshot() async -> Reply {
         let state = context.state
         return .json(StateBody(
             resident: await state.residentModels(),
             loads: await state.loadCounts(),
             requests: await state.requestCounts(),
-            faults: await state.pendingFaults()))
+            faults: await state.pendingFaults(),
+            counters: await state.unloadCounters(),
+            unloading: await state.unloadingModels(),
+            violations: await state.violationCount(),
+            recentViolations: await state.recentViolations(),
+            hogBytes: await state.hogBytes(),
+            memAvailableBytes: await state.availableBytes()))
     }
 }

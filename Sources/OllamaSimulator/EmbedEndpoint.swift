@@ -12,21 +12,27 @@ struct EmbedEndpoint: Sendable {
         }
         let inputs = try Self.texts(from: request.input)
         let keepAlive = request.keepAlive ?? .standard
-        // keep_alive 0 with nothing to embed is how clients unload an embedding model.
+        let state = context.state
+        // keep_alive 0 with nothing to embed is how clients unload an embedding model. Ollama
+        // (server/routes.go EmbedHandler) schedules the runner and answers no embeddings; the
+        // finished request with sessionDuration 0 then expires it (server/sched.go
+        // processCompleted). The simulator skips the load of a model that is not resident.
         if inputs.isEmpty, keepAlive.unloadsImmediately {
-            await context.state.unload(model.name)
+            await state.requestUnload(model.name)
             return .json(EmbedBody(model: requested, embeddings: [], totalDuration: 0, loadDuration: 0, promptEvalCount: 0))
         }
         let contextLength = model.effectiveContextLength(requested: request.options?.contextLength)
-        let load = await context.state.use(model, contextLength: contextLength, keepAlive: keepAlive)
+        let (load, lease) = await state.acquire(model, contextLength: contextLength, keepAlive: keepAlive)
         let promptTokens = inputs.reduce(0) { $0 + Answers.tokenCount($1) }
         let metrics = GenerationMetrics(
             load: load, promptTokens: promptTokens, evalTokens: 0, tokensPerSecond: context.configuration.tokensPerSecond)
         let vectors = inputs.map { Embeddings.vector(for: $0, dimensions: model.embeddingDimensions) }
-        if keepAlive.unloadsImmediately { await context.state.unload(model.name) }
-        return .json(EmbedBody(
+        var answer = Reply.json(EmbedBody(
             model: requested, embeddings: vectors, totalDuration: metrics.totalDuration,
             loadDuration: metrics.loadDuration, promptEvalCount: inputs.isEmpty ? 0 : promptTokens))
+        // Busy until written; keep_alive 0 unloads it then (server/sched.go processCompleted).
+        answer.finish = ReplyFinish { await state.release(lease) }
+        return answer
     }
 
     /// "input" is one string or an array of strings; absent means "just load the model".

@@ -13,6 +13,16 @@ public enum Fault: String, Sendable, CaseIterable, Codable {
     /// Streaming: some NDJSON chunks, then the connection closes without the done:true
     /// object. Non-streaming: the connection closes halfway through the body.
     case cutStream
+    /// Streaming generate/chat: status 200 and some content chunks, then one NDJSON line
+    /// `{"error":"llama runner process has terminated: CUDA error: out of memory"}`, then the
+    /// stream ends normally (no done:true object). Non-streaming: 500 with that error.
+    /// Ollama: server/routes.go `streamResponse` — an error after `c.Writer.Written()` is
+    /// encoded into the stream as `{"error": e}` and the stream ends; before any write it is
+    /// an ordinary JSON error with its status (500 unless the error says otherwise).
+    case midStreamError
+
+    /// What `midStreamError` reports: a runner that died mid-generation.
+    public static let midStreamErrorMessage = "llama runner process has terminated: CUDA error: out of memory"
 }
 
 /// Pending faults, consumed first-in first-out by the requests they match.

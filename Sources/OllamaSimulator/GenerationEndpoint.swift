@@ -49,30 +49,41 @@ struct GenerationEndpoint: Sendable {
 
     private func run(_ job: Job) async throws -> Reply {
         let (model, requested) = try context.model(named: job.model)
+        let state = context.state
+        // keep_alive 0 with nothing to say is how clients unload a model. Ollama:
+        // server/routes.go GenerateHandler ("expire the runner if unload is requested (empty
+        // prompt, keep alive is 0)") and ChatHandler (no messages): `s.sched.expireRunner(m)`,
+        // then 200 done_reason "unload" at once — before any capability check, so it works
+        // on an embedding model too. The runner goes away afterwards (`unloadDelay`).
+        if job.isEmpty, let keepAlive = job.keepAlive, keepAlive.unloadsImmediately {
+            await state.requestUnload(model.name)
+            return .json(object(job.kind, model: requested, content: "", done: true, reason: "unload", metrics: nil))
+        }
+        // Ollama: routes.go checks `model.CapabilityCompletion` only after the unload branch:
+        // `"%q does not support generate"` / `"%q does not support chat"`.
         guard !model.isEmbedding else {
             throw HTTPError(.badRequest, "\"\(requested)\" does not support \(job.kind.rawValue)")
         }
         var format = try AnswerFormat(job.format)
         if case .text = format, job.seed.contains("Markdown") { format = .markdown }
-        let state = context.state
-        // keep_alive 0 with nothing to say is how clients unload a model.
-        if job.isEmpty, let keepAlive = job.keepAlive, keepAlive.unloadsImmediately {
-            await state.unload(model.name)
-            return .json(object(job.kind, model: requested, content: "", done: true, reason: "unload", metrics: nil))
-        }
         let keepAlive = job.keepAlive ?? .standard
         let contextLength = model.effectiveContextLength(requested: job.contextLength)
-        let load = await state.use(model, contextLength: contextLength, keepAlive: keepAlive)
+        let (load, lease) = await state.acquire(model, contextLength: contextLength, keepAlive: keepAlive)
+        var answer: Reply
         if job.isEmpty {
-            return .json(object(job.kind, model: requested, content: "", done: true, reason: "load", metrics: nil))
+            answer = .json(object(job.kind, model: requested, content: "", done: true, reason: "load", metrics: nil))
+        } else {
+            let content = Answers.content(
+                seed: "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)", format: format)
+            let metrics = GenerationMetrics(
+                load: load, promptTokens: job.promptTokens, evalTokens: Answers.tokenCount(content),
+                tokensPerSecond: context.configuration.tokensPerSecond)
+            answer = reply(job, model: requested, content: content, metrics: metrics)
         }
-        let content = Answers.content(
-            seed: "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)", format: format)
-        let metrics = GenerationMetrics(
-            load: load, promptTokens: job.promptTokens, evalTokens: Answers.tokenCount(content),
-            tokensPerSecond: context.configuration.tokensPerSecond)
-        if keepAlive.unloadsImmediately { await state.unload(model.name) }
-        return reply(job, model: requested, content: content, metrics: metrics)
+        // The model stays referenced (busy) until the reply is written, streaming included;
+        // a keep_alive of 0 unloads it then (server/sched.go processCompleted).
+        answer.finish = ReplyFinish { await state.release(lease) }
+        return answer
     }
 
     private func reply(_ job: Job, model: String, content: String, metrics: GenerationMetrics) -> Reply {

@@ -1,11 +1,18 @@
 import Foundation
 
-/// Ollama's `keep_alive`: a number of seconds, or a Go duration string ("5m", "1h30m", "0s").
+/// Ollama's `keep_alive`, decoded as api/types.go does it.
 /// Zero unloads right after the request; a negative value keeps the model loaded forever.
+///
+/// Ollama: api/types.go `Duration.UnmarshalJSON` — a JSON number is seconds (negative means
+/// forever, `math.MaxInt64`); a JSON string goes through Go's `time.ParseDuration` (negative
+/// means forever); any other JSON type is refused with "Unsupported type: '<go type>'".
+/// The error text reaches the client unchanged: server/routes.go GenerateHandler answers
+/// `c.ShouldBindJSON` errors with 400 `{"error": err.Error()}`.
 struct KeepAlive: Sendable, Equatable, Decodable {
+    /// Negative means forever.
     let seconds: Double
 
-    /// Ollama's default when a request does not say.
+    /// Ollama's default when a request does not say (envconfig/config.go `KeepAlive`, 5 m).
     static let standard = KeepAlive(seconds: 300)
 
     init(seconds: Double) {
@@ -14,48 +21,41 @@ struct KeepAlive: Sendable, Equatable, Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            self.seconds = number
-            return
+        switch try container.decode(JSONValue.self) {
+        case .number(let number):
+            // time.Duration(t * float64(time.Second)): whole nanoseconds.
+            seconds = number < 0 ? -1 : GoDuration.wholeNanoseconds(number)
+        case .string(let text):
+            let parsed: Double
+            do {
+                parsed = try GoDuration.parse(text)
+            } catch {
+                throw HTTPError(.badRequest, error.message)
+            }
+            seconds = parsed < 0 ? -1 : parsed
+        case .null:
+            self = .standard
+        case .bool:
+            throw HTTPError(.badRequest, "Unsupported type: 'bool'")
+        case .array:
+            throw HTTPError(.badRequest, "Unsupported type: '[]interface {}'")
+        case .object:
+            throw HTTPError(.badRequest, "Unsupported type: 'map[string]interface {}'")
         }
-        let text = try container.decode(String.self)
-        guard let parsed = Self.parse(text) else {
-            throw DecodingError.dataCorruptedError(
-                in: container, debugDescription: "invalid keep_alive duration '\(text)'")
-        }
-        self.seconds = parsed
     }
 
     var unloadsImmediately: Bool { seconds == 0 }
 
-    func expiry(from now: Date) -> Date? {
-        seconds < 0 ? nil : now.addingTimeInterval(seconds)
+    var isForever: Bool { seconds < 0 }
+
+    /// The same keep_alive stretched or shrunk by `factor` (`SimulatorConfiguration.keepAliveScale`):
+    /// zero stays zero and forever stays forever.
+    func scaled(by factor: Double) -> KeepAlive {
+        guard seconds > 0, factor.isFinite, factor > 0, factor != 1 else { return self }
+        return KeepAlive(seconds: seconds * factor)
     }
 
-    private static let unitSeconds: [String: Double] = [
-        "ns": 1e-9, "us": 1e-6, "µs": 1e-6, "μs": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600,
-    ]
-
-    /// Go's time.ParseDuration grammar, plus bare numbers meaning seconds (Ollama accepts "0").
-    static func parse(_ raw: String) -> Double? {
-        var rest = Substring(raw.trimmingCharacters(in: .whitespaces))
-        var sign = 1.0
-        if rest.first == "-" || rest.first == "+" {
-            sign = rest.first == "-" ? -1 : 1
-            rest = rest.dropFirst()
-        }
-        guard !rest.isEmpty else { return nil }
-        if let plain = Double(rest) { return plain.isFinite ? sign * plain : nil }
-        var total = 0.0
-        while !rest.isEmpty {
-            let digits = rest.prefix { $0.isASCII && ($0.isNumber || $0 == ".") }
-            guard let value = Double(digits) else { return nil }
-            rest = rest.dropFirst(digits.count)
-            let unit = rest.prefix { !($0.isASCII && ($0.isNumber || $0 == ".")) }
-            guard let scale = unitSeconds[String(unit)] else { return nil }
-            rest = rest.dropFirst(unit.count)
-            total += value * scale
-        }
-        return sign * total
+    func expiry(from now: Date) -> Date? {
+        seconds < 0 ? nil : now.addingTimeInterval(seconds)
     }
 }

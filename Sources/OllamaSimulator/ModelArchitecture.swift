@@ -3,8 +3,11 @@ import Foundation
 /// The memory arithmetic the simulator reports through `/api/ps` and the meminfo file.
 /// Public so tests can compute the sizes they expect instead of hard-coding them.
 extension SimulatedModel {
-    /// Ollama's historical default `num_ctx` when a request does not set one.
-    public static let defaultContextLength = 2048
+    /// The `num_ctx` a request gets when it does not set one. Ollama picks it from the VRAM
+    /// tiers: server/routes.go `Serve` sets `s.defaultNumCtx` to 262144 from 47 GiB of VRAM,
+    /// 32768 from 23 GiB, else 4096, and `modelOptions` applies it. The simulated machine is
+    /// CPU-only (no VRAM): 4096.
+    public static let defaultContextLength = 4096
 
     /// A `modelInfo` value under this model's architecture prefix ("<family>.<key>").
     public func architectureValue(_ key: String) -> Double? {
@@ -44,8 +47,19 @@ extension SimulatedModel {
     public var computeOverheadBytes: Int64 { sizeBytes / 20 }
 
     /// What a loaded model occupies: weights + KV cache + compute overhead ("size" in `/api/ps`).
-    public func memoryFootprint(contextLength: Int, kvBytesPerElement: Double = 2.0) -> Int64 {
-        sizeBytes + kvCacheBytes(contextLength: contextLength, bytesPerElement: kvBytesPerElement) + computeOverheadBytes
+    /// The KV cache holds `contextLength × numParallel` tokens: Ollama sizes the runner for
+    /// server/sched.go `effectiveLlamaServerContext(numCtx, f, numParallel)` =
+    /// effectiveModelContext × max(numParallel, 1), while `/api/ps` still reports num_ctx.
+    public func memoryFootprint(contextLength: Int, kvBytesPerElement: Double = 2.0, numParallel: Int = 1) -> Int64 {
+        let tokens = contextLength * max(numParallel, 1)
+        return sizeBytes + kvCacheBytes(contextLength: tokens, bytesPerElement: kvBytesPerElement) + computeOverheadBytes
+    }
+
+    /// The footprint under a simulator configuration: its parallelism and KV cache type.
+    public func memoryFootprint(contextLength: Int, configuration: SimulatorConfiguration) -> Int64 {
+        memoryFootprint(
+            contextLength: contextLength, kvBytesPerElement: configuration.effectiveKVBytesPerElement,
+            numParallel: configuration.numParallel)
     }
 
     /// Length of the vectors `/api/embed` returns (384 for all-minilm).

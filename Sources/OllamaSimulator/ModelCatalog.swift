@@ -39,13 +39,12 @@ public enum ModelCatalog {
         ]
     )
 
-    /// 1.5 GB rather than the real file's 986 MB, to match the seed data of the governor.
     public static let qwenCoder1_5B = SimulatedModel(
         name: "qwen2.5-coder:1.5b-instruct-q4_K_M",
         family: "qwen2",
         parameterSize: "1.5B",
         quantization: "Q4_K_M",
-        sizeBytes: 1_500_000_000,
+        sizeBytes: 986_000_000,
         modelInfo: [
             "qwen2.block_count": 28,
             "qwen2.attention.head_count": 12,

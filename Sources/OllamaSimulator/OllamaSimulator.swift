@@ -89,7 +89,9 @@ public actor OllamaSimulator {
         phase = .running(RunningServer(
             listener: listener.channel,
             accepting: Task.detached { await SimulatorServer.serve(listener, with: handler) },
-            sweeping: Task.detached { await Self.sweepExpiredModels(state) }))
+            sweeping: Task.detached { [interval = configuration.sweepInterval] in
+                await Self.sweep(state, every: interval)
+            }))
     }
 
     /// Closes the listener and every open connection (stalled ones included), waits until
@@ -141,16 +143,50 @@ public actor OllamaSimulator {
         await state.peakResidentBytes
     }
 
+    /// Loads, and unloads by cause: keep_alive expiry, Ollama's own evictions (cap or
+    /// memory), client unload requests (keep_alive 0), num_ctx reloads.
+    public func counters() async -> SimulatorCounters {
+        await state.unloadCounters()
+    }
+
+    /// Loads that completed with MemAvailable below `watchReserveBytes` or the resident
+    /// models above `watchBudgetBytes`.
+    public func violationCount() async -> Int {
+        await state.violationCount()
+    }
+
+    /// The latest violations (at most `InvariantObserver.recentLimit`), oldest first.
+    public func recentViolations() async -> [InvariantViolation] {
+        await state.recentViolations()
+    }
+
+    /// Pins the external memory hog to `bytes` (nil: back to the configured wave); meminfo
+    /// is republished at once.
+    public func setHog(bytes: Int64?) async {
+        await state.setHog(bytes: bytes)
+    }
+
+    /// The external hog's memory right now.
+    public func hogBytes() async -> Int64 {
+        await state.hogBytes()
+    }
+
+    /// MemAvailable as the simulated machine has it now (what meminfo publishes).
+    public func memAvailableBytes() async -> Int64 {
+        await state.availableBytes()
+    }
+
     private var context: EndpointContext {
         EndpointContext(state: state, registry: ModelRegistry(models: configuration.models), configuration: configuration)
     }
 
-    /// Expires models whose keep_alive ran out even when no request arrives, so the meminfo
-    /// file follows the unloads a governor would see on a real host.
-    private static func sweepExpiredModels(_ state: SimulatorState) async {
+    /// Expires models whose keep_alive ran out even when no request arrives, and republishes
+    /// meminfo as the hog moves, so the file follows what a governor would see on a real host.
+    private static func sweep(_ state: SimulatorState, every interval: Duration) async {
+        let pause = interval > .zero ? interval : .milliseconds(100)
         while !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(200))
-            await state.expireDue()
+            try? await Task.sleep(for: pause)
+            await state.tick()
         }
     }
 }

@@ -15,6 +15,9 @@ struct Reply: Sendable {
     var status: HTTPResponseStatus
     var contentType: String
     var body: Body
+    /// Run once the reply has been written (or the write failed): releases the model the
+    /// request held, so a model mid-stream counts as busy (a reference), as in Ollama.
+    var finish: ReplyFinish? = nil
 
     static let jsonType = "application/json; charset=utf-8"
     static let ndjsonType = "application/x-ndjson"
@@ -43,6 +46,11 @@ struct Reply: Sendable {
     static func text(_ text: String) -> Reply {
         Reply(status: .ok, contentType: "text/plain; charset=utf-8", body: .whole(ByteBuffer(string: text)))
     }
+}
+
+/// Work to do after a reply is written; see `Reply.finish`.
+struct ReplyFinish: Sendable {
+    let run: @Sendable () async -> Void
 }
 
 /// A request the simulator refuses; endpoints throw it and the router turns it into a reply.
@@ -80,6 +88,9 @@ enum JSONBody {
         guard body.readableBytes > 0 else { throw HTTPError(.badRequest, "missing request body") }
         do {
             return try JSONDecoder().decode(type, from: body)
+        } catch let error as HTTPError {
+            // A field that refuses itself in Ollama's words (keep_alive's Go duration errors).
+            throw error
         } catch let error as DecodingError {
             throw HTTPError(.badRequest, "invalid request body: \(describe(error))")
         } catch {

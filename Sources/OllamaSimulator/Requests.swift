@@ -54,6 +54,10 @@ struct ModelNameRequest: Decodable {
     var requestedName: String? { model ?? name }
 }
 
+struct HogRequest: Decodable {
+    var bytes: Int64?
+}
+
 struct FaultRequest: Decodable {
     var fault: String?
     var count: Int?

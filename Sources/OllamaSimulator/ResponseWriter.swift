@@ -55,9 +55,43 @@ struct ResponseWriter {
         }
     }
 
+    /// Streaming: the head, the first half of the content chunks (at least one, never the
+    /// done:true line), then `{"error": message}` as one more NDJSON line and a normal end.
+    /// Anything else: a 500 JSON error, unless the reply already is an error.
+    /// Ollama: server/routes.go `streamResponse` — once `c.Writer.Written()`, an error is
+    /// `json.NewEncoder(c.Writer).Encode(gin.H{"error": e})` and the stream ends; before that,
+    /// `c.JSON(status, gin.H{"error": e})` with status 500 by default.
+    /// - Returns: whether the connection may carry another request.
+    func sendWithMidStreamError(_ reply: Reply, message: String) async throws -> Bool {
+        guard reply.status == .ok else { return try await send(reply) }
+        guard case .ndjson(let lines, let delay) = reply.body else {
+            return try await send(.error(.internalServerError, message))
+        }
+        let keepAlive = request.isKeepAlive && supportsChunked
+        try await writeHead(reply, contentLength: nil, keepAlive: keepAlive)
+        let kept = max(1, (lines.count - 1) / 2)
+        for (index, line) in lines.prefix(kept).enumerated() {
+            if index > 0, delay > .zero { try await Task.sleep(for: delay) }
+            try await outbound.write(.body(.byteBuffer(line)))
+        }
+        var errorLine = JSONBody.encode(ErrorBody(error: message))
+        errorLine.writeString("\n")
+        try await outbound.write(.body(.byteBuffer(errorLine)))
+        try await outbound.write(.end(nil))
+        return keepAlive
+    }
+
+    /// The endpoints whose content is made up: real Ollama never sends this header, so a
+    /// client or a log can tell simulated text from a model's.
+    static let simulatedPaths: Set<String> = ["/api/generate", "/api/chat", "/api/embed"]
+    static let simulatorHeader = (name: "X-Ollama-Simulator", value: "1")
+
     private func writeHead(_ reply: Reply, contentLength: Int?, keepAlive: Bool) async throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: reply.contentType)
+        if Self.simulatedPaths.contains(String(request.uri.prefix { $0 != "?" })) {
+            headers.add(name: Self.simulatorHeader.name, value: Self.simulatorHeader.value)
+        }
         if let contentLength {
             headers.add(name: "Content-Length", value: String(contentLength))
         } else if supportsChunked {

@@ -163,4 +163,14 @@ struct StateBody: Encodable {
     var loads: [String: Int]
     var requests: [String: Int]
     var faults: [FaultQueue.Rule]
+    /// {loads, expired, evictedByOllama, unloadRequests, reloads}.
+    var counters: SimulatorCounters
+    /// Resident models whose unload was decided but has not completed.
+    var unloading: [String]
+    /// Loads that completed outside the watched reserve or budget, and the latest of them.
+    var violations: Int
+    var recentViolations: [InvariantViolation]
+    /// The external hog's memory now, and MemAvailable as published.
+    var hogBytes: Int64
+    var memAvailableBytes: Int64
 }

@@ -46,6 +46,7 @@ struct Router: Sendable {
         case (.POST, "/api/embed"): return try await EmbedEndpoint(context: context).embed(request.body)
         case (.POST, "/sim/fault"): return try await control.inject(request.body)
         case (.POST, "/sim/clear"): return await control.clear()
+        case (.POST, "/sim/hog"): return try await control.hog(request.body)
         case (.GET, "/sim/state"): return await control.snapshot()
         default: return .error(.notFound, "not found")
         }

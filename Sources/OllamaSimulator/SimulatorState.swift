@@ -2,30 +2,80 @@ import Foundation
 
 /// Everything that changes while the simulator runs: which models are resident, the pending
 /// faults, and the counters tests read. An actor, because every connection touches it.
+///
+/// Residency is split by concern: loading and admission in SimulatorState+Loading.swift,
+/// unloading in SimulatorState+Unloading.swift, memory and meminfo in SimulatorState+Memory.swift.
 actor SimulatorState {
-    /// A resident model with the context it was loaded for.
+    /// A resident model with the context it was loaded for (Ollama's runnerRef).
     struct Entry: Sendable {
         var model: SimulatedModel
         var contextLength: Int
         var sizeBytes: Int64
         var expiresAt: Date?
+        /// Requests using the model right now, streaming included (runnerRef.refCount): a
+        /// model with references is not idle, so it neither expires nor is picked first for
+        /// eviction.
+        var references: Int
+        /// The (scaled) keep_alive of the latest request (runnerRef.sessionDuration): the expiry
+        /// is set from it when the last reference goes.
+        var keepAlive: KeepAlive
+        /// Order of last use, for least-recently-used eviction.
+        var lastUsed: UInt64
+        /// Which load this is, so a release that outlived its load touches nothing.
+        var loadID: UInt64
+        /// An unload was decided: still listed in /api/ps and counted in meminfo until it
+        /// completes (`SimulatorConfiguration.unloadDelay`).
+        var unloading = false
     }
 
-    private let configuration: SimulatorConfiguration
-    private let meminfo: MeminfoWriter?
-    private var entries: [String: Entry] = [:]
-    /// Loads in flight, so concurrent requests for one model wait for a single load (as
+    /// A request's hold on a resident model; released when its reply has been written.
+    struct Lease: Sendable {
+        let name: String
+        let loadID: UInt64
+    }
+
+    /// A load in flight, so concurrent requests for one model wait for a single load (as
     /// Ollama's scheduler does) instead of each counting a load of their own.
-    private var pendingLoads: [String: Task<Void, Never>] = [:]
-    private var loads: [String: Int] = [:]
+    struct PendingLoad: Sendable {
+        let task: Task<Void, Never>
+        let sizeBytes: Int64
+    }
+
+    /// An unload in progress: waits for the references to go, then for `unloadDelay`.
+    struct Removal: Sendable {
+        let task: Task<Void, Never>
+        let loadID: UInt64
+    }
+
+    let configuration: SimulatorConfiguration
+    let meminfo: MeminfoWriter?
+    var entries: [String: Entry] = [:]
+    var pendingLoads: [String: PendingLoad] = [:]
+    var removals: [String: Removal] = [:]
+    var loads: [String: Int] = [:]
+    var counters = SimulatorCounters()
+    var observer: InvariantObserver
+    var hog: MemoryHog
+    /// The used bytes last written to meminfo, so the sweeper rewrites it only on change.
+    var publishedUsedBytes: Int64?
+    /// Source of `lastUsed` and `loadID` values.
+    private var sequence: UInt64 = 0
     /// The most memory the resident models held together at any moment.
-    private(set) var peakResidentBytes: Int64 = 0
+    var peakResidentBytes: Int64 = 0
     private var requests: [String: Int] = [:]
     private var faults = FaultQueue()
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
         self.meminfo = configuration.meminfoPath.map(MeminfoWriter.init(path:))
+        self.observer = InvariantObserver(
+            reserveBytes: configuration.watchReserveBytes, budgetBytes: configuration.watchBudgetBytes)
+        self.hog = MemoryHog(maxBytes: configuration.hogMaxBytes, period: configuration.hogPeriod)
+    }
+
+    func nextSequence() -> UInt64 {
+        sequence += 1
+        return sequence
     }
 
     // MARK: Requests and faults
@@ -58,6 +108,8 @@ actor SimulatorState {
         requests
     }
 
+    // MARK: Counters
+
     func loadCount(model: String) -> Int {
         let wanted = ModelRegistry.canonicalName(model)
         return loads.first { ModelRegistry.canonicalName($0.key) == wanted }?.value ?? 0
@@ -67,55 +119,19 @@ actor SimulatorState {
         loads
     }
 
-    // MARK: Residency
-
-    /// Makes `model` resident with `contextLength`, loading it (really sleeping) if it is not
-    /// resident or resident with another context, and refreshes its expiry.
-    /// - Returns: the load time when this request loaded or waited for a load, nil when the
-    ///   model was already resident.
-    func use(_ model: SimulatedModel, contextLength: Int, keepAlive: KeepAlive) async -> Duration? {
-        expireDue()
-        var waitedFor: Duration?
-        while let pending = pendingLoads[model.name] {
-            await pending.value
-            waitedFor = loadTime(of: model)
-        }
-        if entries[model.name]?.contextLength == contextLength {
-            entries[model.name]?.expiresAt = keepAlive.expiry(from: Date())
-            return waitedFor
-        }
-        // Another num_ctx means another KV cache: Ollama unloads and reloads the runner.
-        unload(model.name)
-        let duration = loadTime(of: model)
-        let load = Task {
-            // Only `cancelPendingLoads()` at shutdown cuts this short; the load then completes
-            // early, which nobody observes any more.
-            try? await Task.sleep(for: duration)
-            self.completeLoad(model, contextLength: contextLength, keepAlive: keepAlive)
-        }
-        pendingLoads[model.name] = load
-        await load.value
-        return duration
+    func unloadCounters() -> SimulatorCounters {
+        counters
     }
 
-    func unload(_ name: String) {
-        guard entries.removeValue(forKey: name) != nil else { return }
-        publishMeminfo()
+    func violationCount() -> Int {
+        observer.count
     }
 
-    func unloadAll() {
-        entries.removeAll()
-        publishMeminfo()
+    func recentViolations() -> [InvariantViolation] {
+        observer.recent
     }
 
-    /// Drops models whose keep_alive ran out, like Ollama's scheduler does in the background.
-    func expireDue() {
-        let now = Date()
-        let expired = entries.values.filter { entry in entry.expiresAt.map { $0 <= now } ?? false }
-        guard !expired.isEmpty else { return }
-        for entry in expired { entries.removeValue(forKey: entry.model.name) }
-        publishMeminfo()
-    }
+    // MARK: Listing
 
     func residentEntries() -> [Entry] {
         expireDue()
@@ -128,29 +144,8 @@ actor SimulatorState {
         }
     }
 
-    func cancelPendingLoads() {
-        for load in pendingLoads.values { load.cancel() }
-    }
-
-    func publishMeminfo() {
-        let used = entries.values.reduce(configuration.baseUsedBytes) { $0 + $1.sizeBytes }
-        meminfo?.write(totalBytes: configuration.memTotalBytes, usedBytes: used)
-    }
-
-    private func completeLoad(_ model: SimulatedModel, contextLength: Int, keepAlive: KeepAlive) {
-        let size = model.memoryFootprint(contextLength: contextLength, kvBytesPerElement: configuration.kvBytesPerElement)
-        entries[model.name] = Entry(
-            model: model, contextLength: contextLength, sizeBytes: size, expiresAt: keepAlive.expiry(from: Date()))
-        loads[model.name, default: 0] += 1
-        pendingLoads[model.name] = nil
-        let held = entries.values.reduce(Int64(0)) { $0 + $1.sizeBytes }
-        if held > peakResidentBytes { peakResidentBytes = held }
-        publishMeminfo()
-    }
-
-    private func loadTime(of model: SimulatedModel) -> Duration {
-        let seconds = configuration.loadSecondsPerGB * Double(model.sizeBytes) / 1e9
-        guard seconds.isFinite, seconds > 0 else { return .zero }
-        return .seconds(min(seconds, 3600))
+    /// Models whose unload was decided but has not completed.
+    func unloadingModels() -> [String] {
+        entries.values.filter(\.unloading).map(\.model.name).sorted()
     }
 }

@@ -21,15 +21,25 @@ public struct SimulatedOllama: Sendable {
         .controller: "qwen2.5-coder:1.5b-instruct-q4_K_M", .embedder: "all-minilm:latest",
     ]
 
-    /// One quick retry, and timeouts that a busy 2-core machine running the suites in
+    /// One retry of a closed connection, and timeouts that a busy 2-core machine running the suites in
     /// parallel still meets (a test of a timeout sets its own, short ones).
     public static var testTimeouts: Timeouts {
         var t = Timeouts()
         t.firstByte = .seconds(15)
         t.whole = .seconds(30)
         t.connectRetries = 1
-        t.retryBackoff = .milliseconds(20)
+        // The simulator evaluates prompts at once: no allowance for a CPU's pace.
+        t.assumedPromptRate = 100_000
         return t
+    }
+
+    /// The governor's defaults with a load and an unload bounded in seconds, not
+    /// minutes: a stalled load in a test is refused within them.
+    public static var testSettings: GovernorSettings {
+        var s = GovernorSettings()
+        s.loadTimeout = .seconds(5)
+        s.unloadWait = .seconds(5)
+        return s
     }
 }
 
@@ -38,7 +48,7 @@ public struct SimulatedOllama: Sendable {
 /// scope, not a start/stop pair: no test can leak a server into the next one.
 public func withSimulator<T: Sendable>(loadSecondsPerGB: Double = 0.001, memTotal: Int64 = 48_000_000_000,
                                        timeouts: Timeouts = SimulatedOllama.testTimeouts,
-                                       settings: GovernorSettings = GovernorSettings(),
+                                       settings: GovernorSettings = SimulatedOllama.testSettings,
                                        prepare: [Role: String]? = nil,
                                        configure: (inout SimulatorConfiguration) -> Void = { _ in },
                                        _ body: (SimulatedOllama) async throws -> T) async throws -> T {

@@ -25,6 +25,7 @@ extension ModelWorkers {
         return await call(.architect, stage: .morning) { lease throws(OllamaError) in
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
                                           format: Self.planSchema(ids))
+            if let cut = Self.cutOff(c, "Architect") { return (.unusable(cut), c.metrics) }
             switch NightPlan.validate(c.text, pending: ids) {
             case .success(let plan): return (.value(plan), c.metrics)
             case .failure(let problem): return (.unusable("Architect answer rejected: \(problem); template used"), c.metrics)
@@ -47,6 +48,7 @@ extension ModelWorkers {
                                about: "\($0.evidenceVolume) violations in \($0.patterns.joined(separator: ", "))")
             }
             let answer = await plan(pending: items, facts: [report.narrative.text])
+            _ = await end()  // the 22B's night is over: its memory goes back now
             guard let plan = answer.value else {
                 return Narrative(text: "", author: answer.call.model, ranking: [], note: answer.call.fallbackReason)
             }

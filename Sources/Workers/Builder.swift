@@ -10,6 +10,7 @@ extension ModelWorkers {
         let sources = patterns.flatMap { $0.signatures.map(\.signature) }
         return await call(.builder, stage: .evolve) { lease throws(OllamaError) in
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)])
+            if let cut = Self.cutOff(c, "Builder") { return (.unusable(cut), c.metrics) }
             if let problem = ProposalDraft.problem(c.text, sources: sources) {
                 return (.unusable("Builder draft rejected: \(problem); template used"), c.metrics)
             }

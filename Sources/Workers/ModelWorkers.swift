@@ -37,6 +37,17 @@ public struct ModelWorkers: ModelStages {
         }
     }
 
+    /// When the cycle's model work is done: the governor unloads what the next cycle
+    /// does not need and extends the keep_alive of what it keeps.
+    public func end() async -> [String] {
+        await governor.endCycle().map(\.description)
+    }
+
+    /// Why an answer cut at the token limit cannot be used, if it was.
+    static func cutOff(_ c: Completion, _ who: String) -> String? {
+        c.truncated ? "\(who) answer cut at the token limit (done_reason: length); template used" : nil
+    }
+
     /// What a model call produced: a value, or why it is not usable.
     enum Outcome<T> {
         case value(T)
@@ -72,7 +83,7 @@ public struct ModelWorkers: ModelStages {
         do {
             let (outcome, m) = try await body(lease)
             record.metrics = m
-            await governor.observe(after: lease)
+            record.metrics.loadSeconds += lease.loadSeconds  // the governor's load, before the call
             switch outcome {
             case .value(let v):
                 record.outcome = .used
@@ -89,7 +100,7 @@ public struct ModelWorkers: ModelStages {
             let fatal: Bool
             switch error {
             case .unreachable, .modelNotFound, .timeout, .refusedNonLocal: fatal = true
-            case .server, .malformedResponse, .streamCut: fatal = false
+            case .server, .malformedResponse, .streamCut, .modelFailed: fatal = false
             }
             return ModelAnswer(value: nil, call: record, roleUnavailable: fatal)
         }

@@ -17,9 +17,22 @@ struct MemoryView: Encodable {
     var mem_total_bytes: Int64?
     var mem_available_bytes: Int64?
     var pressure_full_avg10: Double?
-    var resident: [String]
+    var resident: [Resident]
+    var resident_bytes: Int64
+    /// Where what Ollama holds differs from the plan.
+    var differences: [String]
     var warnings: [String]
     var seed_comparison: [SeedRow]?
+
+    /// One row of `ollama ps`, and what the plan says of it.
+    struct Resident: Encodable {
+        var model: String
+        var role: Role?
+        var size_bytes: Int64
+        var context: Int?
+        var planned_context: Int?
+        var expires_at: String?
+    }
 
     struct SeedRow: Encodable {
         var role: Role
@@ -43,7 +56,8 @@ struct MemoryView: Encodable {
                     resident: [], extra: warnings, seed: profile == .gb48)
     }
 
-    static func view(_ plan: MemoryPlan, source: String, resident: [String], extra: [String], seed: Bool) -> MemoryView {
+    static func view(_ plan: MemoryPlan, source: String, resident governed: [GovernedModel], extra: [String],
+                     seed: Bool) -> MemoryView {
         let comparison = seed ? plan.roles.compactMap { r -> SeedRow? in
             guard let s = KnownModels.seedTable[r.role] else { return nil }
             return SeedRow(role: r.role, seed_context: s.context, seed_gb_per_10k: s.gbPer10k,
@@ -53,8 +67,56 @@ struct MemoryView: Encodable {
                           effective_budget_bytes: plan.effectiveBudget, time_shared: plan.timeShared,
                           os_reserve_bytes: plan.budget.osReserveBytes, fits: plan.fits,
                           mem_total_bytes: plan.snapshot.memTotal, mem_available_bytes: plan.snapshot.memAvailable,
-                          pressure_full_avg10: plan.snapshot.pressureFullAvg10, resident: resident,
+                          pressure_full_avg10: plan.snapshot.pressureFullAvg10,
+                          resident: governed.map { residentRow($0, plan) },
+                          resident_bytes: governed.reduce(0) { $0 + $1.model.bytes },
+                          differences: differences(plan, governed),
                           warnings: extra + plan.warnings, seed_comparison: comparison)
+    }
+
+    static func residentRow(_ g: GovernedModel, _ plan: MemoryPlan) -> Resident {
+        Resident(model: g.model.name, role: g.role, size_bytes: g.model.bytes, context: g.model.context,
+                 planned_context: g.role.flatMap { plan.role($0)?.grantedContext }, expires_at: g.model.expiresAt)
+    }
+
+    /// Where Ollama's reality and the plan part: what it holds against the budget and
+    /// the reserve, models no role uses, contexts the plan did not grant.
+    static func differences(_ plan: MemoryPlan, _ governed: [GovernedModel]) -> [String] {
+        func g(_ b: Int64) -> String { Format.fixed(Double(b) / 1e9, 1) + " GB" }
+        var out: [String] = []
+        let held = governed.reduce(Int64(0)) { $0 + $1.model.bytes }
+        if held > plan.effectiveBudget {
+            out.append("Ollama holds \(g(held)), over the \(g(plan.effectiveBudget)) the plan allows"
+                       + (plan.timeShared ? " (the plan has the roles take turns; \(governed.count) models are loaded together)" : ""))
+        }
+        if let available = plan.snapshot.memAvailable, available < plan.budget.osReserveBytes {
+            out.append("MemAvailable \(g(available)) is inside the \(g(plan.budget.osReserveBytes)) OS reserve")
+        }
+        for m in governed where m.role == nil {
+            out.append("\(m.model.name) is loaded but no role uses it: its \(g(m.model.bytes)) count against the budget")
+        }
+        for m in governed {
+            guard let role = m.role, let loaded = m.model.context, let planned = plan.role(role)?.grantedContext,
+                  loaded > planned else { continue }
+            out.append("\(m.model.name) (\(role.rawValue)) is loaded with num_ctx \(Format.group(Int64(loaded))), more than the plan's \(Format.group(Int64(planned)))")
+        }
+        return out
+    }
+
+    /// What Ollama holds now, as `ollama ps` shows it, with each model's role and the
+    /// context the plan grants it; then where reality and the plan differ.
+    func residentTable(_ g: (Int64?) -> String) -> [String] {
+        guard !resident.isEmpty else { return ["Ollama holds no model now."] }
+        var out = ["Ollama holds now (as `ollama ps`): \(g(resident_bytes)) of \(g(effective_budget_bytes)) allowed", "",
+                   "| model | role | size | context | plan's context | until |", "|---|---|---:|---:|---:|---|"]
+        for r in resident {
+            let ctx = r.context.map { Format.group(Int64($0)) } ?? "?"
+            let planned = r.planned_context.map { Format.group(Int64($0)) } ?? "—"
+            out.append("| \(r.model) | \(r.role?.rawValue ?? "no role") | \(g(r.size_bytes)) | \(ctx) | \(planned) | \(r.expires_at ?? "?") |")
+        }
+        out.append(differences.isEmpty ? "Reality matches the plan." : "Where reality and the plan differ:")
+        out += differences.map { "- \($0)" }
+        return out
     }
 
     func json() -> String {
@@ -76,7 +138,8 @@ struct MemoryView: Encodable {
         out.append((time_shared ? "Roles take turns (the largest alone: \(g(total_bytes)))" : "Total \(g(total_bytes))")
                    + " of \(g(effective_budget_bytes)) allowed (TRINITY_BUDGET_GB \(g(budget_bytes)), machine minus reserve); OS reserve \(g(os_reserve_bytes)); machine \(g(mem_total_bytes)), MemAvailable \(g(mem_available_bytes)), PSI full avg10 \(pressure_full_avg10.map { Format.fixed($0, 2) } ?? "unknown").")
         out.append(fits ? "✓ fits" : "✗ does not fit: lower TRINITY_BUDGET_GB, the *_NUM_CTX wishes, or OLLAMA_KV_CACHE_TYPE")
-        out.append("Resident now: " + (resident.isEmpty ? "none" : resident.joined(separator: ", ")))
+        out.append("")
+        out += residentTable(g)
         for w in warnings { out.append("warning: \(w)") }
         if let rows = seed_comparison {
             out += ["", "The seed's table beside the computed one:", "",

@@ -13,6 +13,8 @@ struct OllamaSim: AsyncParsableCommand {
             Faults can be injected over HTTP, e.g.
               curl -d '{"fault":"stall","count":1,"path":"/api/chat"}' http://127.0.0.1:11434/sim/fault
             Faults: \(Fault.allCases.map(\.rawValue).joined(separator: ", ")). State: GET /sim/state.
+            Memory hog: curl -d '{"bytes":8000000000}' http://127.0.0.1:11434/sim/hog ({"bytes":null}: back to the wave).
+            Generate, chat and embed responses carry the header X-Ollama-Simulator: 1 (real Ollama never sends it).
             """)
 
     @Option(help: "Loopback address to listen on.")
@@ -36,6 +38,36 @@ struct OllamaSim: AsyncParsableCommand {
     @Option(name: .customLong("chunk-delay-ms"), help: "Real pause between streamed chunks, in milliseconds.")
     var chunkDelayMilliseconds = 0
 
+    @Option(name: .customLong("unload-delay-ms"), help: "How long an unloaded model stays in /api/ps and meminfo, in milliseconds.")
+    var unloadDelayMilliseconds = 100
+
+    @Option(name: .customLong("max-loaded-models"), help: "OLLAMA_MAX_LOADED_MODELS: Ollama evicts to stay within it (0 = unlimited).")
+    var maxLoadedModels = 3
+
+    @Option(name: .customLong("num-parallel"), help: "OLLAMA_NUM_PARALLEL: the KV cache holds num_ctx × this many tokens.")
+    var numParallel = 1
+
+    @Flag(name: .customLong("flash-attention"), help: "OLLAMA_FLASH_ATTENTION: needed for a quantized --kv-cache-type to take effect.")
+    var flashAttention = false
+
+    @Option(name: .customLong("kv-cache-type"), help: "OLLAMA_KV_CACHE_TYPE: \(KVCacheType.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var kvCacheType = KVCacheType.f16.rawValue
+
+    @Option(name: .customLong("keep-alive-scale"), help: "Multiplies every keep_alive (and the 5 min default), e.g. 0.01 for a soak.")
+    var keepAliveScale = 1.0
+
+    @Option(name: .customLong("hog-max-gb"), help: "External memory hog: a triangle wave from 0 to this many GB and back.")
+    var hogMaxGB = 0.0
+
+    @Option(name: .customLong("hog-period-s"), help: "Period of the memory hog's wave, in seconds.")
+    var hogPeriodSeconds = 60.0
+
+    @Option(name: .customLong("watch-reserve-gb"), help: "Count a violation when a load completes with MemAvailable below this many GB.")
+    var watchReserveGB: Double?
+
+    @Option(name: .customLong("watch-budget-gb"), help: "Count a violation when a load completes with the resident models above this many GB.")
+    var watchBudgetGB: Double?
+
     /// ArgumentParser exits with 64 (EX_USAGE) on a ValidationError.
     func validate() throws {
         guard SimulatorConfiguration.isLoopbackHost(host) else {
@@ -46,6 +78,19 @@ struct OllamaSim: AsyncParsableCommand {
         guard memTotalGB > 0, memTotalGB < 1e6 else { throw ValidationError("--mem-total-gb must be positive") }
         guard tokensPerSecond > 0, tokensPerSecond.isFinite else { throw ValidationError("--tokens-per-second must be positive") }
         guard chunkDelayMilliseconds >= 0 else { throw ValidationError("--chunk-delay-ms must be >= 0") }
+        guard unloadDelayMilliseconds >= 0 else { throw ValidationError("--unload-delay-ms must be >= 0") }
+        guard maxLoadedModels >= 0 else { throw ValidationError("--max-loaded-models must be >= 0") }
+        guard numParallel >= 1 else { throw ValidationError("--num-parallel must be at least 1") }
+        guard KVCacheType(rawValue: kvCacheType) != nil else {
+            let types = KVCacheType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("--kv-cache-type must be one of \(types)")
+        }
+        guard keepAliveScale > 0, keepAliveScale.isFinite else { throw ValidationError("--keep-alive-scale must be positive") }
+        guard hogMaxGB >= 0, hogMaxGB < 1e6 else { throw ValidationError("--hog-max-gb must be >= 0") }
+        guard hogPeriodSeconds > 0, hogPeriodSeconds.isFinite else { throw ValidationError("--hog-period-s must be positive") }
+        for (flag, value) in [("--watch-reserve-gb", watchReserveGB), ("--watch-budget-gb", watchBudgetGB)] {
+            if let value, !(value >= 0 && value < 1e6) { throw ValidationError("\(flag) must be >= 0") }
+        }
     }
 
     func run() async throws {
@@ -69,6 +114,16 @@ struct OllamaSim: AsyncParsableCommand {
         configuration.memTotalBytes = Int64(memTotalGB * 1e9)
         configuration.tokensPerSecond = tokensPerSecond
         configuration.streamChunkDelay = .milliseconds(chunkDelayMilliseconds)
+        configuration.unloadDelay = .milliseconds(unloadDelayMilliseconds)
+        configuration.maxLoadedModels = maxLoadedModels
+        configuration.numParallel = numParallel
+        configuration.flashAttention = flashAttention
+        configuration.kvCacheType = KVCacheType(rawValue: kvCacheType) ?? .f16
+        configuration.keepAliveScale = keepAliveScale
+        configuration.hogMaxBytes = Int64(hogMaxGB * 1e9)
+        configuration.hogPeriod = .milliseconds(Int64(hogPeriodSeconds * 1000))
+        configuration.watchReserveBytes = watchReserveGB.map { Int64($0 * 1e9) }
+        configuration.watchBudgetBytes = watchBudgetGB.map { Int64($0 * 1e9) }
         return configuration
     }
 }

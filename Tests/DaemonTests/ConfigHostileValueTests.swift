@@ -54,9 +54,9 @@ import Testing
         ("OLLAMA_HOST", "http://127.0.0.1:00000011434"), ("OLLAMA_HOST", "http://127.0.0.1:11434/api"),
         ("OLLAMA_HOST", "http://127.0.0.1:11434//"), ("OLLAMA_HOST", "http://127.0.0.1:11434?x=1"),
         ("OLLAMA_HOST", "http://127.0.0.1:11434#x"), ("OLLAMA_HOST", "http://user@127.0.0.1:11434"),
-        ("OLLAMA_HOST", "http://:11434"), ("OLLAMA_HOST", "http://"), ("OLLAMA_HOST", "http:///"), ("OLLAMA_HOST", "http://[::1"),
+        ("OLLAMA_HOST", "http://"), ("OLLAMA_HOST", "http:///"), ("OLLAMA_HOST", "http://[::1"),
         ("OLLAMA_HOST", "http://[]:11434"), ("OLLAMA_HOST", "http://[::1]x"), ("OLLAMA_HOST", "http://127.0.0.1:1:2"),
-        ("OLLAMA_HOST", "http://é✓"), ("OLLAMA_HOST", "http://127.0.0.1\u{0}:11434"), ("OLLAMA_HOST", "ftp://127.0.0.1"), ("OLLAMA_HOST", "HTTP://127.0.0.1:11434") /* Endpoint wants it lower-case */,
+        ("OLLAMA_HOST", "http://é✓"), ("OLLAMA_HOST", "http://127.0.0.1\u{0}:11434"), ("OLLAMA_HOST", "ftp://127.0.0.1"),
         ("OLLAMA_HOST", "http://" + String(repeating: "a", count: 3000)),
         ("VIOLATIONS_LOG", "/" + String(repeating: "a", count: 4096)), ("VIOLATIONS_LOG", "/log\u{0}.jsonl"),
         ("AGENCY_ROOT", "/srv/\nagency"), ("REPORTS_DIR", ""), ("METRICS_FILE", "/x\u{0}.prom"),
@@ -79,9 +79,12 @@ import Testing
         #expect(try DaemonConfig.parse(["CYCLE_INTERVAL": "1.5h"]).cycleInterval == .seconds(5400))
         #expect(try DaemonConfig.parse(["STAGE_TIMEOUT": "1d"]).stageTimeout == .seconds(86_400))
         #expect(try DaemonConfig.parse(["STAGE_TIMEOUT": "1s"]).stageTimeout == .seconds(1))
-        for host in ["http://127.0.0.1:1", "http://127.0.0.1:65535", "http://127.0.0.1:11434/", "https://localhost",
-                     "http://[::1]:11434/"] {
-            #expect(try DaemonConfig.parse(["OLLAMA_HOST": host]).ollamaHost == host)
+        // OLLAMA_HOST is kept as the base URL it means (Ollama's defaults filled in).
+        for (host, url) in [("http://127.0.0.1:1", "http://127.0.0.1:1"), ("http://127.0.0.1:65535", "http://127.0.0.1:65535"),
+                            ("http://127.0.0.1:11434/", "http://127.0.0.1:11434"), ("https://localhost", "https://localhost:443"),
+                            ("http://[::1]:11434/", "http://[::1]:11434"), ("HTTP://127.0.0.1:11434", "http://127.0.0.1:11434"),
+                            ("http://:11434", "http://127.0.0.1:11434")] {
+            #expect(try DaemonConfig.parse(["OLLAMA_HOST": host]).ollamaHost == url)
         }
         #expect(try DaemonConfig.parse(["AGENCY_MODE": "hybrid", "OLLAMA_HOST": "http://gpu-box.lan:11434"]).ollamaHost
                 == "http://gpu-box.lan:11434")

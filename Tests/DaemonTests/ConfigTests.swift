@@ -25,7 +25,10 @@ import Testing
         ("WINDOW_DAYS", "0", "1 to 3650"),
         ("AGENCY_MODE", "cloud", "local_only or hybrid"),
         ("ENABLE_CONSCIOUSNESS", "maybe", "true or false"),
-        ("OLLAMA_HOST", "localhost:11434", "http://"),
+        ("OLLAMA_HOST", "127.0.0.1:99999", "port 1–65535"),
+        ("OLLAMA_HOST", "ftp://127.0.0.1:11434", "as Ollama reads OLLAMA_HOST"),
+        ("OLLAMA_NUM_PARALLEL", "0", "1 to 256"),
+        ("KEEP_BETWEEN_CYCLES", "controller,planner", "architect, builder, controller, embedder"),
         ("OLLAMA_HOST", "http://10.0.0.5:11434", "loopback"),
         ("OLLAMA_HOST", "http://ollama.example.com", "loopback"),
         ("ENABLE_GPT5_ESCALATION", "true", "local_only"),
@@ -66,6 +69,37 @@ import Testing
         for host in ["http://127.0.0.1:11434", "http://localhost:11434", "http://127.8.9.1", "http://[::1]:1"] {
             #expect(throws: Never.self) { try DaemonConfig.parse(["OLLAMA_HOST": host]) }
         }
+    }
+
+    /// OLLAMA_HOST as Ollama reads it (envconfig/config.go `Host`, `ConnectableHost`):
+    /// what people's env files hold works, and means the URL a client connects to.
+    @Test(arguments: [
+        ("127.0.0.1:11434", "http://127.0.0.1:11434"), ("localhost", "http://localhost:11434"),
+        (":11434", "http://127.0.0.1:11434"), ("0.0.0.0:11434", "http://127.0.0.1:11434"),
+        ("0.0.0.0", "http://127.0.0.1:11434"), ("[::1]:8080", "http://[::1]:8080"), ("[::]:11434", "http://[::1]:11434"),
+        ("http://localhost", "http://localhost:80"), ("http://127.0.0.1:11434/", "http://127.0.0.1:11434"),
+        (" 127.0.0.1:11500 ", "http://127.0.0.1:11500"),
+    ])
+    func ollamaHostInOllamasSyntax(value: String, url: String) throws {
+        #expect(try DaemonConfig.parse(["OLLAMA_HOST": value]).ollamaHost == url)
+    }
+
+    /// The KV arithmetic follows how Ollama is configured: a quantized cache only with
+    /// flash attention; OLLAMA_NUM_PARALLEL multiplies the cache; the model cap.
+    @Test func ollamasServerSettingsReachTheGovernor() throws {
+        #expect(try DaemonConfig.parse(["OLLAMA_KV_CACHE_TYPE": "q8_0"]).cacheType == .f16)
+        #expect(try DaemonConfig.parse(["OLLAMA_KV_CACHE_TYPE": "q8_0", "OLLAMA_FLASH_ATTENTION": "1"]).cacheType == .q8_0)
+        let one = try DaemonConfig.parse([:]), four = try DaemonConfig.parse(["OLLAMA_NUM_PARALLEL": "4"])
+        var w1: [String] = [], w4: [String] = []
+        let kv1 = one.builtInProfiles(.f16, warnings: &w1).first { $0.role == .builder }!.kvBytesPerToken!
+        let kv4 = four.builtInProfiles(.f16, warnings: &w4).first { $0.role == .builder }!.kvBytesPerToken!
+        #expect(kv4 == 4 * kv1)
+        #expect(four.governorSettings.numParallel == 4)
+        #expect(one.governorSettings.maxLoadedModels == 3)  // 0: Ollama's default, 3
+        let two = try DaemonConfig.parse(["OLLAMA_MAX_LOADED_MODELS": "2"]).governorSettings
+        #expect(two.maxLoadedModels == 2)
+        let none = try DaemonConfig.parse(["KEEP_BETWEEN_CYCLES": "none", "MODEL_STAGES": "auto"])
+        #expect(none.keepBetweenCycles.count == 0)
     }
 
     @Test func unknownKeysOfTheFileAreWarnedNotFatal() throws {

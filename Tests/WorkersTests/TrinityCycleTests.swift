@@ -31,6 +31,9 @@ import Trinity
             let pending = try rig.store.pendingProposals()
             #expect(morning.narrative.author == CycleRig.models[.architect], "\(morning.narrative)")
             #expect(morning.narrative.ranking.sorted() == pending.map(\.id).sorted())
+            // After the night, the person has the memory back: neither the 22B nor the 7B stays.
+            let big = [CycleRig.models[.architect]!, CycleRig.models[.builder]!]
+            #expect(await rig.sim.resident().allSatisfy { !big.contains($0.name) })
             for (model, n) in await rig.sim.loadCounts() { #expect(n <= 1, "\(model) loaded \(n) times") }
             #expect(await rig.sim.loadCounts().count == 4)
             let budget = await rig.governor.plan()
@@ -65,6 +68,9 @@ import Trinity
             #expect(report.proposals.allSatisfy { $0.proposal.author == "template" && $0.proposal.authorNote != nil })
             #expect(!report.modelCalls.isEmpty && report.modelCalls.allSatisfy { $0.outcome == .fallback && $0.fallbackReason != nil })
             #expect(report.text().contains("classify degraded"))
+            if fault == .midStreamError {  // Ollama's own words, not a "stream cut"
+                #expect(report.text().contains("CUDA error: out of memory"), "\(report.text())")
+            }
         }
     }
 

@@ -68,53 +68,30 @@ struct Reader {
         return c
     }
 
-    /// `http[s]://host[:port][/]`: a non-empty host (a name, IPv4, or [IPv6]), a port
-    /// 1–65535 if given, nothing after the authority but one optional `/` (the client
-    /// appends `/api/…` to it), ASCII only. What passes is what `Endpoint` and the
-    /// socket layer accept — a port NIO would trap on never gets that far.
-    mutating func url(_ key: String) throws(ConfigError) -> String? {
+    /// OLLAMA_HOST in Ollama's own syntax (`127.0.0.1:11434`, `localhost`, `:11434`,
+    /// `0.0.0.0:11434`, `http://[::1]:11434`), kept as the base URL it means.
+    mutating func ollamaHost(_ key: String) throws(ConfigError) -> String? {
         guard let v = try raw(key) else { return nil }
-        let refused = ConfigError(key: key, value: v,
-                                  allowed: "an http:// or https:// URL with a host and an optional port 1–65535, nothing after it but /, e.g. http://127.0.0.1:11434")
-        guard v.utf8.count <= 2048, let authority = Self.authority(of: v), Self.isHostAndPort(authority),
-              (try? Endpoint(v, localOnly: false)) != nil
-        else { throw refused }
-        return v
-    }
-
-    /// The authority of `scheme://authority[/]`, nil for any other shape.
-    static func authority(of url: String) -> Substring? {
-        guard url.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else { return nil }
-        let lower = url.lowercased()
-        let scheme = lower.hasPrefix("http://") ? 7 : lower.hasPrefix("https://") ? 8 : 0
-        guard scheme > 0 else { return nil }
-        var rest = url.dropFirst(scheme)
-        if rest.hasSuffix("/") { rest = rest.dropLast() }
-        guard !rest.isEmpty, !rest.contains(where: { "/?#@\\".contains($0) }) else { return nil }
-        return rest
-    }
-
-    /// `host[:port]` or `[ipv6][:port]`, the port 1–65535.
-    static func isHostAndPort(_ a: Substring) -> Bool {
-        let host: Substring, port: Substring?
-        if a.hasPrefix("[") {
-            guard let close = a.firstIndex(of: "]") else { return false }
-            host = a[a.index(after: a.startIndex)..<close]
-            let after = a[a.index(after: close)...]
-            guard after.isEmpty || after.hasPrefix(":") else { return false }
-            port = after.isEmpty ? nil : after.dropFirst()
-            guard !host.isEmpty, host.contains(":"), host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return false }
-        } else {
-            let parts = a.split(separator: ":", omittingEmptySubsequences: false)
-            guard parts.count <= 2 else { return false }
-            host = parts[0]
-            port = parts.count == 2 ? parts[1] : nil
-            guard !host.isEmpty, host.utf8.count <= 253,
-                  host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else { return false }
+        guard v.utf8.count <= 2048, let base = OllamaHost.baseURL(v) else {
+            throw ConfigError(key: key, value: v,
+                              allowed: "a host and port as Ollama reads OLLAMA_HOST: 127.0.0.1:11434, localhost, :11434 or http://127.0.0.1:11434 (port 1–65535, no path)")
         }
-        guard let port else { return true }
-        guard (1...5).contains(port.count), port.allSatisfy({ $0.isASCII && $0.isNumber }), let n = Int(port) else { return false }
-        return (1...65_535).contains(n)
+        return base
+    }
+
+    /// A comma-separated list of roles (architect, builder, controller, embedder), or
+    /// `none`.
+    mutating func roles(_ key: String) throws(ConfigError) -> [Role]? {
+        guard let v = try raw(key) else { return nil }
+        if v.trimmingCharacters(in: .whitespaces).lowercased() == "none" { return [] }
+        var out: [Role] = []
+        for part in v.split(separator: ",") {
+            guard let role = Role(rawValue: part.trimmingCharacters(in: .whitespaces).lowercased()) else {
+                throw ConfigError(key: key, value: v, allowed: "none, or roles from architect, builder, controller, embedder separated by commas")
+            }
+            if !out.contains(role) { out.append(role) }
+        }
+        return out
     }
 
     /// Ollama model names: `name[:tag]`, letters, digits and `._-/:`.

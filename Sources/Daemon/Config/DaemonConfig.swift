@@ -42,6 +42,18 @@ public struct DaemonConfig: Sendable, Equatable {
     public var trinityBudgetGB = 40.0
     public var osReserveGB = 8.0
     public var kvCacheType = "f16"
+    /// How the Ollama server is configured, which the KV arithmetic and the governor
+    /// must follow (Ollama: envconfig/config.go): OLLAMA_NUM_PARALLEL multiplies every
+    /// model's KV cache; a quantized OLLAMA_KV_CACHE_TYPE applies only with
+    /// OLLAMA_FLASH_ATTENTION=1; OLLAMA_MAX_LOADED_MODELS (0: Ollama's default, 3 per GPU
+    /// or on the CPU) caps the resident models; OLLAMA_LOAD_TIMEOUT bounds a load.
+    public var ollamaNumParallel = 1
+    public var ollamaFlashAttention = false
+    public var ollamaMaxLoadedModels = 0
+    public var ollamaLoadTimeout = Duration.seconds(300)
+    /// KEEP_BETWEEN_CYCLES: the roles whose models stay loaded from one cycle to the
+    /// next (small and asked every cycle); every other model is unloaded when a cycle ends.
+    public var keepBetweenCycles: [Role] = [.controller, .embedder]
     /// The governor grants no load while PSI "full avg10" is above this (percent).
     public var maxMemoryPressure = 10.0
     /// …or while MemAvailable is less than the OS reserve plus this.
@@ -124,7 +136,7 @@ public struct DaemonConfig: Sendable, Equatable {
     private static func read(_ r: inout Reader) throws(ConfigError) -> DaemonConfig {
         var c = DaemonConfig()
         if let m = try r.choice("AGENCY_MODE", AgencyMode.self) { c.agencyMode = m }
-        if let h = try r.url("OLLAMA_HOST") { c.ollamaHost = h }
+        if let h = try r.ollamaHost("OLLAMA_HOST") { c.ollamaHost = h }
         if let m = try r.model("PLANNER_MODEL") { c.plannerModel = m }
         if let m = try r.model("CODER_MODEL") { c.coderModel = m }
         if let m = try r.model("SCANNER_MODEL") { c.scannerModel = m }
@@ -150,6 +162,11 @@ public struct DaemonConfig: Sendable, Equatable {
         if let x = try r.number("TRINITY_BUDGET_GB", 1...4096) { c.trinityBudgetGB = x }
         if let x = try r.number("OS_RESERVE_GB", 0...4096) { c.osReserveGB = x }
         if let t = try r.oneOf("OLLAMA_KV_CACHE_TYPE", ["f16", "q8_0", "q4_0"]) { c.kvCacheType = t }
+        if let n = try r.int("OLLAMA_NUM_PARALLEL", 1...256) { c.ollamaNumParallel = n }
+        if let b = try r.bool("OLLAMA_FLASH_ATTENTION") { c.ollamaFlashAttention = b }
+        if let n = try r.int("OLLAMA_MAX_LOADED_MODELS", 0...64) { c.ollamaMaxLoadedModels = n }
+        if let d = try r.duration("OLLAMA_LOAD_TIMEOUT", stageTimeoutRange) { c.ollamaLoadTimeout = d }
+        if let roles = try r.roles("KEEP_BETWEEN_CYCLES") { c.keepBetweenCycles = roles }
         if let x = try r.number("MAX_MEMORY_PRESSURE", 0...100) { c.maxMemoryPressure = x }
         if let x = try r.number("MIN_AVAILABLE_GB", 0...4096) { c.minAvailableGB = x }
         for k in ["PLANNER_NUM_CTX", "CODER_NUM_CTX", "SCANNER_NUM_CTX"] {
@@ -167,7 +184,7 @@ public struct DaemonConfig: Sendable, Equatable {
     func checkLocalOnly(raw: [String: String]) throws(ConfigError) {
         guard agencyMode == .localOnly else { return }
         guard let host = URL(string: ollamaHost)?.host, Endpoint.isLoopback(host) else {
-            throw ConfigError(key: "OLLAMA_HOST", value: ollamaHost,
+            throw ConfigError(key: "OLLAMA_HOST", value: raw["OLLAMA_HOST"] ?? ollamaHost,
                               allowed: "a loopback address (127.0.0.0/8, ::1, localhost) while AGENCY_MODE=local_only")
         }
         if enableGPT5Escalation {

@@ -1,35 +1,44 @@
 import Foundation
 import Logging
 
-/// The single owner of load and unload decisions. Callers ask for a lease (a role,
-/// the context they want) and get a grant — perhaps with a smaller context — or a
-/// refusal with the reason. Before a load that would not fit, it unloads idle
-/// models, least recently used first, never one under a lease; it refuses a load
-/// that would eat into the OS reserve, and grants nothing while memory pressure or
-/// MemAvailable cross their limits. After each call it compares its estimate of the
-/// model's memory with what `/api/ps` reports and keeps the correction.
+/// The single owner of load and unload decisions, modelled on Ollama's own scheduler
+/// (server/sched.go): one decision at a time, each on the truth read just before it.
+///
+/// A caller asks for a lease (a role, the context it wants). The governor reads
+/// `/api/ps`, `/proc/meminfo` and PSI afresh; grants at once when the model is
+/// resident with room enough; otherwise it makes room — unloading idle models, least
+/// recently used first, never a leased one, and waiting until Ollama and the kernel
+/// show them gone — and loads the model itself under its own load timeout. It refuses
+/// a load that would put MemAvailable into the OS reserve, exceed the Trinity budget,
+/// or exceed OLLAMA_MAX_LOADED_MODELS, and grants nothing under memory pressure. Every
+/// call carries the keep_alive it chose; when a cycle ends it unloads what it no longer
+/// needs, so between cycles the person has the machine's memory back.
 public actor Governor {
     public let settings: GovernorSettings
     let client: OllamaClient
     let memory: MemorySource
     let logger: Logger
-    private var profiles: [Role: ModelProfile] = [:]
+    var profiles: [Role: ModelProfile] = [:]
     private var missing: [Role: String] = [:]
-    private var resident: [String: Resident] = [:]
+    /// The last `/api/ps` reading, keyed by normalized name.
+    var view: [String: ResidentModel] = [:]
+    /// The num_ctx each model was loaded with by this governor.
+    var loadedContext: [String: Int] = [:]
     private var holders: [String: Int] = [:]
-    private var correction: [String: Double] = [:]
+    private var lastUsed: [String: Int] = [:]
+    var correction: [String: Double] = [:]
     private var cachedPlan: MemoryPlan?
     private var nextID = 0
     private var tick = 0
-    /// Every load the governor caused, in order (for reports and tests).
-    public private(set) var loads: [String] = []
-    public private(set) var unloads: [String] = []
-
-    struct Resident: Equatable {
-        var context: Int
-        var bytes: Int64
-        var lastUsed: Int
-    }
+    private var turn = DecisionTurn()
+    /// Models the governor itself unloaded or loaded since the last reading, so the
+    /// next reading does not count them as Ollama's doing.
+    var expectedGone: Set<String> = []
+    var expectedNew: Set<String> = []
+    public internal(set) var stats = GovernorStats()
+    /// Every load and unload the governor caused, in order (for reports and tests).
+    public internal(set) var loads: [String] = []
+    public internal(set) var unloads: [String] = []
 
     public init(client: OllamaClient, memory: MemorySource, settings: GovernorSettings, logger: Logger) {
         self.client = client
@@ -38,29 +47,48 @@ public actor Governor {
         self.logger = logger
     }
 
+    // MARK: one decision at a time
+
+    /// Runs `body` alone: no other decision of this governor starts until it ends,
+    /// whatever it awaits.
+    func exclusive<T, E: Error>(_ body: () async throws(E) -> T) async throws(E) -> T {
+        if !turn.tryTake() { await withCheckedContinuation { turn.enqueue($0) } }
+        defer { turn.pass() }
+        return try await body()
+    }
+
+    // MARK: what the roles are
+
     /// Learns each role's model from Ollama: weights from `/api/tags`, KV size and
-    /// trained context from `/api/show`. A model Ollama lacks is remembered with the
-    /// `ollama pull` that fixes it.
+    /// trained context from `/api/show`; then what Ollama holds. A model Ollama lacks
+    /// is remembered with the `ollama pull` that fixes it. The new picture replaces the
+    /// old one whole, inside one decision, so a lease never sees it half made.
     public func prepare(models: [Role: String]) async throws(OllamaError) {
-        let tags = try await client.tags()
-        for (role, model) in models {
-            profiles[role] = nil
-            missing[role] = nil
+        try await exclusive { () async throws(OllamaError) in
+            let tags = try await client.tags()
+            var found: [Role: ModelProfile] = [:], absent: [Role: String] = [:]
+            for (role, model) in models.sorted(by: { $0.key < $1.key }) {
+                guard let tag = tags.first(where: { ModelName.same($0.name, model) }) else {
+                    absent[role] = "ollama pull \(model)"
+                    continue
+                }
+                do throws(OllamaError) {
+                    let info = try await client.show(model).model_info ?? [:]
+                    let p = KnownModels.profile(role: role, model: model, weightsBytes: tag.size ?? 0, info: info,
+                                                cacheType: settings.cacheType, parallel: settings.numParallel)
+                    for w in p.warnings { logger.warning("\(w)", metadata: ["model": "\(model)"]) }
+                    found[role] = p
+                } catch {
+                    guard case .modelNotFound(_, let pull) = error else { throw error }
+                    absent[role] = pull
+                }
+            }
+            let running = try await client.running()
+            profiles = found
+            missing = absent
             cachedPlan = nil
-            guard let tag = tags.first(where: { $0.name == model || $0.name == model + ":latest" }) else {
-                missing[role] = "ollama pull \(model)"
-                continue
-            }
-            do {
-                let info = try await client.show(model).model_info ?? [:]
-                profiles[role] = KnownModels.profile(role: role, model: model, weightsBytes: tag.size ?? 0, info: info,
-                                                     cacheType: settings.cacheType)
-                for w in profiles[role]!.warnings { logger.warning("\(w)", metadata: ["model": "\(model)"]) }
-            } catch .modelNotFound(_, let pull) {
-                missing[role] = pull
-            }
+            reconcile(running)
         }
-        try await syncResident()
     }
 
     /// Installs profiles directly (plans for a machine, tests of the arithmetic).
@@ -79,136 +107,143 @@ public actor Governor {
         return p
     }
 
-    /// A lease for `role`, with at most `wantedContext` tokens.
+    // MARK: leases
+
+    /// A lease for `role`, with at most `wantedContext` tokens, decided on a fresh
+    /// reading of Ollama and of the machine's memory.
     public func lease(_ role: Role, wantedContext: Int) async throws(Refusal) -> Lease {
+        do {
+            return try await exclusive { () async throws(Refusal) -> Lease in try await decide(role, wantedContext) }
+        } catch {
+            stats.refusals += 1
+            throw error
+        }
+    }
+
+    public func release(_ lease: Lease) {
+        let key = ModelName.normalized(lease.model)
+        holders[key, default: 1] -= 1
+        if holders[key] == 0 { holders[key] = nil }
+        tick += 1
+        lastUsed[key] = tick
+    }
+
+    private func decide(_ role: Role, _ wantedContext: Int) async throws(Refusal) -> Lease {
         guard let p = profiles[role] else {
             if let pull = missing[role] { throw Refusal(kind: .modelMissing, role: role, reason: "model not pulled: run `\(pull)`") }
             throw Refusal(kind: .unknownRole, role: role, reason: "no model configured for \(role)")
         }
+        let context = contextFor(p, wantedContext)
+        let key = ModelName.normalized(p.model)
+        let truth = try await readTruth(role)
+        if let r = truth.resident[key], let loaded = r.context, loaded >= context, try await keep(r, p) {
+            return grant(role, p.model, loaded)  // resident with room enough: no load
+        }
+        try await makeRoom(for: p, context: context)
+        let seconds = try await load(p, context: context)
+        return grant(role, p.model, context, loadSeconds: seconds)
+    }
+
+    /// Whether a resident model can be granted as it is. One whose keep_alive is about
+    /// to run out has its timer reset first (a load call that finds it resident reloads
+    /// nothing); one that would be gone before the call could reach it is waited out,
+    /// and then loaded like any other — never reloaded by Ollama behind the governor.
+    private func keep(_ r: ResidentModel, _ p: ModelProfile) async throws(Refusal) -> Bool {
+        guard let left = r.secondsLeft(), left < settings.touchWithin.seconds else { return true }
+        if left > settings.expiryGrace.seconds, let context = r.context {
+            do {
+                try await client.load(r.name, context: context, keepAlive: settings.keepAliveInCycle,
+                                      embedding: p.role == .embedder, timeout: settings.loadTimeout)
+                return true
+            } catch {
+                throw Refusal(kind: .ollama, role: p.role, reason: "could not extend \(r.name)'s keep_alive: \(error)")
+            }
+        }
+        let key = ModelName.normalized(r.name)
+        let deadline = ContinuousClock.now + settings.expiryGrace + .seconds(2)
+        while try await readTruth(p.role).resident[key] != nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// The context to ask for: the wish, within the plan's grant and the model's
+    /// trained context, never below the budget's minimum.
+    private func contextFor(_ p: ModelProfile, _ wanted: Int) -> Int {
         let plan = self.plan()
         if plan.snapshot.memTotal == nil { cachedPlan = nil }  // unreadable /proc: re-read next time
-        let granted = min(max(wantedContext, 1), plan.role(role)?.grantedContext ?? settings.budget.minContext)
-        let context = max(min(granted, p.trainedContext), min(settings.budget.minContext, p.trainedContext))
-        if let r = resident[p.model], r.context >= context {
-            return grant(role, p.model, r.context)  // already loaded with room enough: no load
-        }
-        let snapshot = memory.read()
-        try checkPressure(role, snapshot)
-        let need = estimate(p, context)
-        try await makeRoom(for: p, need: need, snapshot: snapshot)
-        resident[p.model] = Resident(context: context, bytes: need, lastUsed: tick)
-        loads.append(p.model)
-        return grant(role, p.model, context)
+        let granted = min(max(wanted, 1), plan.role(p.role)?.grantedContext ?? settings.budget.minContext)
+        return max(min(granted, p.trainedContext), min(settings.budget.minContext, p.trainedContext))
     }
 
-    public func release(_ lease: Lease) {
-        holders[lease.model, default: 1] -= 1
-        if holders[lease.model] == 0 { holders[lease.model] = nil }
-        tick += 1
-        resident[lease.model]?.lastUsed = tick
-    }
-
-    /// After a call: what `/api/ps` says the model holds, against the estimate. The
-    /// ratio corrects the next plan for that model (bounded to ×0.5…×2).
-    public func observe(after lease: Lease) async {
-        guard let running = try? await client.running(),
-              let ps = running.first(where: { $0.name == lease.model }), let actual = ps.size, actual > 0,
-              let p = profiles[lease.role] else { return }
-        let raw = rawEstimate(p, lease.contextTokens)
-        let ratio = min(max(Double(actual) / Double(max(raw, 1)), 0.5), 2.0)
-        correction[lease.model] = ratio
-        resident[lease.model]?.bytes = actual
-        if abs(ratio - 1) > 0.1 {
-            logger.notice("memory estimate for \(lease.model) off by \(Int((ratio - 1) * 100))%; corrected",
-                          metadata: ["model": "\(lease.model)"])
-        }
-    }
-
-    public func correctionFactor(_ model: String) -> Double { correction[model] ?? 1 }
-
-    // MARK: decisions
-
-    private func grant(_ role: Role, _ model: String, _ context: Int) -> Lease {
+    private func grant(_ role: Role, _ model: String, _ context: Int, loadSeconds: Double = 0) -> Lease {
+        let key = ModelName.normalized(model)
         nextID += 1
         tick += 1
-        holders[model, default: 0] += 1
-        resident[model]?.lastUsed = tick
-        return Lease(id: nextID, role: role, model: model, contextTokens: context)
+        holders[key, default: 0] += 1
+        lastUsed[key] = tick
+        return Lease(id: nextID, role: role, model: model, contextTokens: context, keepAlive: settings.keepAliveInCycle,
+                     loadSeconds: loadSeconds)
     }
 
-    private func checkPressure(_ role: Role, _ s: MemorySnapshot) throws(Refusal) {
-        if let full = s.pressureFullAvg10, full > settings.maxPressureFullAvg10 {
-            throw Refusal(kind: .pressure, role: role,
-                          reason: "memory pressure: PSI full avg10 \(full)% > \(settings.maxPressureFullAvg10)%")
-        }
-        guard let available = s.memAvailable else {
-            throw Refusal(kind: .reserve, role: role, reason: "MemAvailable unknown: no load without it")
-        }
-        if available < settings.budget.osReserveBytes + settings.minAvailableBeyondReserve {
-            throw Refusal(kind: .reserve, role: role,
-                          reason: "MemAvailable \(gb(available)) is within the OS reserve (\(gb(settings.budget.osReserveBytes)))")
-        }
+    func isLeased(_ key: String) -> Bool { holders[key, default: 0] > 0 }
+
+    /// The idle model to unload first: least recently used, never one under a lease.
+    func victim(in resident: [String: ResidentModel], sparing key: String) -> String? {
+        resident.keys.filter { $0 != key && !isLeased($0) }.min { (lastUsed[$0] ?? 0, $0) < (lastUsed[$1] ?? 0, $1) }
     }
 
-    /// Unloads idle models, least recently used first, until `need` fits both the
-    /// Trinity budget and the machine's MemAvailable above the OS reserve.
-    private func makeRoom(for p: ModelProfile, need: Int64, snapshot: MemorySnapshot) async throws(Refusal) {
-        var available = snapshot.memAvailable ?? 0
-        // A reload of the same model (a bigger context) frees its old size first.
-        if let old = resident[p.model] {
-            if holders[p.model, default: 0] > 0 {
-                throw Refusal(kind: .wouldNotFit, role: p.role, reason: "\(p.model) is leased with a smaller context")
-            }
-            try await unload(p.model, role: p.role)
-            available += old.bytes
-        }
-        func fits() -> Bool {
-            let held = resident.values.reduce(Int64(0)) { $0 + $1.bytes }
-            return held + need <= settings.budget.trinityBytes && available - need >= settings.budget.osReserveBytes
-        }
-        while !fits() {
-            guard let victim = resident.filter({ holders[$0.key, default: 0] == 0 }).min(by: { $0.value.lastUsed < $1.value.lastUsed }) else {
-                let leased = resident.keys.sorted().joined(separator: ", ")
-                throw Refusal(kind: available - need < settings.budget.osReserveBytes ? .reserve : .wouldNotFit, role: p.role,
-                              reason: "\(p.model) needs \(gb(need)); only leased models remain (\(leased)) and "
-                                  + "MemAvailable is \(gb(available)) with \(gb(settings.budget.osReserveBytes)) reserved")
-            }
-            try await unload(victim.key, role: p.role)
-            available += victim.value.bytes
+    public func correctionFactor(_ model: String) -> Double { correction[ModelName.normalized(model)] ?? 1 }
+
+    // MARK: what is resident
+
+    /// The models Ollama held at the governor's last reading.
+    public func residentModels() -> [String] { view.values.map(\.name).sorted() }
+
+    /// The governor's view of each resident model: Ollama's figures, its leases, its role.
+    public func governed() -> [GovernedModel] {
+        view.sorted { $0.key < $1.key }.map { key, m in
+            GovernedModel(model: m, leases: holders[key, default: 0],
+                          role: profiles.values.first { ModelName.normalized($0.model) == key }?.role)
         }
     }
 
-    private func unload(_ model: String, role: Role) async throws(Refusal) {
-        do { try await client.unload(model) } catch {
-            throw Refusal(kind: .ollama, role: role, reason: "could not unload \(model): \(error)")
+    /// Reads `/api/ps` and the machine's memory now, and brings the view up to date.
+    func readTruth(_ role: Role) async throws(Refusal) -> Truth {
+        let running: [OllamaAPI.RunningModel]
+        do { running = try await client.running() } catch {
+            throw Refusal(kind: .ollama, role: role, reason: "cannot read Ollama's loaded models (/api/ps): \(error)")
         }
-        resident[model] = nil
-        unloads.append(model)
-        logger.info("unloaded \(model) to make room", metadata: ["model": "\(model)"])
+        reconcile(running)
+        return Truth(resident: view, memory: memory.read())
     }
 
-    func rawEstimate(_ p: ModelProfile, _ context: Int) -> Int64 {
-        let kv = Double(context) * (p.kvBytesPerToken ?? 262_144)
-        return p.weightsBytes + Int64(Double(p.weightsBytes) * settings.budget.overheadFraction) + Int64(kv)
-    }
-
-    func estimate(_ p: ModelProfile, _ context: Int) -> Int64 {
-        Int64(Double(rawEstimate(p, context)) * (correction[p.model] ?? 1))
-    }
-
-    /// Adopts what Ollama already has loaded (a restart must not assume an empty GPU).
-    /// A model the governor has no profile for is kept, with its reported size.
-    private func syncResident() async throws(OllamaError) {
-        for m in try await client.running() {
-            if resident[m.name] == nil {
-                if profiles.values.first(where: { $0.model == m.name }) == nil {
-                    logger.warning("Ollama has \(m.name) loaded, which no role uses; counting its \(gb(m.size ?? 0))",
-                                   metadata: ["model": "\(m.name)"])
-                }
-                resident[m.name] = Resident(context: m.context_length ?? 2048, bytes: m.size ?? 0, lastUsed: 0)
-            }
+    /// Replaces the view with Ollama's list: models it dropped on its own are
+    /// forgotten (and counted), models the governor did not load are adopted.
+    func reconcile(_ running: [OllamaAPI.RunningModel]) {
+        var now: [String: ResidentModel] = [:]
+        for m in running {
+            let key = ModelName.normalized(m.name)
+            now[key] = ResidentModel(name: m.name, bytes: m.size ?? 0, context: loadedContext[key] ?? m.context_length,
+                                     expiresAt: m.expires_at)
         }
+        let change = ResidencyChange.between(view, now, expectedGone: expectedGone, expectedNew: expectedNew)
+        for name in change.dropped {
+            logger.notice("Ollama dropped \(name) on its own (keep_alive ran out, its own eviction or a restart)",
+                          metadata: ["model": "\(name)"])
+            loadedContext[ModelName.normalized(name)] = nil
+        }
+        for name in change.adopted {
+            let key = ModelName.normalized(name)
+            let used = profiles.values.contains { ModelName.normalized($0.model) == key }
+            logger.log(level: used ? .info : .warning,
+                       "Ollama has \(name) loaded\(used ? "" : ", which no role uses"); counting its \(gb(now[key]?.bytes ?? 0))",
+                       metadata: ["model": "\(name)"])
+        }
+        stats.droppedByOllama += change.dropped.count
+        stats.adopted += change.adopted.count
+        expectedGone = expectedGone.filter { now[$0] != nil }  // still on its way out
+        expectedNew = expectedNew.filter { now[$0] == nil }
+        view = now
     }
-
-    public func residentModels() -> [String] { resident.keys.sorted() }
 }

@@ -19,7 +19,7 @@ public enum KnownModels {
             "qwen2.attention.head_count": .number(28), "qwen2.attention.head_count_kv": .number(4),
             "qwen2.embedding_length": .number(3584), "qwen2.context_length": .number(32768),
         ]),
-        "qwen2.5-coder:1.5b-instruct-q4_K_M": Entry(weightsBytes: 1_500_000_000, info: [
+        "qwen2.5-coder:1.5b-instruct-q4_K_M": Entry(weightsBytes: 986_000_000, info: [
             "general.architecture": .string("qwen2"), "qwen2.block_count": .number(28),
             "qwen2.attention.head_count": .number(12), "qwen2.attention.head_count_kv": .number(2),
             "qwen2.embedding_length": .number(1536), "qwen2.context_length": .number(32768),
@@ -39,12 +39,15 @@ public enum KnownModels {
 
     /// A profile from `model_info` and a weights size; KV keys missing give a profile
     /// with a warning and no KV figure (the plan then grants the minimum).
+    /// `parallel` is OLLAMA_NUM_PARALLEL: Ollama sizes the KV cache for num_ctx × it
+    /// (server/sched.go, `effectiveLlamaServerContext`), so a token of num_ctx costs that
+    /// many tokens of cache.
     public static func profile(role: Role, model: String, weightsBytes: Int64, info: [String: JSONValue],
-                               cacheType: KVCache.CacheType) -> ModelProfile {
+                               cacheType: KVCache.CacheType, parallel: Int = 1) -> ModelProfile {
         do {
             let a = try KVCache.architecture(info)
             return ModelProfile(role: role, model: model, weightsBytes: weightsBytes,
-                                kvBytesPerToken: KVCache.bytesPerToken(a, cacheType),
+                                kvBytesPerToken: KVCache.bytesPerToken(a, cacheType) * Double(max(parallel, 1)),
                                 trainedContext: a.contextLength ?? 2048)
         } catch {
             return ModelProfile(role: role, model: model, weightsBytes: weightsBytes, kvBytesPerToken: nil,

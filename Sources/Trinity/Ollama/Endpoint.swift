@@ -8,13 +8,13 @@ public struct Endpoint: Sendable, Equatable {
     public let host: String
     public let isLoopback: Bool
 
+    /// `url` in OLLAMA_HOST's syntax (see `OllamaHost`): `127.0.0.1:11434` and
+    /// `http://localhost:11434/` name the same endpoint.
     public init(_ url: String, localOnly: Bool) throws(OllamaError) {
-        let trimmed = url.hasSuffix("/") ? String(url.dropLast()) : url
-        guard let u = URL(string: trimmed), let scheme = u.scheme, scheme == "http" || scheme == "https",
-              let host = u.host, !host.isEmpty else {
+        guard let base = OllamaHost.baseURL(url), let u = URL(string: base), let host = u.host, !host.isEmpty else {
             throw .refusedNonLocal(host: url)
         }
-        self.base = trimmed
+        self.base = base
         self.host = host
         self.isLoopback = Self.isLoopback(host)
         if localOnly, !isLoopback { throw .refusedNonLocal(host: host) }

@@ -75,6 +75,10 @@ public enum OllamaAPI {
         public var prompt_eval_duration: Int64?
         public var eval_count: Int?
         public var eval_duration: Int64?
+        /// Set instead of the rest when Ollama fails after the answer has begun: its
+        /// status is already 200, so it reports the error as one more NDJSON line
+        /// (server/routes.go, `streamResponse`).
+        public var error: String?
     }
 
     public struct EmbedRequest: Codable, Sendable {

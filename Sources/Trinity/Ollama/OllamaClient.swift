@@ -5,38 +5,32 @@ import NIOCore
 import NIOFoundationCompat
 import Synchronization
 
-/// How long to wait: for a connection, for the first byte (and between bytes of a
-/// stream), for the whole request; and how often to retry a failed connection.
-public struct Timeouts: Sendable, Equatable {
-    /// Ollama is on loopback: a connection is made at once or not at all (and
-    /// async-http-client keeps retrying a refused connect until this runs out).
-    public var connect: Duration = .milliseconds(250)
-    public var firstByte: Duration = .seconds(120)
-    public var whole: Duration = .seconds(600)
-    /// One retry: enough for an Ollama restarting; a dead one costs a cycle ~0.7 s.
-    public var connectRetries = 1
-    public var retryBackoff: Duration = .milliseconds(200)
-
-    public init() {}
-}
-
 /// The Ollama REST client on async-http-client. Model calls (`chat`, `generate`,
-/// `embed`) take a `Lease`; listing, showing and unloading do not call a model.
+/// `embed`) take a `Lease`; listing, showing, loading and unloading belong to the
+/// governor and call no model.
 public final class OllamaClient: Sendable {
     public let endpoint: Endpoint
     public let counter: RequestCounter
     let timeouts: Timeouts
     let http: HTTPClient
     private let closed = Mutex(false)
+    /// Each model's measured prompt evaluation rate (tokens a second), for the next
+    /// call's first-byte deadline.
+    let promptRates = Mutex<[String: Double]>([:])
 
     public init(_ endpoint: Endpoint, timeouts: Timeouts = Timeouts(), counter: RequestCounter = RequestCounter()) {
         self.endpoint = endpoint
         self.timeouts = timeouts
         self.counter = counter
         var config = HTTPClient.Configuration()
+        // The read timeout is the stall guard between bytes; the first byte of a model
+        // call has a deadline of its own, sized from the prompt.
         config.timeout = .init(connect: .nanoseconds(timeouts.connect.nanoseconds),
-                               read: .nanoseconds(timeouts.firstByte.nanoseconds))
+                               read: .nanoseconds(timeouts.stall.nanoseconds))
         config.connectionPool.idleTimeout = .seconds(30)
+        // async-http-client retries a refused connect with backoff until the connect
+        // timeout runs out; on loopback, refused means nothing listens: fail at once.
+        config.connectionPool.retryConnectionEstablishment = false
         http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
     }
 
@@ -66,107 +60,75 @@ public final class OllamaClient: Sendable {
         try await json(OllamaAPI.Show.self, "POST", "/api/show", body: OllamaAPI.ShowRequest(model: model), model: model)
     }
 
-    /// Frees a model's memory now: `keep_alive: 0` with an empty prompt — or, for an
-    /// embedding model, which Ollama will not run `generate` on, with no input to embed.
-    public func unload(_ model: String) async throws(OllamaError) {
+    // MARK: residency, for the governor
+
+    /// Loads `model` with `context` and `keepAlive` and returns when it is resident: an
+    /// empty prompt (an embedding model: no input), as Ollama's documentation says to
+    /// preload. A model already resident with that num_ctx only has its timer reset.
+    func load(_ model: String, context: Int, keepAlive: Duration, embedding: Bool,
+              timeout: Duration) async throws(OllamaError) {
+        let options = OllamaAPI.Options(num_ctx: context)
+        if embedding {
+            let req = OllamaAPI.EmbedRequest(model: model, input: [], options: options, keep_alive: .seconds(keepAlive))
+            _ = try await json(OllamaAPI.Embed.self, "POST", "/api/embed", body: req, model: model, deadline: timeout)
+        } else {
+            let req = OllamaAPI.GenerateRequest(model: model, prompt: "", stream: false, options: options,
+                                                keep_alive: .seconds(keepAlive), format: nil)
+            _ = try await json(OllamaAPI.Chunk.self, "POST", "/api/generate", body: req, model: model, deadline: timeout)
+        }
+    }
+
+    /// Asks Ollama to free a model's memory: `keep_alive: 0` with an empty prompt.
+    /// Ollama answers `done_reason: "unload"` before any capability check, so this
+    /// serves embedding models too (server/routes.go, GenerateHandler), and frees the
+    /// memory after it answers: the governor waits for `/api/ps` to show it.
+    func unload(_ model: String) async throws(OllamaError) {
         let req = OllamaAPI.GenerateRequest(model: model, prompt: "", stream: false, options: nil,
                                             keep_alive: .number(0), format: nil)
-        do {
-            _ = try await json(OllamaAPI.Chunk.self, "POST", "/api/generate", body: req, model: model)
-        } catch .server(400, let message) where message.contains("does not support generate") {
-            let embed = OllamaAPI.EmbedRequest(model: model, input: [], options: nil, keep_alive: .number(0))
-            _ = try await json(OllamaAPI.Embed.self, "POST", "/api/embed", body: embed, model: model)
-        }
-    }
-
-    // MARK: model calls, under a lease
-
-    public func chat(_ lease: Lease, _ messages: [OllamaAPI.Message], format: JSONValue? = nil,
-                     stream: Bool = true, keepAlive: JSONValue? = nil) async throws(OllamaError) -> Completion {
-        let req = OllamaAPI.ChatRequest(model: lease.model, messages: messages, stream: stream,
-                                        options: .init(num_ctx: lease.contextTokens), keep_alive: keepAlive, format: format)
-        return try await complete(lease, "/api/chat", req, stream: stream)
-    }
-
-    public func generate(_ lease: Lease, _ prompt: String, format: JSONValue? = nil,
-                         stream: Bool = true, keepAlive: JSONValue? = nil) async throws(OllamaError) -> Completion {
-        let req = OllamaAPI.GenerateRequest(model: lease.model, prompt: prompt, stream: stream,
-                                            options: .init(num_ctx: lease.contextTokens), keep_alive: keepAlive, format: format)
-        return try await complete(lease, "/api/generate", req, stream: stream)
-    }
-
-    public func embed(_ lease: Lease, _ input: [String]) async throws(OllamaError) -> (vectors: [[Double]], metrics: CallMetrics) {
-        let start = ContinuousClock.now
-        let req = OllamaAPI.EmbedRequest(model: lease.model, input: input, options: .init(num_ctx: lease.contextTokens))
-        let r = try await json(OllamaAPI.Embed.self, "POST", "/api/embed", body: req, model: lease.model)
-        let prompt = r.prompt_eval_count ?? 0
-        let m = CallMetrics(model: lease.model, loadSeconds: Double(r.load_duration ?? 0) / 1e9,
-                            latencySeconds: (ContinuousClock.now - start).seconds, promptTokens: prompt, outputTokens: 0,
-                            tokensPerSecond: 0, contextUse: Double(prompt) / Double(max(lease.contextTokens, 1)))
-        return (r.embeddings, m)
-    }
-
-    /// A chat or generate call, streamed (NDJSON, assembled here) or not.
-    private func complete<B: Encodable & Sendable>(_ lease: Lease, _ path: String, _ body: B,
-                                                   stream: Bool) async throws(OllamaError) -> Completion {
-        let start = ContinuousClock.now
-        let response = try await send("POST", path, body: body, model: lease.model)
-        var text = ""
-        var final: OllamaAPI.Chunk?
-        var chunks = 0
-        var lines = NDJSONLines()
-        do {
-            for try await buffer in response.body {
-                for line in lines.feed(buffer) {
-                    let chunk = try Self.decode(OllamaAPI.Chunk.self, line)
-                    chunks += 1
-                    text += chunk.message?.content ?? chunk.response ?? ""
-                    if chunk.done == true { final = chunk }
-                }
-            }
-            if let rest = lines.finish() {
-                let chunk = try Self.decode(OllamaAPI.Chunk.self, rest)
-                chunks += 1
-                text += chunk.message?.content ?? chunk.response ?? ""
-                if chunk.done == true { final = chunk }
-            }
-        } catch let e as OllamaError {
-            throw e
-        } catch {
-            throw map(error, phase: "first byte", received: chunks)
-        }
-        guard let f = final else {
-            if chunks == 0 { throw .malformedResponse(detail: "empty body") }
-            throw .streamCut(received: chunks)
-        }
-        let evalSeconds = Double(f.eval_duration ?? 0) / 1e9
-        let prompt = f.prompt_eval_count ?? 0, output = f.eval_count ?? 0
-        let m = CallMetrics(model: lease.model, loadSeconds: Double(f.load_duration ?? 0) / 1e9,
-                            latencySeconds: (ContinuousClock.now - start).seconds, promptTokens: prompt,
-                            outputTokens: output, tokensPerSecond: evalSeconds > 0 ? Double(output) / evalSeconds : 0,
-                            contextUse: Double(prompt) / Double(max(lease.contextTokens, 1)))
-        return Completion(text: text, metrics: m)
+        _ = try await json(OllamaAPI.Chunk.self, "POST", "/api/generate", body: req, model: model)
     }
 
     // MARK: transport
 
-    private func json<T: Decodable, B: Encodable & Sendable>(_ type: T.Type, _ method: String, _ path: String,
-                                                             body: B?, model: String? = nil) async throws(OllamaError) -> T {
-        let response = try await send(method, path, body: body, model: model)
+    func json<T: Decodable, B: Encodable & Sendable>(_ type: T.Type, _ method: String, _ path: String, body: B?,
+                                                     model: String? = nil, deadline: Duration? = nil) async throws(OllamaError) -> T {
+        let response = try await send(method, path, body: body, model: model, deadline: deadline ?? timeouts.whole)
         do {
             let data = try await response.body.collect(upTo: 64 << 20)
             return try Self.decode(T.self, Data(buffer: data))
         } catch let e as OllamaError {
             throw e
         } catch {
-            throw map(error, phase: "first byte", received: 0)
+            throw map(error, phase: "answer", received: 0)
         }
     }
 
-    /// Sends with retries for connection errors only (nothing was sent, so repeating
-    /// is safe); maps HTTP errors to `OllamaError`.
-    private func send<B: Encodable & Sendable>(_ method: String, _ path: String, body: B?,
-                                               model: String?) async throws(OllamaError) -> HTTPClientResponse {
+    /// Sends and waits for the response's head, at most `firstByte` (the head comes
+    /// with the first byte: Ollama writes nothing before it). Retries only a pooled
+    /// connection the server had closed; maps HTTP errors to `OllamaError`.
+    func send<B: Encodable & Sendable>(_ method: String, _ path: String, body: B?, model: String?,
+                                       deadline: Duration, firstByte: Duration? = nil) async throws(OllamaError) -> HTTPClientResponse {
+        let request = try makeRequest(method, path, body: body)
+        var attempt = 0
+        while true {
+            counter.count(loopback: endpoint.isLoopback)
+            do {
+                let r = try await execute(request, deadline: deadline, firstByte: firstByte)
+                try await Self.check(r, model: model)
+                return r
+            } catch let e as OllamaError {
+                throw e
+            } catch {
+                let mapped = map(error, phase: "first byte", received: 0)
+                guard case .unreachable(_, let detail) = mapped, detail == "connection closed",
+                      attempt < timeouts.connectRetries else { throw mapped }
+                attempt += 1
+            }
+        }
+    }
+
+    private func makeRequest<B: Encodable & Sendable>(_ method: String, _ path: String,
+                                                      body: B?) throws(OllamaError) -> HTTPClientRequest {
         var request = HTTPClientRequest(url: endpoint.base + path)
         request.method = method == "GET" ? .GET : .POST
         if let body {
@@ -175,37 +137,48 @@ public final class OllamaClient: Sendable {
                 throw .malformedResponse(detail: "cannot encode the request: \(error)")
             }
         }
-        var attempt = 0
-        while true {
-            counter.count(loopback: endpoint.isLoopback)
-            do {
-                let r = try await http.execute(request, deadline: .now() + .nanoseconds(timeouts.whole.nanoseconds))
-                guard (200..<300).contains(r.status.code) else {
-                    let data = (try? await r.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
-                    let message = (try? JSONDecoder().decode(OllamaAPI.ErrorBody.self, from: data))?.error
-                        ?? String(decoding: data.prefix(200), as: UTF8.self)
-                    if r.status.code == 404, let model, message.contains("not found") {
-                        throw OllamaError.modelNotFound(model: model, pull: "ollama pull \(model)")
-                    }
-                    throw OllamaError.server(status: Int(r.status.code), message: message)
-                }
-                return r
-            } catch let e as OllamaError {
-                throw e
-            } catch {
-                let mapped = map(error, phase: "first byte", received: 0)
-                guard case .unreachable = mapped, attempt < timeouts.connectRetries else { throw mapped }
-                attempt += 1
-                try? await Task.sleep(for: timeouts.retryBackoff * (1 << (attempt - 1)))
+        return request
+    }
+
+    /// The request, its head awaited under `firstByte` when given: the wait is raced
+    /// against a timer and cancelled (which closes the connection) when the timer wins.
+    private func execute(_ request: HTTPClientRequest, deadline: Duration,
+                         firstByte: Duration?) async throws -> HTTPClientResponse {
+        let http = self.http
+        let end = NIODeadline.now() + .nanoseconds(deadline.nanoseconds)
+        guard let firstByte else { return try await http.execute(request, deadline: end) }
+        return try await withThrowingTaskGroup(of: HTTPClientResponse?.self) { group in
+            group.addTask { try await http.execute(request, deadline: end) }
+            group.addTask {
+                try await Task.sleep(for: firstByte)
+                return nil
             }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let response = first else {
+                throw OllamaError.timeout(phase: "first byte", seconds: firstByte.seconds)
+            }
+            return response
         }
     }
 
-    private func map(_ error: any Error, phase: String, received: Int) -> OllamaError {
+    /// A non-2xx status as the error Ollama's body names.
+    private static func check(_ r: HTTPClientResponse, model: String?) async throws {
+        guard !(200..<300).contains(r.status.code) else { return }
+        let data = (try? await r.body.collect(upTo: 1 << 20)).map { Data(buffer: $0) } ?? Data()
+        let message = (try? JSONDecoder().decode(OllamaAPI.ErrorBody.self, from: data))?.error
+            ?? String(decoding: data.prefix(200), as: UTF8.self)
+        if r.status.code == 404, let model, message.contains("not found") {
+            throw OllamaError.modelNotFound(model: model, pull: "ollama pull \(model)")
+        }
+        throw OllamaError.server(status: Int(r.status.code), message: message)
+    }
+
+    func map(_ error: any Error, phase: String, received: Int) -> OllamaError {
+        if let e = error as? OllamaError { return e }
         if let e = error as? HTTPClientError {
             switch e {
             case .connectTimeout: return .unreachable(host: endpoint.host, detail: "connect timeout")
-            case .readTimeout: return .timeout(phase: phase, seconds: timeouts.firstByte.seconds)
+            case .readTimeout: return .timeout(phase: received > 0 ? "next chunk" : phase, seconds: timeouts.stall.seconds)
             case .deadlineExceeded: return .timeout(phase: "whole request", seconds: timeouts.whole.seconds)
             case .remoteConnectionClosed:
                 return received > 0 ? .streamCut(received: received) : .unreachable(host: endpoint.host, detail: "connection closed")
@@ -232,24 +205,7 @@ public final class OllamaClient: Sendable {
     }
 }
 
-/// Splits a byte stream into lines (NDJSON), across buffer boundaries.
-struct NDJSONLines {
-    private var pending = Data()
-
-    mutating func feed(_ buffer: ByteBuffer) -> [Data] {
-        pending.append(contentsOf: buffer.readableBytesView)
-        var out: [Data] = []
-        while let nl = pending.firstIndex(of: 0x0A) {
-            let line = pending[pending.startIndex..<nl]
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { out.append(Data(line)) }
-            pending = Data(pending[(nl + 1)...])
-        }
-        return out
-    }
-
-    mutating func finish() -> Data? {
-        defer { pending = Data() }
-        return pending.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D }) ? nil : pending
-    }
+extension JSONValue {
+    /// A keep_alive as Ollama reads a number: seconds (api/types.go, `Duration.UnmarshalJSON`).
+    static func seconds(_ d: Duration) -> JSONValue { .number(d.seconds.rounded()) }
 }
-

@@ -13,6 +13,9 @@ public enum OllamaError: Error, Equatable, CustomStringConvertible, Sendable {
     case malformedResponse(detail: String)
     /// A stream that ended before its final `done: true` object.
     case streamCut(received: Int)
+    /// Ollama failed after the answer began (`{"error": …}` as a stream line), e.g.
+    /// "CUDA error: out of memory": its own words.
+    case modelFailed(message: String)
 
     public var description: String {
         switch self {
@@ -23,6 +26,7 @@ public enum OllamaError: Error, Equatable, CustomStringConvertible, Sendable {
         case .timeout(let p, let s): "no \(p) from Ollama within \(s) s"
         case .malformedResponse(let d): "Ollama's answer is not valid: \(d)"
         case .streamCut(let n): "the stream ended after \(n) chunk(s), before its final object"
+        case .modelFailed(let m): "Ollama failed mid-answer: \(m)"
         }
     }
 
@@ -36,6 +40,7 @@ public enum OllamaError: Error, Equatable, CustomStringConvertible, Sendable {
         case .timeout: "timeout"
         case .malformedResponse: "malformed"
         case .streamCut: "stream_cut"
+        case .modelFailed: "model_failed"
         }
     }
 }
