@@ -32,6 +32,7 @@ struct MemoryView: Encodable {
         var context: Int?
         var planned_context: Int?
         var expires_at: String?
+        var seconds_left: Double?
     }
 
     struct SeedRow: Encodable {
@@ -76,7 +77,8 @@ struct MemoryView: Encodable {
 
     static func residentRow(_ g: GovernedModel, _ plan: MemoryPlan) -> Resident {
         Resident(model: g.model.name, role: g.role, size_bytes: g.model.bytes, context: g.model.context,
-                 planned_context: g.role.flatMap { plan.role($0)?.grantedContext }, expires_at: g.model.expiresAt)
+                 planned_context: g.role.flatMap { plan.role($0)?.grantedContext }, expires_at: g.model.expiresAt,
+                 seconds_left: g.model.secondsLeft())
     }
 
     /// Where Ollama's reality and the plan part: what it holds against the budget and
@@ -112,11 +114,20 @@ struct MemoryView: Encodable {
         for r in resident {
             let ctx = r.context.map { Format.group(Int64($0)) } ?? "?"
             let planned = r.planned_context.map { Format.group(Int64($0)) } ?? "—"
-            out.append("| \(r.model) | \(r.role?.rawValue ?? "no role") | \(g(r.size_bytes)) | \(ctx) | \(planned) | \(r.expires_at ?? "?") |")
+            out.append("| \(r.model) | \(r.role?.rawValue ?? "no role") | \(g(r.size_bytes)) | \(ctx) | \(planned) | \(until(r)) |")
         }
         out.append(differences.isEmpty ? "Reality matches the plan." : "Where reality and the plan differ:")
         out += differences.map { "- \($0)" }
         return out
+    }
+
+    /// When Ollama drops the model: in minutes when soon, "forever" for keep_alive -1
+    /// (Ollama shows a date centuries ahead).
+    func until(_ r: Resident) -> String {
+        guard let left = r.seconds_left else { return r.expires_at ?? "?" }
+        if left > 10 * 365 * 86_400 { return "forever" }
+        if left < 0 { return "expired" }
+        return left < 120 ? "\(Int(left)) s" : "\(Int(left / 60)) min"
     }
 
     func json() -> String {

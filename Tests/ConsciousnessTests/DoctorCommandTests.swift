@@ -6,10 +6,10 @@ final class SimulatorProcess {
     let process = Process()
     let url: String
 
-    init() throws {
+    init(_ extra: [String] = []) throws {
         let path = URL(fileURLWithPath: Binary.path).deletingLastPathComponent().appendingPathComponent("ollama-sim").path
         process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["--port", "0", "--load-seconds-per-gb", "0"]
+        process.arguments = ["--port", "0", "--load-seconds-per-gb", "0"] + extra
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice

@@ -61,15 +61,17 @@ import Testing
         }
     }
 
-    /// `prepare` (the start-up survey, each cycle's begin) beside thousands of leases:
-    /// decisions are serialised, so no lease sees the roles half-known.
+    /// `prepare` (the start-up survey, each cycle's begin) beside a thousand concurrent
+    /// leases: decisions are serialised, so no lease sees the roles half-known. (The old
+    /// governor refused 174 of 2,300 `unknown_role`; a thousand keeps this test from
+    /// starving the other suites running beside it, each lease reading /api/ps.)
     @Test func leasesDuringPrepareNeverSeeAnUnknownRole() async throws {
         try await Rig.with() { rig in
             let warm = try await rig.governor.lease(.controller, wantedContext: 4096)
             await rig.governor.release(warm)
             let refusals = await withTaskGroup(of: String?.self) { group in
-                for i in 0..<2_000 {
-                    if i % 100 == 0 {
+                for i in 0..<1_000 {
+                    if i % 50 == 0 {
                         group.addTask { (try? await rig.governor.prepare(models: SimulatedOllama.trinity)) == nil ? "prepare failed" : nil }
                     }
                     group.addTask {
@@ -174,5 +176,39 @@ func waitUntil(_ condition: () async -> Bool) async throws {
             return
         }
         try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// A load is the governor's step, under its own timeout; the role's request that follows
+/// waits only for prompt evaluation. Ollama writes nothing while it loads, so a first-byte
+/// deadline that included the load cut off a 22B on a slow disk.
+@Suite(.serialized) struct LoadTimeoutTests {
+    @Test func aSlowLoadIsNotInTheFirstByteDeadline() async throws {
+        var t = SimulatedOllama.testTimeouts
+        t.firstByte = .seconds(1)
+        var s = SimulatedOllama.testSettings
+        s.loadTimeout = .seconds(20)
+        // 4.7 GB at 0.5 s a GB: a 2.35 s load, longer than the 1 s first-byte allowance.
+        try await Rig.with(loadSecondsPerGB: 0.5, timeouts: t, settings: s) { rig in
+            let lease = try await rig.governor.lease(.builder, wantedContext: 4096)
+            #expect(lease.loadSeconds >= 2.0, "the governor timed the load: \(lease.loadSeconds) s")
+            let c = try await rig.client.chat(lease, [.init(role: "user", content: "hello")])
+            #expect(!c.text.isEmpty)
+            await rig.governor.release(lease)
+        }
+    }
+
+    /// A load that takes longer than the load timeout is refused, naming the load.
+    @Test func aLoadPastItsTimeoutIsRefused() async throws {
+        var s = SimulatedOllama.testSettings
+        s.loadTimeout = .seconds(1)
+        try await Rig.with(loadSecondsPerGB: 0.5, settings: s) { rig in
+            do throws(Refusal) {
+                _ = try await rig.governor.lease(.builder, wantedContext: 4096)
+                Issue.record("a 2.35 s load passed a 1 s load timeout")
+            } catch {
+                #expect(error.kind == .ollama && error.reason.contains("loading"), "\(error)")
+            }
+        }
     }
 }

@@ -12,7 +12,7 @@ public struct ResidentModel: Sendable, Equatable {
     public var expiresAt: String?
 
     /// Seconds until Ollama drops it (nil: unknown or unparsable).
-    func secondsLeft(now: Double = Date().timeIntervalSince1970) -> Double? {
+    public func secondsLeft(now: Double = Date().timeIntervalSince1970) -> Double? {
         expiresAt.flatMap(RFC3339.seconds).map { $0 - now }
     }
 }
