@@ -12,7 +12,13 @@ public final class OllamaClient: Sendable {
     public let endpoint: Endpoint
     public let counter: RequestCounter
     let timeouts: Timeouts
-    let http: HTTPClient
+    private let configuration: HTTPClient.Configuration
+    /// Made at the first request that finds Ollama listening: a client whose Ollama is
+    /// down never starts the event loops.
+    private let lazyHTTP = Mutex<HTTPClient?>(nil)
+    /// Whether a request ever reached Ollama; until one has (and after one found it
+    /// gone), a loopback endpoint is probed first.
+    private let reached = Mutex(false)
     private let closed = Mutex(false)
     /// Each model's measured prompt evaluation rate (tokens a second), for the next
     /// call's first-byte deadline.
@@ -31,19 +37,28 @@ public final class OllamaClient: Sendable {
         // async-http-client retries a refused connect with backoff until the connect
         // timeout runs out; on loopback, refused means nothing listens: fail at once.
         config.connectionPool.retryConnectionEstablishment = false
-        http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        configuration = config
+    }
+
+    var http: HTTPClient {
+        lazyHTTP.withLock { client in
+            if let client { return client }
+            let made = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            client = made
+            return made
+        }
     }
 
     public func shutdown() async {
         guard closed.withLock({ was in defer { was = true }; return !was }) else { return }
-        try? await http.shutdown()
+        if let client = lazyHTTP.withLock({ $0 }) { try? await client.shutdown() }
     }
 
     /// A client dropped without `shutdown()` (a caller's error path) still releases
     /// its connections, instead of leaking them (and tripping async-http-client's
     /// debug check).
     deinit {
-        if closed.withLock({ !$0 }) { http.shutdown { _ in } }
+        if closed.withLock({ !$0 }), let client = lazyHTTP.withLock({ $0 }) { client.shutdown { _ in } }
     }
 
     // MARK: listing
@@ -112,14 +127,19 @@ public final class OllamaClient: Sendable {
         var attempt = 0
         while true {
             counter.count(loopback: endpoint.isLoopback)
+            if !reached.withLock({ $0 }), endpoint.refusesConnections() {
+                throw .unreachable(host: endpoint.host, detail: "connection refused")
+            }
             do {
                 let r = try await execute(request, deadline: deadline, firstByte: firstByte)
+                reached.withLock { $0 = true }
                 try await Self.check(r, model: model)
                 return r
             } catch let e as OllamaError {
                 throw e
             } catch {
                 let mapped = map(error, phase: "first byte", received: 0)
+                if case .unreachable = mapped { reached.withLock { $0 = false } }
                 guard case .unreachable(_, let detail) = mapped, detail == "connection closed",
                       attempt < timeouts.connectRetries else { throw mapped }
                 attempt += 1
