@@ -8,7 +8,8 @@ release binary, medians of several runs. Prints a Markdown table.
   (c) the state database's size after (a)
   (e) the daemon's footprint: RSS after its first cycle on the 1,000,000-line log,
       RSS and CPU while idle between cycles with the watchdog on (3 × 20 s)
-  (f) the governor: a memory sample and a lease decision (medians of 5 batches)
+  (f) the governor: a memory sample and a lease decision, which re-reads /api/ps from the
+      simulator on loopback (medians of 5 batches)
   (d) forecast accuracy: `backtest` over generated logs with known rates (rising,
       steady, falling, burst, rare), 5 seeds × 3 volumes, beside the original rule,
       and with `--recall` (model-error priors lent by similar patterns)
@@ -181,8 +182,8 @@ def main():
     g = dict(line.split() for line in subprocess.run([BENCH_BIN, "governor"], capture_output=True, text=True,
                                                       check=True).stdout.splitlines())
     print(f"| (f) governor: one memory sample (/proc/meminfo + PSI) | {g['meminfo_sample_us']} µs | | microseconds |")
-    print(f"| (f) governor: lease decision, first load (sample + fit) | {g['lease_first_load_us']} µs | | microseconds |")
-    print(f"| (f) governor: lease decision, model resident | {g['lease_resident_us']} µs | | microseconds |")
+    print(f"| (f) governor: lease decision, first load (fresh /api/ps + meminfo, fit, the load call, the check after it) | {g['lease_first_load_us']} µs | | microseconds |")
+    print(f"| (f) governor: lease decision, model resident (fresh /api/ps + meminfo + PSI, grant) | {g['lease_resident_us']} µs | | microseconds |")
     vectors()
     growth()
     backtests()

@@ -61,7 +61,9 @@ import Testing
     @Test func theHogWaveMovesMemAvailable() async throws {
         try await Harness.with({
             $0.hogMaxBytes = 10_000_000_000
-            $0.hogPeriod = .milliseconds(400)
+            // Far longer than the sweeper's tick, and no multiple of it: a busy machine
+            // that delays ticks cannot alias the wave into a flat line.
+            $0.hogPeriod = .milliseconds(1_730)
         }) { sim in
             // Sampled until the wave has visibly moved (within 10 s: a loaded machine may
             // delay the sweeper, never stop it).

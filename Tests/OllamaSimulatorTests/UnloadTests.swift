@@ -33,7 +33,8 @@ import Testing
     }
 
     @Test func chatWithNoMessagesAndKeepAliveZeroUnloadsToo() async throws {
-        try await Harness.with({ $0.unloadDelay = .milliseconds(100) }) { sim in
+        // A delay long enough that "still listed after the answer" holds on a loaded machine.
+        try await Harness.with({ $0.unloadDelay = .seconds(2) }) { sim in
             try await sim.generate(Harness.coder7B)
             let answer = try await sim.post("/api/chat", #"{"model":"\#(Harness.coder7B)","messages":[],"keep_alive":"0s"}"#)
             #expect(answer.status == 200)

@@ -212,3 +212,31 @@ func waitUntil(_ condition: () async -> Bool) async throws {
         }
     }
 }
+
+/// A load takes time, and another process allocating meanwhile takes MemAvailable with
+/// it: the governor leaves room for the fall it measured.
+@Suite struct MemoryTrendTests {
+    @Test func aFallingMemAvailableIsProjectedOverTheLoad() {
+        var t = MemoryTrend()
+        let start = ContinuousClock.now
+        t.record(20_000_000_000, at: start)
+        t.record(19_500_000_000, at: start + .milliseconds(500))
+        t.record(19_000_000_000, at: start + .seconds(1))
+        #expect(abs(t.fallPerSecond - 1e9) < 1e6)
+        #expect(abs(Double(t.headroom(forSeconds: 2.5)) - 2.5e9) < 1e7)
+    }
+
+    @Test func aSteadyOrRisingOneNeedsNoHeadroom() {
+        var t = MemoryTrend()
+        let start = ContinuousClock.now
+        t.record(10_000_000_000, at: start)
+        #expect(t.headroom(forSeconds: 10) == 0)  // one reading: no trend
+        t.record(12_000_000_000, at: start + .seconds(1))
+        #expect(t.headroom(forSeconds: 10) == 0)
+        // Readings older than the window are forgotten: a fall long ago says nothing now.
+        var old = MemoryTrend()
+        old.record(30_000_000_000, at: start)
+        old.record(10_000_000_000, at: start + .seconds(6))
+        #expect(old.fallPerSecond == 0)
+    }
+}

@@ -21,7 +21,10 @@ extension Governor {
                 try await unloadConfirmed(key, role: p.role, t)
                 continue
             }
-            let available = t.memory.memAvailable ?? 0
+            // What the machine may lose to others while the load runs, at the pace
+            // MemAvailable is falling now.
+            let headroom = trend.headroom(forSeconds: expectedLoadSeconds(p) + 0.5)
+            let available = (t.memory.memAvailable ?? 0) - headroom
             let overBudget = t.heldBytes + need > settings.budget.trinityBytes
             let intoReserve = available - need < settings.budget.osReserveBytes
             let atCap = settings.maxLoadedModels > 0 && t.resident.count >= settings.maxLoadedModels
@@ -29,7 +32,8 @@ extension Governor {
             guard unloaded <= t.resident.count, let victim = victim(in: t.resident, sparing: key) else {
                 let leased = t.resident.keys.filter(isLeased).map { t.resident[$0]!.name }.sorted()
                 let kind: Refusal.Kind = intoReserve ? .reserve : .wouldNotFit
-                let why = intoReserve ? "MemAvailable is \(gb(available)) with \(gb(settings.budget.osReserveBytes)) reserved"
+                let falling = headroom > 0 ? " (counting \(gb(headroom)) it is falling by during the load)" : ""
+                let why = intoReserve ? "MemAvailable is \(gb(available))\(falling) with \(gb(settings.budget.osReserveBytes)) reserved"
                     : overBudget ? "the resident models hold \(gb(t.heldBytes)) of the \(gb(settings.budget.trinityBytes)) budget"
                     : "Ollama holds \(t.resident.count) models, its limit (OLLAMA_MAX_LOADED_MODELS=\(settings.maxLoadedModels))"
                 let others = leased.isEmpty ? "nothing idle to unload" : "only leased models remain (\(leased.joined(separator: ", ")))"
@@ -38,6 +42,12 @@ extension Governor {
             try await unloadConfirmed(victim, role: p.role, t)
             unloaded += 1
         }
+    }
+
+    /// How long loading `p` should take: its last load, else its weights at 1 GB a
+    /// second (a disk's pace; a cached file is faster).
+    func expectedLoadSeconds(_ p: ModelProfile) -> Double {
+        stats.loadSeconds[p.model] ?? Double(p.weightsBytes) / 1e9
     }
 
     /// Loads the model itself — an empty prompt with num_ctx and keep_alive, under the

@@ -35,6 +35,7 @@ public actor Governor {
     /// next reading does not count them as Ollama's doing.
     var expectedGone: Set<String> = []
     var expectedNew: Set<String> = []
+    var trend = MemoryTrend()
     public internal(set) var stats = GovernorStats()
     /// Every load and unload the governor caused, in order (for reports and tests).
     public internal(set) var loads: [String] = []
@@ -215,7 +216,12 @@ public actor Governor {
             throw Refusal(kind: .ollama, role: role, reason: "cannot read Ollama's loaded models (/api/ps): \(error)")
         }
         reconcile(running)
-        return Truth(resident: view, memory: memory.read())
+        let snapshot = memory.read()
+        let truth = Truth(resident: view, memory: snapshot)
+        // What the rest of the machine leaves: the models' own loads and unloads move
+        // MemAvailable too, and must not read as another process allocating.
+        trend.record(snapshot.memAvailable.map { $0 + truth.heldBytes })
+        return truth
     }
 
     /// Replaces the view with Ollama's list: models it dropped on its own are
