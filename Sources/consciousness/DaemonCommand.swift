@@ -41,6 +41,9 @@ struct DaemonCommand: AsyncParsableCommand {
         // checked already), every request counted for the reports' "API calls".
         let parts = Composition(cfg)
         let (client, governor, workers) = try parts.models(logger: logger)
+        // Its leases, for `consciousness memory` in another process.
+        let viewPath = (store.directory as NSString).appendingPathComponent(GovernorView.fileName)
+        await governor.publish { try? $0.write(to: viewPath) }
         let counter = client.counter
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
                                     logger: logger, seams: SupervisorSeams(wallClock: parts.wallClock),

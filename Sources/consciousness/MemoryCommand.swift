@@ -22,6 +22,9 @@ struct MemoryCommand: AsyncParsableCommand {
     @Option(help: "Where /proc and /sys are (recorded files for tests).")
     var root = "/"
 
+    @Option(help: "The running daemon's state directory, for its governor's leases (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
+    var stateDir: String?
+
     @Flag(help: "Print JSON.")
     var json = false
 
@@ -31,7 +34,9 @@ struct MemoryCommand: AsyncParsableCommand {
         do { cfg = try DaemonConfig.load(file: config ?? env["CONSCIOUSNESS_CONFIG"], environment: env) } catch {
             throw fail("configuration refused: \(error)", ExitStatus.config)
         }
-        let view = await MemoryView.make(cfg, profile: profile, root: root)
+        let daemonPath = (Paths.stateDirectory(stateDir) as NSString).appendingPathComponent(GovernorView.fileName)
+        let daemon = GovernorView.read(daemonPath).flatMap { $0.writerRuns ? $0 : nil }
+        let view = await MemoryView.make(cfg, profile: profile, root: root, daemon: daemon)
         print(json ? view.json() : view.text(), terminator: "")
     }
 }

@@ -19,6 +19,8 @@ struct MemoryView: Encodable {
     var pressure_full_avg10: Double?
     var resident: [Resident]
     var resident_bytes: Int64
+    /// The running daemon whose governor's leases are shown (nil: none found).
+    var daemon_pid: Int32?
     /// Where what Ollama holds differs from the plan.
     var differences: [String]
     var warnings: [String]
@@ -33,6 +35,8 @@ struct MemoryView: Encodable {
         var planned_context: Int?
         var expires_at: String?
         var seconds_left: Double?
+        /// Leases the running daemon's governor holds on it (nil: no daemon's view).
+        var leases: Int?
     }
 
     struct SeedRow: Encodable {
@@ -43,10 +47,16 @@ struct MemoryView: Encodable {
         var computed_gb_per_10k: Double?
     }
 
-    static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String) async -> MemoryView {
+    static func make(_ c: DaemonConfig, profile: MemoryCommand.Profile?, root: String,
+                     daemon: GovernorView? = nil) async -> MemoryView {
         guard let profile else {
             let m = await MachineMemoryPlan.current(c, root: root)
-            return view(m.plan, source: m.source, resident: m.resident, extra: m.warnings, seed: false)
+            var v = view(m.plan, source: m.source, resident: m.resident, extra: m.warnings, seed: false)
+            v.daemon_pid = daemon?.pid
+            for i in v.resident.indices {
+                v.resident[i].leases = daemon?.models.first { $0.model == v.resident[i].model }.map(\.leases)
+            }
+            return v
         }
         let snapshot = MemorySnapshot(memTotal: profile.memTotal, memAvailable: profile.memTotal - 4_000_000_000,
                                       swapTotal: 0, swapFree: 0, pressureFullAvg10: 0)
@@ -70,7 +80,7 @@ struct MemoryView: Encodable {
                           mem_total_bytes: plan.snapshot.memTotal, mem_available_bytes: plan.snapshot.memAvailable,
                           pressure_full_avg10: plan.snapshot.pressureFullAvg10,
                           resident: governed.map { residentRow($0, plan) },
-                          resident_bytes: governed.reduce(0) { $0 + $1.model.bytes },
+                          resident_bytes: governed.reduce(0) { $0 + $1.model.bytes }, daemon_pid: nil,
                           differences: differences(plan, governed),
                           warnings: extra + plan.warnings, seed_comparison: comparison)
     }
@@ -110,12 +120,15 @@ struct MemoryView: Encodable {
     func residentTable(_ g: (Int64?) -> String) -> [String] {
         guard !resident.isEmpty else { return ["Ollama holds no model now."] }
         var out = ["Ollama holds now (as `ollama ps`): \(g(resident_bytes)) of \(g(effective_budget_bytes)) allowed", "",
-                   "| model | role | size | context | plan's context | until |", "|---|---|---:|---:|---:|---|"]
+                   "| model | role | size | context | plan's context | until | governor |", "|---|---|---:|---:|---:|---|---|"]
         for r in resident {
             let ctx = r.context.map { Format.group(Int64($0)) } ?? "?"
             let planned = r.planned_context.map { Format.group(Int64($0)) } ?? "—"
-            out.append("| \(r.model) | \(r.role?.rawValue ?? "no role") | \(g(r.size_bytes)) | \(ctx) | \(planned) | \(until(r)) |")
+            let governor = r.leases.map { $0 > 0 ? "leased (\($0))" : "idle" } ?? "—"
+            out.append("| \(r.model) | \(r.role?.rawValue ?? "no role") | \(g(r.size_bytes)) | \(ctx) | \(planned) | \(until(r)) | \(governor) |")
         }
+        out.append(daemon_pid.map { "Leases: the governor of the daemon running as PID \($0) (its last decision)." }
+                   ?? "Leases: no running daemon's governor found in the state directory (--state-dir), so none shown.")
         out.append(differences.isEmpty ? "Reality matches the plan." : "Where reality and the plan differ:")
         out += differences.map { "- \($0)" }
         return out

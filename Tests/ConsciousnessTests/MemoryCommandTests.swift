@@ -35,6 +35,18 @@ import Testing
         #expect(r.stdout.contains("the plan has the roles take turns; 4 models are loaded together"), "\(r.stdout)")
         #expect(r.stdout.contains("inside the 8.0 GB OS reserve"), "\(r.stdout)")
         #expect(r.stdout.contains("| forever |"), "keep_alive -1 reads as forever: \(r.stdout)")
+        #expect(r.stdout.contains("no running daemon's governor found"), "no daemon, no leases claimed: \(r.stdout)")
+        // A running daemon's governor (this test process stands in for its PID) holds a
+        // lease on the 22B: the view says so, and the others are idle.
+        let stats = #"{"loads":4,"refusals":0,"evictions":0,"droppedByOllama":0,"adopted":0,"loadSeconds":{}}"#
+        let models = #"[{"model":"codestral:22b-v0.1-q4_K_M","role":"architect","leases":1},"#
+            + #"{"model":"qwen2.5-coder:7b-instruct-q4_K_M","role":"builder","leases":0}]"#
+        try #"{"pid":\#(getpid()),"writtenAt":0,"models":\#(models),"stats":\#(stats)}"#
+            .write(toFile: root + "/governor.json", atomically: true, encoding: .utf8)
+        let d = try await Binary.run(["memory", "--root", root, "--state-dir", root], env: ["OLLAMA_HOST": sim.url])
+        #expect(d.stdout.contains("| codestral:22b-v0.1-q4_K_M | architect |") && d.stdout.contains("| leased (1) |"), "\(d.stdout)")
+        #expect(d.stdout.contains("| idle |"))
+        #expect(d.stdout.contains("the governor of the daemon running as PID \(getpid())"))
         let j = try await Binary.run(["memory", "--root", root, "--json"], env: ["OLLAMA_HOST": sim.url])
         let obj = try JSONSerialization.jsonObject(with: Data(j.stdout.utf8)) as? [String: Any]
         #expect((obj?["resident"] as? [[String: Any]])?.count == 4)

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Logging
 import OllamaSimulator
 import SimulatorTestKit
@@ -163,6 +164,29 @@ import Testing
                 let left = (m.expiresAt ?? .distantFuture).timeIntervalSinceNow
                 #expect(left > 60 * 60, "\(m.name) expires in \(left) s")
             }
+        }
+    }
+}
+
+/// The daemon publishes its governor's view after each decision, for `consciousness
+/// memory` in another process: leases appear and go.
+@Suite struct GovernorViewTests {
+    @Test func eachDecisionIsPublishedWithItsLeases() async throws {
+        try await Rig.with() { rig in
+            let views = Mutex<[GovernorView]>([])
+            await rig.governor.publish { v in views.withLock { $0.append(v) } }
+            let l = try await rig.governor.lease(.builder, wantedContext: 4096)
+            let leased = views.withLock { $0.last }
+            #expect(leased?.models.first { $0.model == GovernorTruthTests.builder }?.leases == 1)
+            #expect(leased?.models.first { $0.model == GovernorTruthTests.builder }?.role == .builder)
+            await rig.governor.release(l)
+            #expect(views.withLock { $0.last }?.models.first { $0.model == GovernorTruthTests.builder }?.leases == 0)
+            #expect(views.withLock { $0.last }?.stats.loads == 1)
+            // Round trip through the file the daemon writes.
+            let path = rig.root + "/governor.json"
+            try views.withLock { $0.last }!.write(to: path)
+            #expect(GovernorView.read(path) == views.withLock { $0.last })
+            #expect(GovernorView.read(path)?.writerRuns == true)
         }
     }
 }

@@ -50,6 +50,7 @@ extension Governor {
             if !out.isEmpty {
                 logger.info("cycle end: \(out.map(\.description).joined(separator: "; "))")
             }
+            published()
             return out
         }
     }

@@ -36,6 +36,7 @@ public actor Governor {
     var expectedGone: Set<String> = []
     var expectedNew: Set<String> = []
     var trend = MemoryTrend()
+    var publisher: (@Sendable (GovernorView) -> Void)?
     public internal(set) var stats = GovernorStats()
     /// Every load and unload the governor caused, in order (for reports and tests).
     public internal(set) var loads: [String] = []
@@ -89,6 +90,7 @@ public actor Governor {
             missing = absent
             cachedPlan = nil
             reconcile(running)
+            published()
         }
     }
 
@@ -127,6 +129,7 @@ public actor Governor {
         if holders[key] == 0 { holders[key] = nil }
         tick += 1
         lastUsed[key] = tick
+        published()
     }
 
     private func decide(_ role: Role, _ wantedContext: Int) async throws(Refusal) -> Lease {
@@ -183,6 +186,7 @@ public actor Governor {
         tick += 1
         holders[key, default: 0] += 1
         lastUsed[key] = tick
+        defer { published() }
         return Lease(id: nextID, role: role, model: model, contextTokens: context, keepAlive: settings.keepAliveInCycle,
                      loadSeconds: loadSeconds)
     }

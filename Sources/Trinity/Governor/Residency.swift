@@ -45,7 +45,7 @@ struct ResidencyChange: Equatable {
 
 /// What the governor did and saw, over its life: the figures of the soak, the
 /// benchmark and the memory view.
-public struct GovernorStats: Sendable, Equatable {
+public struct GovernorStats: Sendable, Equatable, Codable {
     public var loads = 0
     public var refusals = 0
     /// Unloads the governor asked for (to make room, or at the end of a cycle).
