@@ -50,7 +50,7 @@ extension DaemonConfig {
     /// table lacks is left out with a warning.
     public func builtInProfiles(_ cache: KVCache.CacheType, warnings: inout [String]) -> [ModelProfile] {
         roleModels.compactMap { role, model in
-            guard let e = KnownModels.table[model] ?? KnownModels.table[model + ":latest"] else {
+            guard let e = KnownModels.table.first(where: { ModelName.same($0.key, model) })?.value else {
                 warnings.append("\(model) is not in the built-in table; ask Ollama (run without --profile) to plan it")
                 return nil
             }

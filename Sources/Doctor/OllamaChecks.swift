@@ -34,18 +34,12 @@ enum OllamaChecks {
         return ([reach] + models.map { pulled($0.0, $0.1, tags) } + [embedding(c, tags)], tags != nil)
     }
 
-    /// Ollama names a model without a tag `:latest`.
-    static func sameModel(_ a: String, _ b: String) -> Bool {
-        func full(_ s: String) -> String { s.contains(":") ? s : s + ":latest" }
-        return full(a) == full(b)
-    }
-
     static func pulled(_ check: String, _ model: String, _ tags: [OllamaAPI.TagModel]?) -> DoctorCheck {
         guard let tags else {
             return .failure(check, "\(model): not checked, Ollama does not answer",
                             fix: "start Ollama (see above), then, if `ollama list` lacks it: ollama pull \(model)")
         }
-        guard let tag = tags.first(where: { sameModel($0.name, model) }) else {
+        guard let tag = tags.first(where: { ModelName.same($0.name, model) }) else {
             return .failure(check, "\(model) is not pulled", fix: "ollama pull \(model)")
         }
         return .pass(check, "\(model) is pulled" + (tag.size.map { " (\(Format.bytes($0)))" } ?? ""))

@@ -63,8 +63,7 @@ extension Governor {
             // Too close to its end to reach before Ollama drops it: let it go.
             guard (m.secondsLeft() ?? .infinity) > settings.expiryGrace.seconds else { return .unloaded(m.name) }
             do {
-                try await client.load(m.name, context: context, keepAlive: settings.keepAliveBetweenCycles,
-                                      embedding: p.role == .embedder, timeout: settings.loadTimeout)
+                try await loadCall(m.name, p.role, context: context, keepAlive: settings.keepAliveBetweenCycles)
                 return .kept(m.name, until: settings.keepAliveBetweenCycles)
             } catch {
                 return .failed(m.name, reason: "could not extend its keep_alive: \(error)")

@@ -58,8 +58,7 @@ extension Governor {
         let key = ModelName.normalized(p.model)
         let start = ContinuousClock.now
         do {
-            try await client.load(p.model, context: context, keepAlive: settings.keepAliveInCycle,
-                                  embedding: p.role == .embedder, timeout: settings.loadTimeout)
+            try await loadCall(p.model, p.role, context: context, keepAlive: settings.keepAliveInCycle)
         } catch {
             throw Refusal(kind: .ollama, role: p.role, reason: "loading \(p.model) failed: \(error)")
         }
@@ -84,6 +83,13 @@ extension Governor {
                               + "inside the \(gb(settings.budget.osReserveBytes)) reserve; unloaded it again")
         }
         return seconds
+    }
+
+    /// The load request: loads the model, or, when it is resident with this num_ctx,
+    /// only resets its keep_alive timer (Ollama reloads nothing then).
+    func loadCall(_ model: String, _ role: Role, context: Int, keepAlive: Duration) async throws(OllamaError) {
+        try await client.load(model, context: context, keepAlive: keepAlive, embedding: role == .embedder,
+                              timeout: settings.loadTimeout)
     }
 
     /// Asks Ollama to unload, then waits (bounded) until `/api/ps` no longer lists the

@@ -156,8 +156,7 @@ public actor Governor {
         guard let left = r.secondsLeft(), left < settings.touchWithin.seconds else { return true }
         if left > settings.expiryGrace.seconds, let context = r.context {
             do {
-                try await client.load(r.name, context: context, keepAlive: settings.keepAliveInCycle,
-                                      embedding: p.role == .embedder, timeout: settings.loadTimeout)
+                try await loadCall(r.name, p.role, context: context, keepAlive: settings.keepAliveInCycle)
                 return true
             } catch {
                 throw Refusal(kind: .ollama, role: p.role, reason: "could not extend \(r.name)'s keep_alive: \(error)")
