@@ -36,7 +36,7 @@ final class CycleRun {
         analyzed = try await classify(analyzed)
         let learned = try await learn(analyzed)
         let predicted = try await predict(analyzed, learned)
-        let evolved = try await evolve(analyzed, learned)
+        let evolved = try await evolve(analyzed, predicted, learned)
         await session.end()
         return try await report(observed, analyzed, learned, predicted, evolved)
     }

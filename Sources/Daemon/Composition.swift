@@ -30,8 +30,9 @@ public struct Composition: Sendable {
         o.window = .days(c.windowDays)
         o.settings.minOccurrences = c.minOccurrences
         o.settings.proposalConfidence = c.proposalConfidence
-        o.settings.minutesPerViolation = c.minutesPerViolation
-        o.settings.hourlyRateUSD = c.hourlyRateUSD
+        o.settings.cost.minutesPerViolation = c.minutesPerViolation
+        o.settings.cost.hourlyRateUSD = c.hourlyRateUSD
+        o.settings.cost.fixHours = c.fixHours
         o.forecast.horizonDays = c.horizonDays
         o.reportsDirectory = c.reportsDir
         o.metricsFile = c.metricsFile

@@ -66,3 +66,18 @@ extension StateStore {
         }
     }
 }
+
+extension StateStore {
+    /// The first violation of every function in the whole history (microseconds), so a
+    /// pattern's "first seen" is not the window's start.
+    public func firstSeen() throws -> [String: Int64] {
+        try reading { db in
+            var out: [String: Int64] = [:]
+            for r in try Row.fetchAll(db, sql: """
+                SELECT f.name, min(b.first_us) FROM buckets b JOIN functions f ON f.id = b.function_id
+                GROUP BY b.function_id
+                """) { out[r[0]] = r[1] }
+            return out
+        }
+    }
+}

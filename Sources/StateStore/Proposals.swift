@@ -26,7 +26,10 @@ extension StateStore {
             """, arguments: [p.agent]) {
             let id: Int64 = existing["id"]
             if try patternSet(json: existing["evidence_json"]) == patterns {
-                let same = existing["evidence_json"] == evidence && existing["markdown"] == p.markdown
+                // Unchanged unless what it says changed: the counts move every hour as the
+                // window slides, and are not news to the person reviewing it.
+                let same = try subject(json: existing["evidence_json"]) == subject(p.evidence)
+                    && existing["markdown"] == p.markdown
                 try db.execute(sql: """
                     UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
                            author = ?, updated_cycle = ?, recalled_json = ?, author_note = ? WHERE id = ?
@@ -67,6 +70,15 @@ extension StateStore {
     }
 
     static func patternSet(_ evidence: [Proposal.Evidence]) -> Set<String> { Set(evidence.map(\.patternID)) }
+
+    /// What a proposal's evidence says, without its counts: patterns, trends, articles.
+    static func subject(_ evidence: [Proposal.Evidence]) -> [String] {
+        evidence.map { "\($0.patternID) \($0.trend.rawValue) \($0.articles.joined(separator: ","))" }.sorted()
+    }
+
+    static func subject(json: String) throws -> [String] {
+        subject(try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8)))
+    }
 
     static func patternSet(json: String) throws -> Set<String> {
         patternSet(try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8)))

@@ -12,8 +12,8 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Days each forecast covers.")
     var horizonDays = 7
 
-    @Option(help: "Days of history the rate model fits.")
-    var lookbackDays = 14
+    @Option(help: "Days of history the rate reading compares (this week and up to four before it).")
+    var lookbackDays = 35
 
     @Flag(help: "Lend each pattern the model error measured on similar patterns (as the cycle does with the vector memory's recall).")
     var recall = false
@@ -34,15 +34,15 @@ struct BacktestCommand: AsyncParsableCommand {
         do { read = try await LogIngest.read(path: log, after: nil, validTimes: Timestamp.plausible(at: now)) } catch let e as LogFileError {
             throw fail(e.description, ExitStatus.noInput)
         }
-        let series: [String: [Int64]], hours: Int
-        do { (series, _, hours) = try Backtest.series(from: read.batch) } catch {
+        let series: [String: [Int64]], hours: Int, start: Int32
+        do { (series, start, hours) = try Backtest.series(from: read.batch) } catch {
             throw fail("backtest: \(error.description)", ExitStatus.dataError)
         }
         var s = ForecastSettings()
         s.horizonDays = horizonDays
         s.lookbackDays = lookbackDays
         do {
-            let result = try Backtest.run(series: series, hours: hours, settings: s, recall: recall)
+            let result = try Backtest.run(series: series, hours: hours, startHour: start, settings: s, recall: recall)
             print(json ? result.json() : result.text(), terminator: json ? "\n" : "")
         } catch {
             throw fail("backtest: \(error.description)", ExitStatus.dataError)

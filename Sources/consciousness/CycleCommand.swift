@@ -49,11 +49,14 @@ struct CycleCommand: AsyncParsableCommand {
     @Option(help: "Occurrences that make a pattern (default: MIN_OCCURRENCES, else 3).")
     var minOccurrences: Int64?
 
-    @Option(help: "Minutes a person spends per violation, for ROI (default: MINUTES_PER_VIOLATION, else 8).")
+    @Option(help: "Minutes a person spends per BLOCKER violation, for the money figures (default: MINUTES_PER_VIOLATION, else 8).")
     var minutesPerViolation: Double?
 
-    @Option(help: "Hourly cost of that person, USD, for ROI (default: HOURLY_RATE_USD, else 150).")
+    @Option(help: "Hourly cost of that person, USD, for the money figures (default: HOURLY_RATE_USD, else 150).")
     var hourlyRate: Double?
+
+    @Option(help: "Hours a fix takes, for the pay-back time (default: FIX_HOURS, else 2).")
+    var fixHours: Double?
 
     @Option(help: "Confidence an agent's evidence needs for a proposal (default: PROPOSAL_CONFIDENCE, else 0.8).")
     var proposalConfidence: Double?
@@ -71,6 +74,9 @@ struct CycleCommand: AsyncParsableCommand {
         }
         if let hourlyRate, !hourlyRate.isFinite || !(0...1_000_000).contains(hourlyRate) {
             throw ValidationError("--hourly-rate must be a number 0…1000000, not \(hourlyRate)")
+        }
+        if let fixHours, !fixHours.isFinite || !(0...10_000).contains(fixHours) {
+            throw ValidationError("--fix-hours must be a number 0…10000, not \(fixHours)")
         }
         if let proposalConfidence, !proposalConfidence.isFinite || !(0...1).contains(proposalConfidence) {
             throw ValidationError("--proposal-confidence must be a number 0…1, not \(proposalConfidence)")
@@ -100,8 +106,9 @@ struct CycleCommand: AsyncParsableCommand {
         if let reportsDir { o.reportsDirectory = reportsDir }
         if let metricsFile { o.metricsFile = metricsFile }
         if let minOccurrences { o.settings.minOccurrences = minOccurrences }
-        if let minutesPerViolation { o.settings.minutesPerViolation = minutesPerViolation }
-        if let hourlyRate { o.settings.hourlyRateUSD = hourlyRate }
+        if let minutesPerViolation { o.settings.cost.minutesPerViolation = minutesPerViolation }
+        if let hourlyRate { o.settings.cost.hourlyRateUSD = hourlyRate }
+        if let fixHours { o.settings.cost.fixHours = fixHours }
         if let proposalConfidence { o.settings.proposalConfidence = proposalConfidence }
         o.readProgress = ProgressBar.handler()
         o.lockWait = .seconds(wait)

@@ -32,7 +32,9 @@ extension CycleRun {
         }
         let from = min(window.startHour, window.endHour - Int32(Predictor.historyHours(o.forecast)))
         let rows = Classification.apply(classified, to: try store.buckets(fromHour: from, toHour: window.endHour))
-        return Analyzed(analysis: Analyzer.analyze(rows, window: window, settings: o.settings), rows: rows,
+        let analysis = Analyzer.analyze(rows, window: window, settings: o.settings, rate: o.forecast,
+                                        firstSeen: try store.firstSeen())
+        return Analyzed(analysis: analysis, rows: rows,
                         classified: classified)
     }
 }

@@ -6,9 +6,10 @@ import StateStore
 /// Nothing is stored here: the proposals are recorded with the cycle, in Report's
 /// transaction, and never applied — a person approves.
 extension CycleRun {
-    func evolve(_ a: Analyzed, _ learned: Learned) async throws -> [Proposal] {
+    func evolve(_ a: Analyzed, _ predicted: Predicted, _ learned: Learned) async throws -> [Proposal] {
         try await stage(.evolve, Stage.evolve.gerund) {
-            var proposals = Evolver.propose(a.analysis.patterns, settings: o.settings, recall: learned.recall)
+            var proposals = Evolver.propose(predicted.patterns, forecasts: predicted.forecasts, settings: o.settings,
+                                            recall: learned.recall)
             // A pending proposal about the same patterns keeps the Builder's draft: the model
             // is asked again only when the subject changes, not every hour.
             let drafts = Dictionary(try store.pendingProposals().filter { $0.proposal.author != "template" }
@@ -29,7 +30,7 @@ extension CycleRun {
                     fellBack += 1
                     continue
                 }
-                let patterns = a.analysis.patterns.filter { $0.agent == proposals[i].agent }
+                let patterns = predicted.patterns.filter { $0.agent == proposals[i].agent }
                 let hits = learned.recall.forProposal(agent: proposals[i].agent, patternIDs: patterns.map(\.patternID))
                 let answer = await models.draft(proposals[i], patterns: patterns, recalled: hits)
                 if let markdown = session.record(answer, .builder) {

@@ -1,9 +1,11 @@
 import FeedbackLoop
 import StateStore
 
-/// What Predict made: a forecast per pattern, and how right the earlier ones were.
+/// What Predict made: a forecast per pattern, the patterns ranked by them, and how
+/// right the earlier forecasts were.
 struct Predicted {
     var forecasts: [Forecast]
+    var patterns: [Pattern]
     var accuracy: ForecastAccuracy
 }
 
@@ -16,7 +18,9 @@ extension CycleRun {
         return try await stage(.predict, "\(Stage.predict.gerund) \(patterns.count) patterns") {
             let nowHour = Timestamp.hour(of: o.now)
             let priors = learned.recall.modelErrorPriors()
-            let forecasts = Predictor.predict(patterns, rows: a.rows, nowHour: nowHour, settings: o.forecast, priors: priors)
+            let ranked = Predictor.predict(patterns, rows: a.rows, nowHour: nowHour, settings: o.forecast,
+                                           cost: o.settings.cost, priors: priors)
+            let forecasts = ranked.forecasts
             let (scored, accuracy) = try store.batch {
                 let scored = try store.scoreDueForecasts(nowHour: nowHour, at: o.now)
                 try store.record(forecasts, cycle: cycle, madeAt: o.now, horizonHours: o.forecast.horizonDays * 24)
@@ -28,7 +32,10 @@ extension CycleRun {
             var detail = "\(forecasts.count) forecast(s) for \(o.forecast.horizonDays) days; \(scored) past forecast(s) scored"
             if !priors.isEmpty { detail += "; \(priors.count) with a model-error prior recalled from similar patterns" }
             if !accuracy.hasHistory { detail += "; accuracy: not enough history yet" }
-            return StageResult(value: Predicted(forecasts: forecasts, accuracy: accuracy), detail: detail)
+            let urgent = ranked.patterns.filter { $0.priority?.urgency == .urgent }.count
+            detail += "; \(urgent) urgent"
+            return StageResult(value: Predicted(forecasts: forecasts, patterns: ranked.patterns, accuracy: accuracy),
+                               detail: detail)
         }
     }
 }

@@ -11,9 +11,12 @@ extension CycleRun {
                 _ proposals: [Proposal]) async throws -> CycleReport {
         await o.progress?(CycleProgress(cycle: cycle, stage: .report, detail: Stage.report.gerund))
         let start = ContinuousClock.now
-        var report = CycleReport(cycle: cycle, timestamp: o.now, analysis: a.analysis, ingest: observed,
+        var analysis = a.analysis
+        analysis.patterns = predicted.patterns
+        var report = CycleReport(cycle: cycle, timestamp: o.now, analysis: analysis, ingest: observed,
                                  proposals: [], stages: stages)
         report.predictions = predicted.forecasts
+        report.cost = o.settings.cost
         report.forecastAccuracy = predicted.accuracy
         report.outboundRequests = o.outboundRequests?()
         report.modelCalls = session.calls

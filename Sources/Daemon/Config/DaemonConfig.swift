@@ -37,6 +37,7 @@ public struct DaemonConfig: Sendable, Equatable {
     public var proposalConfidence = 0.8
     public var minutesPerViolation = 8.0
     public var hourlyRateUSD = 150.0
+    public var fixHours = 2.0
     public var logLevel = Logger.Level.info
     public var embeddingModel = "all-minilm:latest"
     public var trinityBudgetGB = 40.0
@@ -158,6 +159,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if let x = try r.number("PROPOSAL_CONFIDENCE", 0...1) { c.proposalConfidence = x }
         if let x = try r.number("MINUTES_PER_VIOLATION", 0...10_000) { c.minutesPerViolation = x }
         if let x = try r.number("HOURLY_RATE_USD", 0...1_000_000) { c.hourlyRateUSD = x }
+        if let x = try r.number("FIX_HOURS", 0...10_000) { c.fixHours = x }
         if let l = try r.oneOf("LOG_LEVEL", Logger.Level.allCases.map(\.rawValue)) { c.logLevel = Logger.Level(rawValue: l)! }
         if let x = try r.number("TRINITY_BUDGET_GB", 1...4096) { c.trinityBudgetGB = x }
         if let x = try r.number("OS_RESERVE_GB", 0...4096) { c.osReserveGB = x }

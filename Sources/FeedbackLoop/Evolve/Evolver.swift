@@ -1,15 +1,19 @@
-/// Evolve, template stage: one proposal per agent whose patterns are convincing
-/// enough. Confidence as the original's evolution engine: the mean confidence of the
-/// agent's patterns plus min(total violations / 100, 0.2), capped at 0.95.
+/// Evolve, template stage: one proposal per agent whose violations persist. Its
+/// confidence is `Prioritizer.persistence` of the agent's forecasts: the probability
+/// that, without a fix, the agent's violations over the next horizon reach at least half
+/// of what its recent rate gives. Proposals come in priority order (the expected cost of
+/// the agent's patterns), so the review order is never a tie.
 public enum Evolver {
-    public static func propose(_ patterns: [Pattern], settings: AnalysisSettings = AnalysisSettings(),
+    public static func propose(_ patterns: [Pattern], forecasts: [Forecast], settings: AnalysisSettings = AnalysisSettings(),
                                recall: Recall = Recall()) -> [Proposal] {
         let byAgent = Dictionary(grouping: patterns, by: \.agent)
-        return byAgent.compactMap { agent, patterns in
-            let total = patterns.reduce(0) { $0 + $1.frequency }
-            let mean = patterns.reduce(0) { $0 + $1.confidence } / Double(patterns.count)
-            let confidence = min(mean + min(Double(total) / 100, 0.2), 0.95)
+        let forecastByID = Dictionary(forecasts.map { ($0.patternID, $0) }, uniquingKeysWith: { a, _ in a })
+        return byAgent.compactMap { agent, patterns -> (Proposal, Double)? in
+            let own = patterns.compactMap { forecastByID[$0.patternID] }
+            guard !own.isEmpty else { return nil }
+            let confidence = Prioritizer.persistence(own)
             guard confidence >= settings.proposalConfidence else { return nil }
+            let total = patterns.reduce(0) { $0 + $1.frequency }
             let evidence = patterns.map {
                 Proposal.Evidence(patternID: $0.patternID, function: $0.functionName, frequency: $0.frequency,
                                   trend: $0.trend, articles: $0.articlesViolated)
@@ -20,8 +24,8 @@ public enum Evolver {
                              markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns, recalled: recalled),
                              author: "template")
             p.recalled = recalled.map(Proposal.Recalled.init)
-            return p
-        }.sorted { ($0.confidence, $1.agent) > ($1.confidence, $0.agent) }
+            return (p, patterns.reduce(0) { $0 + ($1.priority?.expectedCostUSD ?? 0) })
+        }.sorted { ($0.1, $1.0.agent) > ($1.1, $0.0.agent) }.map(\.0)
     }
 
     static func rationale(_ agent: String, _ patterns: [Pattern], _ total: Int64) -> String {
@@ -51,7 +55,9 @@ public enum ProposalTemplate {
         for p in patterns {
             let arts = p.articlesViolated.isEmpty ? "unclassified" : p.articlesViolated.joined(separator: ", ")
             // Function names come from the log: one line, no backtick, in the delta file too.
-            lines.append("- `\(PromptText.inline(p.functionName))`: \(p.frequency) violations (\(arts)), trend \(p.trend.rawValue); "
+            // No counts: they move every hour, and the text a person approves should change
+            // only when what it says changes.
+            lines.append("- `\(PromptText.inline(p.functionName))` (\(arts)), trend \(p.trend.rawValue); "
                          + PromptText.inline(p.fixSuggestion, limit: 400))
         }
         lines += ["", "Rules to follow:"]
@@ -61,8 +67,8 @@ public enum ProposalTemplate {
         }
         for n in numbered { lines.append("- \(rules[n]!)") }
         if !recalled.isEmpty {
-            lines += ["", "Related memory:"]
-            for h in recalled { lines.append("- \(h.kind.rawValue) \(h.id) (similarity \(Format.fixed(h.similarity, 2))): \(PromptText.quote(h.text, limit: 200))") }
+            lines += ["", "Related memory (similarity ≥ \(Format.fixed(Recall.threshold, 2))):"]
+            for h in recalled { lines.append("- \(h.kind.rawValue) `\(PromptText.inline(h.key))`: \(PromptText.inline(h.text, limit: 2000))") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

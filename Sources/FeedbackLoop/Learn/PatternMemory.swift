@@ -80,13 +80,15 @@ public struct Recall: Sendable, Equatable {
         }
     }
 
-    /// The entries a proposal for these patterns may lean on: learnings and past
-    /// proposals first, then similar patterns of other functions, best three.
-    /// The agent's own pending proposal is the one being redrafted, not a memory.
+    /// The entries a proposal for these patterns may lean on, at `threshold` or more:
+    /// learnings (a person's decisions above all) first, then similar patterns of other
+    /// functions, best three. Proposals themselves are not: another agent's pending
+    /// proposal is not a lesson, and recalling this cycle's siblings would change every
+    /// proposal's text the cycle after they were made.
     public func forProposal(agent: String, patternIDs: [String]) -> [MemoryHit] {
         var seen = Set<Int64>()
         let hits = patternIDs.flatMap { byPattern[$0] ?? [] }
-            .filter { $0.similarity >= 0.3 && !patternIDs.contains($0.key) && $0.key != "proposal_\(agent)" }
+            .filter { $0.similarity >= Self.threshold && $0.kind != .proposal && !patternIDs.contains($0.key) }
             .sorted { (rank($0), $0.similarity) > (rank($1), $1.similarity) }
         return Array(hits.filter { seen.insert($0.id).inserted }.prefix(3))
     }

@@ -11,6 +11,7 @@ public struct Backtest: Sendable, Equatable {
     }
 
     public var horizonDays: Int
+    /// Absolute hours (since the epoch) of each forecast origin.
     public var origins: [Int32]
     public var patterns: [PatternResult]
     public var model: Accuracy
@@ -19,6 +20,21 @@ public struct Backtest: Sendable, Equatable {
     /// before the origin (the issue's target population for MAPE).
     public var frequentModel: Accuracy
     public var frequentBaseline: Accuracy
+    /// "The next horizon's count exceeds the last 7 days' (scaled to the horizon)":
+    /// the model's probability against the original's (1 when it forecast more).
+    public var exceeds = EventScore()
+    /// "A quiet pattern (none in the 48 hours before the origin) recurs within the
+    /// horizon": P(at least one) against the original's probability.
+    public var quietRecurs = EventScore()
+    /// Stated confidence against how often the outcome landed within ±20%.
+    public var reliability: [ReliabilityBin] = []
+    /// Share of forecasts the priority rule marks URGENT (all patterns of an origin
+    /// ranked together, at equal severity).
+    public var urgentShare: Double?
+    /// With the true rates (generated logs): the trend label against the truth.
+    public var trend: TrendScore?
+    /// Said when the figures rest on too few origins to mean much.
+    public var warning: String?
 
     public enum Failure: Error, CustomStringConvertible, Equatable {
         case tooShort(hours: Int, needed: Int)
@@ -35,14 +51,20 @@ public struct Backtest: Sendable, Equatable {
     }
 
     public static let frequentWeekly: Int64 = 50
+    /// Fewer origins than this and the result carries a warning.
+    public static let fewOrigins = 4
 
     /// `series`: hourly counts per function, all starting at `startHour` (a UTC
     /// midnight, so origins fall on day boundaries) and `hours` long.
     /// `recall`: lend each pattern the model error measured on similar patterns (by
     /// the hashed embedding of their function names) at earlier origins, as the cycle's
     /// Predict stage does with what the vector memory recalls.
-    public static func run(series: [String: [Int64]], hours: Int, settings s: ForecastSettings = ForecastSettings(),
-                           analysis: AnalysisSettings = AnalysisSettings(), recall: Bool = false) throws(Failure) -> Backtest {
+    /// `trueRates`: the hourly rates a generated log was drawn from, to score the
+    /// trend labels against.
+    public static func run(series: [String: [Int64]], hours: Int, startHour: Int32 = 0,
+                           settings s: ForecastSettings = ForecastSettings(),
+                           analysis: AnalysisSettings = AnalysisSettings(), recall: Bool = false,
+                           trueRates: [String: [Double]]? = nil) throws(Failure) -> Backtest {
         let h = s.horizonDays * 24
         guard hours >= 2 * h else { throw .tooShort(hours: hours, needed: 2 * h) }
         let origins = Array(stride(from: h, through: hours - h, by: h))
@@ -50,20 +72,26 @@ public struct Backtest: Sendable, Equatable {
         var frequentOurs: [ForecastScore] = [], frequentTheirs: [ForecastScore] = []
         var weekly: [String: [Int64]] = [:]
         var memory = RecalledErrors(functions: recall ? Array(series.keys) : [])
+        var exceeds = EventScore(), quiet = EventScore(), confidence: [(stated: Double, hit: Bool)] = []
+        var trend = trueRates.map { _ in TrendScore() }
+        var urgent = 0, ranked = 0
         for origin in origins {
             var measured: [String: Double] = [:]
+            var atOrigin: [(expected: Double, reading: RateReading)] = []
             for (function, counts) in series.sorted(by: { $0.key < $1.key }) {
                 let lastWeek = counts[max(0, origin - 7 * 24)..<origin].reduce(0, +)
                 guard lastWeek >= analysis.minOccurrences else { continue }
                 let actual = counts[origin..<(origin + h)].reduce(0, +)
                 let m = RateModel.forecast(hourly: Array(counts[..<origin]), s, priorError: memory.prior(for: function))
                 measured[function] = m.measuredError
+                atOrigin.append((m.expected, m.reading))
                 let mine = ForecastScore(expected: m.expected, interval: (m.lower, m.upper),
                                          probability: m.probability, actual: actual)
                 let seen = counts[max(0, origin - 48)..<origin].contains { $0 > 0 }
                 let b = BaselineRule.predict(lastWeekCount: lastWeek, seenInLastTwoDays: seen)
-                let base = ForecastScore(expected: Double(b.expected) * Double(s.horizonDays) / 7,
-                                         interval: (b.expected, b.expected), probability: b.probability, actual: actual)
+                let baseExpected = Double(b.expected) * Double(s.horizonDays) / 7
+                let base = ForecastScore(expected: baseExpected, interval: (b.expected, b.expected),
+                                         probability: b.probability, actual: actual)
                 ours[function, default: []].append(mine)
                 theirs[function, default: []].append(base)
                 weekly[function, default: []].append(lastWeek)
@@ -71,18 +99,46 @@ public struct Backtest: Sendable, Equatable {
                     frequentOurs.append(mine)
                     frequentTheirs.append(base)
                 }
+                // The events: the last week's count scaled to the horizon is the bar.
+                let bar = Double(lastWeek) * Double(s.horizonDays) / 7
+                let barCount = Int64(bar.rounded(.down)) + 1
+                exceeds.add(model: CountDistribution.upperTail(barCount, mean: m.expected, variance: max(m.variance, m.expected)),
+                            original: baseExpected > bar ? 1 : 0, happened: Double(actual) > bar)
+                if !seen { quiet.add(model: m.probability, original: b.probability, happened: actual > 0) }
+                let c = Forecaster.confidence(m)
+                confidence.append((c, abs(Double(actual) - m.expected) <= Forecaster.confidenceBand * m.expected))
+                if let rates = trueRates?[function], let truth = TrendScore.truth(rates, origin: origin, s.trend) {
+                    trend?.add(truth: truth, label: m.reading.trend)
+                }
             }
             memory.learn(measured)
+            let total = atOrigin.reduce(0) { $0 + $1.expected }
+            for (rank, f) in atOrigin.sorted(by: { $0.expected > $1.expected }).enumerated() {
+                let u = Priority.urgency(rank: rank + 1, share: total > 0 ? f.expected / total : 0,
+                                         trend: f.reading.trend, direction: f.reading.direction)
+                if u == .urgent { urgent += 1 }
+                ranked += 1
+            }
         }
         let patterns = ours.keys.sorted().map { f in
             PatternResult(function: f, forecasts: ours[f]!.count,
                           meanWeekly: Double(weekly[f]!.reduce(0, +)) / Double(weekly[f]!.count),
                           model: Accuracy(ours[f]!), baseline: withoutInterval(Accuracy(theirs[f]!)))
         }
-        return Backtest(horizonDays: s.horizonDays, origins: origins.map(Int32.init), patterns: patterns,
-                        model: Accuracy(ours.values.flatMap { $0 }),
-                        baseline: withoutInterval(Accuracy(theirs.values.flatMap { $0 })),
-                        frequentModel: Accuracy(frequentOurs), frequentBaseline: withoutInterval(Accuracy(frequentTheirs)))
+        var b = Backtest(horizonDays: s.horizonDays, origins: origins.map { startHour + Int32($0) }, patterns: patterns,
+                         model: Accuracy(ours.values.flatMap { $0 }),
+                         baseline: withoutInterval(Accuracy(theirs.values.flatMap { $0 })),
+                         frequentModel: Accuracy(frequentOurs), frequentBaseline: withoutInterval(Accuracy(frequentTheirs)))
+        b.exceeds = exceeds
+        b.quietRecurs = quiet
+        b.reliability = ReliabilityBin.table(confidence)
+        b.urgentShare = ranked > 0 ? Double(urgent) / Double(ranked) : nil
+        b.trend = trend
+        if origins.count < fewOrigins {
+            b.warning = "only \(origins.count) origin(s) in \(Format.fixed(Double(hours) / 24, 0)) days: too few forecasts "
+                + "for these figures to mean much; \(fewOrigins) horizons and more (\((fewOrigins + 1) * s.horizonDays) days of log) give a first reading"
+        }
+        return b
     }
 
     /// The errors measured so far per function, and which other functions are similar

@@ -71,3 +71,25 @@ public enum CountDistribution {
             / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
     }
 }
+
+extension CountDistribution {
+    /// P(X ≥ k) for the count with this mean and variance (normal, with a continuity
+    /// correction, above a mean of 500).
+    public static func upperTail(_ k: Int64, mean: Double, variance: Double) -> Double {
+        guard k > 0 else { return 1 }
+        guard mean.isFinite, mean > 0 else { return 0 }
+        if mean > 500 {
+            let z = (Double(k) - 0.5 - mean) / variance.squareRoot()
+            return 0.5 * erfc(z / 2.0.squareRoot())
+        }
+        let (r, p) = negativeBinomial(mean, variance)
+        var logPMF = logPMF0(mean, variance), cdf = 0.0
+        for i in 0..<k {
+            cdf += exp(logPMF)
+            // Past the mode the remaining terms are negligible.
+            if cdf >= 1 || (Double(i) > mean && logPMF < -60) { break }
+            logPMF += r.isInfinite ? log(mean / Double(i + 1)) : log((Double(i) + r) * (1 - p) / Double(i + 1))
+        }
+        return max(0, 1 - cdf)
+    }
+}

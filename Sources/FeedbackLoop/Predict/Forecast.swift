@@ -10,18 +10,24 @@ public struct Forecast: Sendable, Equatable, Codable {
     public var interval: [Int64]
     public var intervalCoverage: Double
     public var timePeriod: String
+    public var horizonDays: Int
     public var horizonStart: String
     public var horizonEnd: String
+    /// The original's tiers, chosen by the pattern's `Priority` (set with it).
     public var recommendedAction: String
+    /// P(the count over the horizon lands within ±20% of `expected`), under the
+    /// forecast's own distribution: how far a person can go by the number. Checked for
+    /// calibration by `backtest` (its reliability table).
     public var confidence: Double
     public var lowConfidence: Bool
     public var model: CountForecast
+    public var priority: Priority?
 
     enum CodingKeys: String, CodingKey {
         case patternID = "pattern_id", function, probability, expectedOccurrences = "expected_occurrences"
-        case expected, interval, intervalCoverage = "interval_coverage", timePeriod = "time_period"
+        case expected, interval, intervalCoverage = "interval_coverage", timePeriod = "time_period", horizonDays = "horizon_days"
         case horizonStart = "horizon_start", horizonEnd = "horizon_end"
-        case recommendedAction = "recommended_action", confidence, lowConfidence = "low_confidence", model
+        case recommendedAction = "recommended_action", confidence, lowConfidence = "low_confidence", model, priority
     }
 }
 
@@ -33,27 +39,29 @@ public enum Forecaster {
                                 settings s: ForecastSettings = ForecastSettings(), priorError: Double? = nil) -> Forecast {
         let m = RateModel.forecast(hourly: history, s, priorError: priorError)
         let low = m.historyDays < 3 || m.historyCount < 10
-        // Confidence grows with history (two weeks of it) and evidence (50 events).
-        let confidence = low ? min(0.5, 0.3 + m.historyDays / 30)
-            : 0.5 + 0.45 * min(1, m.historyDays / 14) * min(1, Double(m.historyCount) / 50)
-        let probability = (m.probability * 10_000).rounded() / 10_000
         let start = Int64(originHour) * Timestamp.microsPerHour
         return Forecast(
-            patternID: p.patternID, function: p.functionName, probability: probability,
+            patternID: p.patternID, function: p.functionName, probability: (m.probability * 10_000).rounded() / 10_000,
             expectedOccurrences: Int64(m.expected.rounded()), expected: m.expected, interval: [m.lower, m.upper],
-            intervalCoverage: s.intervalCoverage, timePeriod: "\(s.horizonDays)_days",
+            intervalCoverage: s.intervalCoverage, timePeriod: "\(s.horizonDays)_days", horizonDays: s.horizonDays,
             horizonStart: Timestamp.iso8601(start),
             horizonEnd: Timestamp.iso8601(start + Int64(s.horizonDays) * Timestamp.microsPerDay),
-            recommendedAction: recommendedAction(probability, p.fixSuggestion),
-            confidence: (confidence * 100).rounded() / 100, lowConfidence: low, model: m)
+            recommendedAction: "LOW: Track for trends - \(p.fixSuggestion)",
+            confidence: (confidence(m) * 100).rounded() / 100, lowConfidence: low, model: m)
     }
 
-    /// The original's tiers, word for word.
-    public static func recommendedAction(_ probability: Double, _ fix: String) -> String {
-        if probability > 0.85 { return "URGENT: Apply fix immediately - \(fix)" }
-        if probability > 0.70 { return "HIGH PRIORITY: Schedule fix this week - \(fix)" }
-        if probability > 0.50 { return "MEDIUM: Monitor and plan fix - \(fix)" }
-        return "LOW: Track for trends - \(fix)"
+    /// Within this fraction of the expected count is "right" for `confidence`.
+    public static let confidenceBand = 0.2
+
+    /// P((1 − band)·E ≤ X ≤ (1 + band)·E) for the forecast count X.
+    public static func confidence(_ m: CountForecast) -> Double {
+        guard m.expected > 0 else { return 0 }
+        let low = Int64((m.expected * (1 - confidenceBand)).rounded(.up))
+        let high = Int64((m.expected * (1 + confidenceBand)).rounded(.down))
+        guard high >= low else { return 0 }
+        let v = max(m.variance, m.expected)
+        return max(0, CountDistribution.upperTail(low, mean: m.expected, variance: v)
+                   - CountDistribution.upperTail(high + 1, mean: m.expected, variance: v))
     }
 }
 

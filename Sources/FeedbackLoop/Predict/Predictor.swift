@@ -7,16 +7,19 @@ public enum Predictor {
         (s.lookbackDays + RateModel.selfChecks * s.horizonDays) * 24
     }
 
+    /// Forecasts in priority order, and the patterns ranked by them.
     public static func predict(_ patterns: [Pattern], rows: [BucketRow], nowHour: Int32,
                                settings s: ForecastSettings = ForecastSettings(),
-                               priors: [String: Double] = [:]) -> [Forecast] {
+                               cost: CostAssumptions = CostAssumptions(),
+                               priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
         let byFunction = Dictionary(grouping: rows, by: \.function)
-        return patterns.map { p in
+        let forecasts = patterns.map { p in
             let history = Analyzer.series(byFunction[p.functionName] ?? [], endHour: nowHour - 1,
                                           hours: historyHours(s))
             return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s,
                                        priorError: priors[p.patternID])
-        }.sorted { ($0.probability, $0.expected) > ($1.probability, $1.expected) }
+        }
+        return Prioritizer.prioritize(patterns, forecasts, cost: cost)
     }
 }
 

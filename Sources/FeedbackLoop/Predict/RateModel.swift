@@ -7,8 +7,9 @@ import Darwin
 public struct ForecastSettings: Sendable, Equatable {
     /// Days ahead a forecast covers.
     public var horizonDays = 7
-    /// Days of history the rate model fits (the most recent ones).
-    public var lookbackDays = 14
+    /// Days of history the rate reading compares (the most recent ones): this week and
+    /// up to four weeks before it.
+    public var lookbackDays = 35
     /// Per-day damping of the fitted trend: day k ahead moves by slope × Σ φʲ (j ≤ k),
     /// so a trend flattens instead of compounding over the horizon.
     public var damping = 0.95
@@ -44,16 +45,17 @@ public struct CountForecast: Sendable, Equatable, Codable {
     /// The same from this pattern's own checks alone, without the prior (nil when no
     /// check was possible): what the memory lends to similar patterns.
     public var measuredError: Double? = nil
+    /// The reading the forecast projects: the same the pattern's trend label comes from.
+    public var reading: RateReading
 }
 
-/// The rate model: a Poisson regression of daily counts on time (log link) over the
-/// recent history, fitted by Newton–Raphson, with
-/// - a damped, shrunk, capped trend, so a noisy slope is not extrapolated as a real
-///   one and a real one flattens out over the horizon;
-/// - overdispersion measured from the fit's Pearson residuals (quasi-Poisson), so
-///   bursty or badly fitted series get wider intervals;
-/// - parameter uncertainty propagated to the horizon by the delta method;
-/// - a burst in the last hours left out of the fit — a spike is not a new level.
+/// The rate model: the pattern's `RateReading` (recent week against the weeks before,
+/// weekday factors, quasi-Poisson dispersion) projected over the horizon, with
+/// - the comparison's trend shrunk by its evidence, damped and capped, so a noisy
+///   ratio is not extrapolated as a real one and a real one flattens out;
+/// - the level's and the slope's uncertainty propagated by the delta method;
+/// - a burst in the last hours left out — a spike is not a new level;
+/// - the error the same model made on this pattern's recent past added (self-checks).
 /// The count over the horizon is then negative binomial with that mean and variance
 /// (Poisson when there is no excess variance); the interval is its central quantiles.
 public enum RateModel {
@@ -103,131 +105,55 @@ public enum RateModel {
     }
 
     static func fitted(_ series: [Int64], _ s: ForecastSettings) -> CountForecast {
-        var history = Array(series.suffix(s.lookbackDays * 24))
-        // A pattern's exposure starts when it was first seen.
-        if let first = history.firstIndex(where: { $0 > 0 }) { history.removeFirst(first) } else { history = [] }
-        var burst = false
-        if TrendTest.classify(series, s.trend).trend == .burst, history.count > s.trend.burstHours * 2 {
-            history.removeLast(s.trend.burstHours)
-            burst = true
-        }
-        let days = bin(history)
-        let fit = PoissonTrendFit(days)
+        project(read(history: series, s), s)
+    }
+
+    /// The reading of a history's last `lookbackDays`: what the Analyzer labels a
+    /// pattern with and what its forecast projects — one function, so they agree.
+    public static func read(history: [Int64], _ s: ForecastSettings) -> RateReading {
+        RateReading.read(hourly: Array(history.suffix(s.lookbackDays * 24)), s.trend)
+    }
+
+    /// The reading carried over the horizon. A pattern whose direction is STABLE is
+    /// forecast at its pooled rate (both spans: the most evidence); a trending one from
+    /// its recent rate, moving by the comparison's slope — shrunk by its evidence
+    /// (z²/(z²+9)), damped day by day and capped at `maxDrift` — so the forecast and
+    /// the label say the same thing. Weekday factors place each horizon day.
+    static func project(_ r: RateReading, _ s: ForecastSettings) -> CountForecast {
+        let c = r.comparison
+        let trending = r.direction != .stable
+        let slope = c.gapDays > 0 ? c.logRatio / c.gapDays : 0
+        let slopeVariance = c.gapDays > 0 ? c.logRatioVariance / (c.gapDays * c.gapDays) : 0
+        let z2 = slopeVariance > 0 ? slope * slope / slopeVariance : 0
+        let shrink = trending ? z2 / (z2 + 9) : 0
         let horizon = (1...max(1, s.horizonDays)).map { k in (1...k).reduce(0.0) { $0 + pow(s.damping, Double($1)) } }
-        // Shrink the slope by its evidence: z²/(z² + 9) keeps a clear trend and mostly
-        // drops one within three standard errors of nothing.
-        let z2 = fit.slopeVariance > 0 ? fit.slope * fit.slope / fit.slopeVariance : 0
-        var slope = fit.slope * z2 / (z2 + 9)
-        let reach = horizon.last! + (burst ? 0.25 : 0)
-        let cap = log(s.maxDrift) / max(reach, 1e-9)
-        slope = min(max(slope, -cap), cap)
-        // The shrunk line pivots on the data's centroid, where the fit is surest, not on
-        // the last day: otherwise a noisy slope would still tilt the level it starts from.
-        let c = fit.centroid
-        let centre = fit.level + fit.slope * c
-        let rates = horizon.map { exp(centre + slope * ($0 - c)) }
+        let cap = log(s.maxDrift) / max(horizon.last!, 1e-9)
+        let used = min(max(slope * shrink, -cap), cap)
+        // The recent span's rate sits at its centre; carried to now.
+        let recentCentre = c.basis == .weekOverWeek ? 3.5 : c.recentDays / 2
+        let levelCount = trending ? c.recentCount : c.recentCount + c.earlierCount
+        let levelDays = trending ? c.recentDays : c.recentDays + c.earlierDays
+        let noData = levelDays <= 0 || levelCount <= 0
+        let rate = noData ? 0.5 / max(levelDays, 1) : levelCount / levelDays
+        let now = rate * exp(used * (trending ? recentCentre : 0))
+        let rates = horizon.enumerated().map { k, reach in
+            now * exp(used * reach) * c.dayFactors[((-(k + 1)) % 7 + 7) % 7]
+        }
         let expected = rates.reduce(0, +)
-        // Delta method in (level at the centroid, slope). For the slope, its mean squared
-        // error: shrinking trades variance for bias, and the bias is an error too —
-        // shrink²·Var + (1 − shrink)²·β², with β² estimated as slope² − Var.
-        let shrink = fit.slope != 0 ? slope / fit.slope : 0
-        let slopeMSE = shrink * shrink * fit.slopeVariance
-            + (1 - shrink) * (1 - shrink) * max(0, fit.slope * fit.slope - fit.slopeVariance)
-        let centreVariance = fit.levelVariance + 2 * c * fit.covariance + c * c * fit.slopeVariance
-        let centreSlopeCovariance = fit.covariance + c * fit.slopeVariance
-        let ga = expected, gb = zip(rates, horizon).reduce(0) { $0 + $1.0 * ($1.1 - c) }
-        let parameterVariance = ga * ga * centreVariance + 2 * ga * gb * shrink * centreSlopeCovariance + gb * gb * slopeMSE
-        let variance = fit.dispersion * expected + max(0, parameterVariance)
+        // Delta method on log E: the level's variance, and the slope's mean squared error
+        // over the mean reach (shrinking trades variance for bias, and the bias counts):
+        // shrink²·Var + (1 − shrink)²·max(0, β² − Var).
+        let reach = (trending ? recentCentre : 0) + horizon.reduce(0, +) / Double(horizon.count)
+        let slopeMSE = shrink * shrink * slopeVariance + (1 - shrink) * (1 - shrink) * max(0, slope * slope - slopeVariance)
+        let logVariance = (noData ? 1 : c.dispersion / (levelCount + 0.5)) + reach * reach * slopeMSE
+        let variance = c.dispersion * expected + expected * expected * logVariance
         let (lower, upper) = CountDistribution.interval(mean: expected, variance: variance, coverage: s.intervalCoverage)
         return CountForecast(
             expected: expected, variance: variance, lower: lower, upper: upper,
             probability: CountDistribution.probabilityOfAny(mean: expected, variance: variance),
-            dailyRate: exp(centre - slope * c), slopePerDay: slope, dispersion: fit.dispersion,
-            historyDays: Double(history.count) / 24, historyCount: history.reduce(0, +), burstExcluded: burst,
-            modelError: 0)
-    }
-
-    /// Daily bins counted back from the most recent hour; the oldest may be partial.
-    static func bin(_ hours: [Int64]) -> [(count: Double, exposure: Double, t: Double)] {
-        var out: [(Double, Double, Double)] = []
-        var end = hours.count
-        var t = 0.0
-        while end > 0 {
-            let start = max(0, end - 24)
-            out.append((Double(hours[start..<end].reduce(0, +)), Double(end - start) / 24, t))
-            t -= 1
-            end = start
-        }
-        return out.reversed()
+            dailyRate: now, slopePerDay: used, dispersion: c.dispersion,
+            historyDays: Double(r.hoursObserved) / 24, historyCount: Int64(c.recentCount + c.earlierCount),
+            burstExcluded: r.trend == .burst, modelError: 0, reading: r)
     }
 }
 
-/// log μ(t) = level + slope·t per day, with `t = 0` the most recent day; fitted by
-/// Newton–Raphson on the Poisson likelihood with exposure offsets. Too little data for
-/// a slope (under 3 days or 10 events) fits a level alone.
-struct PoissonTrendFit {
-    var level = 0.0, slope = 0.0
-    var levelVariance = 0.0, slopeVariance = 0.0, covariance = 0.0
-    var dispersion = 1.0
-    /// The fitted rate's centre of mass in time (days, ≤ 0).
-    var centroid = 0.0
-
-    init(_ days: [(count: Double, exposure: Double, t: Double)]) {
-        let total = days.reduce(0) { $0 + $1.count }
-        let exposure = days.reduce(0) { $0 + $1.exposure }
-        guard total > 0, exposure > 0 else {
-            // Nothing seen: a rate of zero, with the uncertainty of having seen nothing.
-            level = log(0.5 / max(exposure, 1))
-            levelVariance = 1
-            return
-        }
-        level = log(total / exposure)
-        let fitSlope = days.count >= 3 && total >= 10
-        if fitSlope {
-            for _ in 0..<30 {
-                var u0 = 0.0, u1 = 0.0, i00 = 0.0, i01 = 0.0, i11 = 0.0
-                for d in days where d.exposure > 0 {
-                    let mu = d.exposure * exp(level + slope * d.t)
-                    u0 += d.count - mu
-                    u1 += (d.count - mu) * d.t
-                    i00 += mu
-                    i01 += mu * d.t
-                    i11 += mu * d.t * d.t
-                }
-                let det = i00 * i11 - i01 * i01
-                guard det > 1e-12 else { break }
-                let da = (i11 * u0 - i01 * u1) / det, db = (i00 * u1 - i01 * u0) / det
-                level += da
-                slope += db
-                if abs(da) < 1e-10 && abs(db) < 1e-10 { break }
-            }
-            if !level.isFinite || !slope.isFinite || abs(slope) > 5 {
-                level = log(total / exposure)
-                slope = 0
-            }
-        }
-        var i00 = 0.0, i01 = 0.0, i11 = 0.0, pearson = 0.0
-        for d in days where d.exposure > 0 {
-            let mu = d.exposure * exp(level + slope * d.t)
-            i00 += mu
-            i01 += mu * d.t
-            i11 += mu * d.t * d.t
-            pearson += (d.count - mu) * (d.count - mu) / max(mu, 1e-9)
-        }
-        centroid = i00 > 0 ? i01 / i00 : 0
-        let parameters = fitSlope ? 2.0 : 1.0
-        if Double(days.count) > parameters + 1 {
-            dispersion = min(max(1, pearson / (Double(days.count) - parameters)), 100)
-        }
-        if fitSlope {
-            let det = i00 * i11 - i01 * i01
-            if det > 1e-12 {
-                levelVariance = dispersion * i11 / det
-                slopeVariance = dispersion * i00 / det
-                covariance = -dispersion * i01 / det
-            }
-        } else {
-            levelVariance = dispersion / max(i00, 1e-9)
-        }
-    }
-}

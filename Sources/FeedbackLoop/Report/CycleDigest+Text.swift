@@ -13,11 +13,8 @@ extension CycleDigest {
         out.append("")
         out.append("Patterns Detected: \(patternsDetected.count)")
         for (n, p) in patternsDetected.enumerated() {
-            var line = "   \(n + 1). \(p.functionName) (\(Format.group(p.frequency)) occurrences) — \(p.trend.rawValue)"
-            if let t = p.trendTest {
-                line += " (\(Format.fixed(t.earlierRate, 2)) → \(Format.fixed(t.laterRate, 2)) per hour, p = \(Format.fixed(t.pValue, 4)))"
-            }
-            out.append(line)
+            let rank = p.priority.map { "#\($0.rank) \($0.urgency)" } ?? "\(n + 1)."
+            out.append("   \(rank) \(p.functionName) (\(Format.group(p.frequency)) occurrences) — \(p.trendSummary ?? p.trend.rawValue)")
         }
         let forecasts = predictions ?? []
         out.append("")

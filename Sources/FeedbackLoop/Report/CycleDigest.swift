@@ -30,8 +30,15 @@ public struct CycleDigest: Sendable, Equatable, Decodable {
         public var functionName: String
         public var frequency: Int64
         public var trend: Trend
-        public var trendTest: TrendVerdict?
+        public var trendSummary: String?
+        public var severity: String?
+        public var priority: PriorityDigest?
         public var agent: String?
+    }
+
+    public struct PriorityDigest: Sendable, Equatable, Decodable {
+        public var rank: Int
+        public var urgency: String
     }
 
     public struct ForecastDigest: Sendable, Equatable, Decodable {

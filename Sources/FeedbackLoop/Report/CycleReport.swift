@@ -88,6 +88,8 @@ public struct CycleReport: Sendable, Equatable {
     /// Proposals waiting for a person once this cycle was recorded.
     public var proposalsPending = 0
     public var predictions: [Forecast] = []
+    /// What the money figures assume.
+    public var cost = CostAssumptions()
     /// Nil when the Predict stage did not run.
     public var forecastAccuracy: ForecastAccuracy?
     /// Outbound requests this process has made, by destination (nil: no model client).
@@ -113,7 +115,7 @@ public struct CycleReport: Sendable, Equatable {
     /// The original tool's one-line summary, word for word.
     public var summary: String {
         "Analyzed \(analysis.violationsAnalyzed) violations, found \(analysis.patterns.count) patterns, "
-            + "$\(Format.thousands(analysis.totalROIPotential))/year potential savings"
+            + "$\(Format.thousands(analysis.totalROIPotential))/year potential savings (assumed: \(cost.statement))"
     }
 
     public var windowDescription: String {

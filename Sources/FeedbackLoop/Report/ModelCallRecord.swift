@@ -101,7 +101,7 @@ extension Proposal {
     public var provenance: String {
         var s = author == "template" ? "template" : "drafted by \(author)"
         if let note = authorNote, author == "template" { s += " (\(note))" }
-        if !recalled.isEmpty { s += "; recalled " + recalled.map { "\($0.kind.rawValue) \($0.id)" }.joined(separator: ", ") }
+        if !recalled.isEmpty { s += "; recalled " + recalled.map { "\($0.kind.rawValue) \($0.key) (similarity \(Format.fixed($0.similarity, 2)))" }.joined(separator: ", ") }
         return s
     }
 }

@@ -10,6 +10,7 @@ extension CycleReport {
         var violations_analyzed: Int64
         var patterns_detected: [Pattern]
         var total_roi_potential: Double
+        var cost_assumptions: String
         var vectorstore_updated: Bool
         var predictions: [Forecast]
         var api_calls: Int?
@@ -57,7 +58,7 @@ extension CycleReport {
         let form = JSONForm(
             cycle_timestamp: Timestamp.iso8601(timestamp), summary: summary,
             violations_analyzed: analysis.violationsAnalyzed, patterns_detected: analysis.patterns,
-            total_roi_potential: analysis.totalROIPotential,
+            total_roi_potential: analysis.totalROIPotential, cost_assumptions: cost.statement,
             vectorstore_updated: stages.contains { $0.stage == .learn && $0.outcome == .ok },
             predictions: predictions,
             api_calls: outboundRequests?.remote, outbound_requests: outboundRequests,

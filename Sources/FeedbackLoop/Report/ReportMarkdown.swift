@@ -14,16 +14,19 @@ extension CycleReport {
             out.append(analysis.violationsAnalyzed == 0 && analysis.window.days != nil
                        ? "No violations in the last \(analysis.window.days!) days." : "No pattern reached the threshold.")
         } else {
-            out.append("| function | violations | articles | trend | confidence | cost/year | fix |")
-            out.append("|---|---:|---|---|---:|---:|---|")
+            out.append("In priority order. Money figures assume \(cost.statement).")
+            out.append("")
+            out.append("| rank | function | violations | severity | articles | trend | cost/week | fix |")
+            out.append("|---:|---|---:|---|---|---|---:|---|")
             for p in analysis.patterns {
-                out.append("| `\(p.functionName)` | \(Format.group(p.frequency)) | \(p.articlesViolated.joined(separator: ", ")) | \(p.trend.rawValue) | \(Format.fixed(p.confidence, 2)) | $\(Format.thousands(p.roiCostSaved)) | \(p.fixSuggestion) |")
+                let rank = p.priority.map { "\($0.rank) \($0.urgency.rawValue)" } ?? "—"
+                out.append("| \(rank) | `\(p.functionName)` | \(Format.group(p.frequency)) | \(p.severity) | \(p.articlesViolated.joined(separator: ", ")) | \(p.rate.summary) | $\(Format.thousands(p.roiCostSaved / 52)) | \(p.fixSuggestion) |")
             }
         }
         if let accuracy = forecastAccuracy {
             out += ["", "## Predictions", ""]
             if !predictions.isEmpty {
-                out.append("| function | expected | 80% interval | P(≥1) | confidence | action |")
+                out.append("| function | expected | 80% interval | P(≥1) | confidence (±20%) | action |")
                 out.append("|---|---:|---|---:|---:|---|")
                 for f in predictions {
                     out.append("| `\(f.function)` | \(Format.group(f.expectedOccurrences)) | \(f.interval[0])–\(f.interval[1]) | \(Format.percent(f.probability)) | \(Format.percent(f.confidence))\(f.lowConfidence ? " (low)" : "") | \(f.recommendedAction) |")

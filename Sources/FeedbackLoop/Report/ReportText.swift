@@ -22,17 +22,13 @@ extension CycleReport {
             out.append("")
             out.append(analysis.window.days.map { "No violations in the last \($0) days." } ?? "No violations recorded.")
         }
+        out += priorityLines()
         out.append("")
-        out.append("Patterns Detected: \(analysis.patterns.count)")
+        out.append("Patterns Detected: \(analysis.patterns.count)\(analysis.patterns.isEmpty ? "" : " (in priority order)")")
         for (n, p) in analysis.patterns.enumerated() { out += patternLines(n + 1, p) }
         if analysis.patterns.isEmpty, analysis.violationsAnalyzed > 0 {
             out.append("")
             out.append("No significant patterns detected (< 3 occurrences threshold)")
-        }
-        if let top = analysis.patterns.first {
-            out.append("")
-            out.append("Total ROI Potential: $\(Format.thousands(analysis.totalROIPotential))/year")
-            out.append("Top Priority: \(top.functionName) ($\(Format.thousands(top.roiCostSaved)) annual cost)")
         }
         out += predictionLines()
         out += proposalLines()
@@ -48,35 +44,57 @@ extension CycleReport {
         return out.joined(separator: "\n") + "\n"
     }
 
+    /// The handful a person should look at first, with what the figures assume.
+    private func priorityLines() -> [String] {
+        let ranked = analysis.patterns.filter { $0.priority != nil }
+        guard !ranked.isEmpty else { return [] }
+        let horizon = predictions.first?.horizonDays ?? 7
+        var out = ["", "Top priorities (by the cost expected over the next \(horizon) days):"]
+        for p in ranked.prefix(5) {
+            let r = p.priority!
+            out.append("   \(r.rank). \(r.urgency.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(p.functionName) — "
+                       + "\(Format.fixed(r.expectedViolations, 0)) expected, $\(Format.thousands(r.expectedCostUSD)); \(p.rate.summary)")
+        }
+        let week = ranked.reduce(0) { $0 + $1.roiCostSaved } / 52
+        out.append("   All patterns: $\(Format.thousands(week)) a week at the forecast rates ($\(Format.thousands(week * 52)) a year)")
+        out.append("   Assumed: \(cost.statement).")
+        return out
+    }
+
     private func patternLines(_ n: Int, _ p: Pattern) -> [String] {
-        var out = ["", "\(n). \(p.functionName) (\(Format.group(p.frequency)) occurrences)"]
+        let rank = p.priority.map { "#\($0.rank) \($0.urgency.rawValue)" } ?? "\(n)."
+        var out = ["", "\(rank) \(p.functionName) (\(Format.group(p.frequency)) occurrences, severity \(p.severity))"]
         let articles = p.articlesViolated.isEmpty ? "none named (unclassified)" : p.articlesViolated.joined(separator: ", ")
         out.append("   Articles violated: \(articles)")
-        out.append("   Cost: $\(Format.thousands(p.roiCostSaved))/year")
-        if p.frequency >= 10 {
-            out.append("   ROI: \(Format.thousands(p.roiHoursSaved / 2))x (2 hours fix → \(Format.thousands(p.roiHoursSaved)) hours saved/year)")
+        out.append("   Trend: \(p.rate.summary)")
+        if let f = predictions.first(where: { $0.patternID == p.patternID }) {
+            let flag = f.lowConfidence ? "; low confidence: little history" : ""
+            out.append("   Forecast, next \(f.horizonDays) days: \(Format.group(f.expectedOccurrences)) expected (80% interval "
+                       + "\(Format.group(f.interval[0]))–\(Format.group(f.interval[1]))), confidence \(Format.percent(f.confidence)) "
+                       + "that it lands within ±20%\(flag)")
         }
-        out.append("   First seen: \(p.firstSeen.prefix(10))")
-        out.append("   Last seen: \(p.lastSeen.prefix(10))")
-        out.append("   Trend: \(p.trend.rawValue) (\(Format.fixed(p.trendTest.earlierRate, 2)) → \(Format.fixed(p.trendTest.laterRate, 2)) per hour, p = \(pValue(p.trendTest.pValue)))")
-        out.append("   Recommendation: \(p.fixSuggestion)")
+        if let r = p.priority {
+            var cost = "   Cost at the forecast rate: $\(Format.thousands(p.roiCostSaved / 52)) a week ($\(Format.thousands(p.roiCostSaved)) a year)"
+            if let days = r.paybackDays { cost += "; a fix pays for itself in \(Self.days(days))" }
+            out.append(cost)
+        }
+        out.append("   First seen: \(p.firstSeen.prefix(10)) · last seen: \(p.lastSeen.prefix(10))")
+        out.append("   Recommendation: \(p.priority?.action(p.fixSuggestion) ?? p.fixSuggestion)")
         if p.signatures.count > 1 {
             out.append("   Signatures:")
             for s in p.signatures.prefix(5) { out.append("      \(Format.group(s.count)) × \(s.signature)") }
+            if p.signatures.count > 5 { out.append("      … and \(p.signatures.count - 5) more (all in --json)") }
         }
         return out
     }
 
+    static func days(_ d: Double) -> String {
+        d < 1 ? "\(Format.fixed(d * 24, 0)) hours" : d < 14 ? "\(Format.fixed(d, 1)) days" : "\(Format.fixed(d / 7, 0)) weeks"
+    }
+
     private func predictionLines() -> [String] {
         guard let accuracy = forecastAccuracy else { return [] }
-        var out = ["", "Predictions (next \(predictions.first?.timePeriod.replacingOccurrences(of: "_", with: " ") ?? "7 days")): \(predictions.count)"]
-        for f in predictions {
-            let flag = f.lowConfidence ? ", low confidence: little history" : ""
-            out.append("   \(f.function): \(Format.group(f.expectedOccurrences)) expected (80% interval \(Format.group(f.interval[0]))–\(Format.group(f.interval[1]))), P(≥1) \(Format.percent(f.probability)), confidence \(Format.percent(f.confidence))\(flag)")
-            out.append("      \(f.recommendedAction)")
-        }
-        out.append("Forecast accuracy: " + Self.describe(accuracy))
-        return out
+        return ["", "Forecast accuracy: " + Self.describe(accuracy)]
     }
 
     /// "not enough history yet", or the measured figures over 30 days and all time.
@@ -113,9 +131,5 @@ extension CycleReport {
         for c in modelCalls.prefix(shown) { out.append("   \(c.line)") }
         if modelCalls.count > shown { out.append("   … and \(modelCalls.count - shown) more (all in --json)") }
         return out
-    }
-
-    func pValue(_ p: Double) -> String {
-        p < 0.0001 ? "<0.0001" : Format.fixed(p, 4)
     }
 }

@@ -40,3 +40,15 @@ public enum Format {
         return u == 0 ? "\(n) B" : "\(fixed(v, 1)) \(units[u])"
     }
 }
+
+extension Format {
+    /// One p-value format everywhere: `p < 0.001`, else three decimals.
+    public static func pValue(_ p: Double) -> String {
+        p < 0.001 ? "p < 0.001" : "p = \(fixed(p, 3))"
+    }
+
+    /// A rate ratio as a factor: `×1.9`, `×0.48`.
+    public static func ratio(_ r: Double) -> String {
+        "×" + (r >= 1 ? fixed(r, 1) : fixed(r, 2))
+    }
+}

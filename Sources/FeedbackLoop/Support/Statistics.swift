@@ -111,3 +111,11 @@ public enum Statistics {
         return h
     }
 }
+
+extension Statistics {
+    /// Two-sided p-value of a standard normal statistic: P(|Z| ≥ |z|).
+    public static func normalTwoSided(_ z: Double) -> Double {
+        guard z.isFinite else { return z.isNaN ? 1 : 0 }
+        return erfc(abs(z) / 2.0.squareRoot())
+    }
+}

@@ -57,15 +57,15 @@ extension MorningReport {
         guard let last else {
             return i.hourly.keys.sorted().map { f in
                 let h = hourly(f)
-                return NightPattern(patternId: "pattern_\(f)", function: f, trend: nil, pValue: nil, earlierRate: nil,
-                                    laterRate: nil, windowCount: h.reduce(0, +), nightCount: h.reduce(0, +), hourly: h)
+                return NightPattern(patternId: "pattern_\(f)", function: f, trend: nil, trendSummary: nil, rank: nil,
+                                    urgency: nil, windowCount: h.reduce(0, +), nightCount: h.reduce(0, +), hourly: h)
             }
         }
-        return last.patternsDetected.map { p in
+        return last.patternsDetected.sorted { ($0.priority?.rank ?? .max) < ($1.priority?.rank ?? .max) }.map { p in
             let h = hourly(p.functionName)
             return NightPattern(patternId: p.patternId, function: p.functionName, trend: p.trend,
-                                pValue: p.trendTest?.pValue, earlierRate: p.trendTest?.earlierRate,
-                                laterRate: p.trendTest?.laterRate, windowCount: p.frequency,
+                                trendSummary: p.trendSummary, rank: p.priority?.rank, urgency: p.priority?.urgency,
+                                windowCount: p.frequency,
                                 nightCount: h.reduce(0, +), hourly: h)
         }
     }

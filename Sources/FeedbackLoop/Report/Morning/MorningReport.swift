@@ -63,9 +63,11 @@ public struct MorningReport: Sendable, Equatable, Codable {
         public var function: String
         /// Nil when no cycle of the night analysed it.
         public var trend: Trend?
-        public var pValue: Double?
-        public var earlierRate: Double?
-        public var laterRate: Double?
+        /// The rate reading in words ("INCREASING ×1.9 week over week …").
+        public var trendSummary: String?
+        /// Rank and urgency among the last analysis's patterns.
+        public var rank: Int?
+        public var urgency: String?
         /// Violations in the last cycle's analysis window.
         public var windowCount: Int64
         /// Violations in the night, and per hour (aligned with `hourLabels`).
