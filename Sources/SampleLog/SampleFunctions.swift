@@ -45,4 +45,17 @@ public struct SampleFunction: Sendable {
         .init("validate_constitution", .rare, severity: "CRITICAL",
               errors: ["Article VII: amendment check failed ({n} clauses)"]),
     ]
+
+    /// The standard set and seven more whose rates have a rhythm, noise, a step or a fix
+    /// in them: what `backtest --profiles` and `sample --extended` generate.
+    public static let extended: [SampleFunction] = standard + [
+        .init("create_scheduler_agent", .weekly, errors: ["Article I violated: schedule built without calendar context"]),
+        .init("run_nightly_batch", .nightly, severity: "HIGH", errors: ["Article II: batch {n} finished without tests"]),
+        .init("create_reviewer_agent", .overdispersed, errors: ["Article III violated: review skipped for PR #{n}"]),
+        .init("create_deployer_agent", .doubling, severity: "CRITICAL",
+              errors: ["Article III violated: deploy to production without approval ({id})"]),
+        .init("create_documenter_agent", .halving, severity: "WARNING", errors: ["Article V: docs missing for {path}"]),
+        .init("create_researcher_agent", .fixed, errors: ["Article IV violated: findings not persisted ({n} items)"]),
+        .init("create_release_agent", .spike, errors: ["Article III violated: release tagged without the gate ({id})"]),
+    ]
 }

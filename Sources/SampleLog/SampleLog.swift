@@ -20,15 +20,43 @@ public struct SampleLog: Sendable {
         self.end = end
     }
 
-    /// The mean hourly rate of each function so the expected total is `lines`.
-    public func hourlyRates() -> [[Double]] {
+    /// The hourly rate of each function, so the expected total is `lines`: the
+    /// profile's shape, with an overdispersed profile's day-to-day noise drawn (from the
+    /// seed) when `noise` is set. Without it, the rates the noise is drawn around: the
+    /// truth a backtest scores trend labels against.
+    public func hourlyRates(noise: Bool = true) -> [[Double]] {
         let hours = days * 24
+        let start = startHour
         let shapes = functions.map { f in
-            (0..<hours).map { f.profile.multiplier(hour: $0, of: hours) * f.weight * f.profile.scale }
+            (0..<hours).map { f.profile.multiplier(hour: $0, of: hours, startHour: start) * f.weight * f.profile.scale }
         }
         let mass = shapes.reduce(0) { $0 + $1.reduce(0, +) }
         let k = mass > 0 ? Double(lines) / mass : 0
-        return shapes.map { $0.map { $0 * k } }
+        var rng = SplitMix64(seed: seed ^ 0x5EED_DA1)
+        return zip(functions, shapes).map { f, shape in
+            var rates = shape.map { $0 * k }
+            if noise, let gamma = f.profile.dailyGammaShape {
+                for day in stride(from: 0, to: hours, by: 24) {
+                    let g = Gamma.unitMean(shape: gamma, &rng)
+                    for h in day..<min(hours, day + 24) { rates[h] *= g }
+                }
+            }
+            return rates
+        }
+    }
+
+    /// The absolute hour the log's first hour is.
+    public var startHour: Int32 { Timestamp.hour(of: end) - Int32(days * 24) + 1 }
+
+    /// Hourly counts per function drawn from `hourlyRates()` (Poisson, as `generate`
+    /// draws its lines, though not the same draws), without writing a log: what a
+    /// backtest of known rates reads.
+    public func hourlyCounts() -> [String: [Int64]] {
+        var rng = SplitMix64(seed: seed)
+        let rates = hourlyRates()
+        var out = [String: [Int64]]()
+        for (f, r) in zip(functions, rates) { out[f.name] = r.map { Int64(Poisson.sample($0, &rng)) } }
+        return out
     }
 
     public func write(to path: String) throws {
@@ -55,7 +83,6 @@ public struct SampleLog: Sendable {
         var rng = SplitMix64(seed: seed)
         let rates = hourlyRates()
         let hours = days * 24
-        let startHour = Timestamp.hour(of: end) - Int32(hours) + 1
         var n = 0
         var events: [(Microseconds, Int)] = []
         for h in 0..<hours {

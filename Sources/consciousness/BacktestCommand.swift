@@ -1,5 +1,6 @@
 import ArgumentParser
 import FeedbackLoop
+import SampleLog
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -7,7 +8,19 @@ struct BacktestCommand: AsyncParsableCommand {
         abstract: "Replay a log: forecast at each horizon boundary from what was known then, score against what came next.")
 
     @Option(help: "The violations log to replay.")
-    var log: String
+    var log: String?
+
+    @Flag(help: "Replay generated logs of known rates instead (every profile of `sample --extended`), scoring the trend labels against the truth.")
+    var profiles = false
+
+    @Option(help: "With --profiles: how many logs (seeds 1…N).")
+    var seeds = 5
+
+    @Option(help: "With --profiles: days each log spans.")
+    var days = 63
+
+    @Option(help: "With --profiles: about how many lines each log has.")
+    var lines = 200_000
 
     @Option(help: "Days each forecast covers.")
     var horizonDays = 7
@@ -22,11 +35,19 @@ struct BacktestCommand: AsyncParsableCommand {
     var json = false
 
     func validate() throws {
+        if (log == nil) == !profiles { throw ValidationError("give --log PATH or --profiles (one of them)") }
+        if !(1...100).contains(seeds) { throw ValidationError("--seeds must be 1…100") }
+        if !(14...3650).contains(days) { throw ValidationError("--days must be 14…3650") }
+        if !(1_000...100_000_000).contains(lines) { throw ValidationError("--lines must be 1000…100000000") }
         if !(1...90).contains(horizonDays) { throw ValidationError("--horizon-days must be 1…90") }
         if !(1...365).contains(lookbackDays) { throw ValidationError("--lookback-days must be 1…365") }
     }
 
     func run() async throws {
+        var s = ForecastSettings()
+        s.horizonDays = horizonDays
+        s.lookbackDays = lookbackDays
+        guard let log else { return try runProfiles(s) }
         let read: IngestResult
         // Lines dated before 2000 or after tomorrow are malformed here as in a cycle: two
         // lines dated 1970 and 9999 would otherwise span 70,000 years of hours.
@@ -38,12 +59,22 @@ struct BacktestCommand: AsyncParsableCommand {
         do { (series, start, hours) = try Backtest.series(from: read.batch) } catch {
             throw fail("backtest: \(error.description)", ExitStatus.dataError)
         }
-        var s = ForecastSettings()
-        s.horizonDays = horizonDays
-        s.lookbackDays = lookbackDays
         do {
             let result = try Backtest.run(series: series, hours: hours, startHour: start, settings: s, recall: recall)
             print(json ? result.json() : result.text(), terminator: json ? "\n" : "")
+        } catch {
+            throw fail("backtest: \(error.description)", ExitStatus.dataError)
+        }
+    }
+
+    func runProfiles(_ s: ForecastSettings) throws {
+        var b = ProfileBacktest(seeds: (1...seeds).map(UInt64.init), end: CycleCommand.wallClock())
+        b.days = days
+        b.lines = lines
+        b.settings = s
+        do {
+            guard let result = try b.run() else { return }
+            print(json ? result.all.json() : result.text(), terminator: json ? "\n" : "")
         } catch {
             throw fail("backtest: \(error.description)", ExitStatus.dataError)
         }

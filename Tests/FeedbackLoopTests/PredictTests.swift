@@ -55,7 +55,7 @@ import SampleLog
         let rows = [BucketRow(function: "f", signature: "Article I: x", articles: .article(1), hour: 100,
                               totals: BucketTotals(count: 3, first: 0, last: 0, severityMask: 1), severities: [])]
         let pattern = Analyzer.analyze(rows, window: AnalysisWindow(days: 7, startHour: 0, endHour: 101)).patterns[0]
-        let f = Predictor.predict([pattern], rows: rows, nowHour: 102)[0]
+        let f = Predictor.predict([pattern], rows: rows, nowHour: 102).forecasts[0]
         #expect(f.lowConfidence)
         #expect(f.probability.isFinite && f.confidence <= 0.5)
         #expect(f.timePeriod == "7_days")
@@ -99,11 +99,53 @@ import SampleLog
         #expect(BaselineRule.predict(lastWeekCount: 4, seenInLastTwoDays: true) == .init(expected: 4, probability: 0.87))
     }
 
-    @Test func recommendedActionTiersAreTheOriginals() {
-        #expect(Forecaster.recommendedAction(0.86, "fix it") == "URGENT: Apply fix immediately - fix it")
-        #expect(Forecaster.recommendedAction(0.85, "fix it") == "HIGH PRIORITY: Schedule fix this week - fix it")
-        #expect(Forecaster.recommendedAction(0.70, "fix it") == "MEDIUM: Monitor and plan fix - fix it")
-        #expect(Forecaster.recommendedAction(0.50, "fix it") == "LOW: Track for trends - fix it")
+    /// The original's tier words, now chosen by urgency: URGENT only for a rising pattern
+    /// among the three costliest with a tenth of the cost; never a falling one.
+    @Test func urgencyIsForRisingCostlyPatternsOnly() {
+        #expect(Priority.urgency(rank: 1, share: 0.4, trend: .increasing, direction: .increasing) == .urgent)
+        #expect(Priority.urgency(rank: 2, share: 0.2, trend: .burst, direction: .stable) == .urgent)
+        #expect(Priority.urgency(rank: 1, share: 0.4, trend: .stable, direction: .stable) == .high)
+        #expect(Priority.urgency(rank: 4, share: 0.3, trend: .increasing, direction: .increasing) == .high)
+        #expect(Priority.urgency(rank: 1, share: 0.6, trend: .decreasing, direction: .decreasing) == .low)
+        #expect(Priority.urgency(rank: 6, share: 0.03, trend: .stable, direction: .stable) == .medium)
+        #expect(Priority.urgency(rank: 9, share: 0.01, trend: .stable, direction: .stable) == .low)
+        func action(_ u: Priority.Urgency) -> String {
+            Priority(rank: 1, urgency: u, expectedViolations: 1, expectedCostUSD: 1, share: 1, paybackDays: nil).action("fix it")
+        }
+        #expect(action(.urgent) == "URGENT: Apply fix immediately - fix it")
+        #expect(action(.high) == "HIGH PRIORITY: Schedule fix this week - fix it")
+        #expect(action(.medium) == "MEDIUM: Monitor and plan fix - fix it")
+        #expect(action(.low) == "LOW: Track for trends - fix it")
+    }
+
+    /// Twelve patterns, three of them rising: a handful are URGENT, never all; the
+    /// ranks are 1…n in cost order; confidence is not one number for everyone.
+    @Test func aHandfulAreUrgentAndRanksAreDistinct() {
+        let now = Timestamp.parse("2026-11-01T00:00:00Z")!
+        var rows: [BucketRow] = []
+        var rng = SplitMix64(seed: 9)
+        let end = Timestamp.hour(of: now) - 1
+        for f in 0..<12 {
+            let rising = f < 3
+            for h in 0..<(35 * 24) {
+                let rate = (rising && h >= 28 * 24 ? 2.0 : 1.0) * Double(12 - f) / 4
+                let n = Int64(Poisson.sample(rate, &rng))
+                guard n > 0 else { continue }
+                let hour = end - Int32(35 * 24 - 1 - h)
+                let t = Int64(hour) * Timestamp.microsPerHour
+                rows.append(BucketRow(function: "fn_\(f)", signature: "Article I: x", articles: .article(1), hour: hour,
+                                      totals: BucketTotals(count: n, first: t, last: t + 1, severityMask: 1),
+                                      severities: ["BLOCKER"]))
+            }
+        }
+        let a = Analyzer.analyze(rows, window: .lastDays(7, now: now))
+        let ranked = Predictor.predict(a.patterns, rows: rows, nowHour: Timestamp.hour(of: now))
+        #expect(ranked.patterns.compactMap(\.priority?.rank) == Array(1...12))
+        let urgent = ranked.patterns.filter { $0.priority?.urgency == .urgent }
+        #expect((1...3).contains(urgent.count))
+        #expect(urgent.allSatisfy { $0.trend == .increasing })
+        #expect(Set(ranked.forecasts.map(\.confidence)).count > 3)
+        #expect(ranked.forecasts.allSatisfy { $0.recommendedAction.hasPrefix($0.priority!.urgency == .high ? "HIGH" : $0.priority!.urgency.rawValue) })
     }
 }
 
@@ -112,6 +154,13 @@ import SampleLog
         #expect(throws: Backtest.Failure.tooShort(hours: 24 * 10, needed: 24 * 14)) {
             _ = try Backtest.run(series: ["f": [Int64](repeating: 1, count: 24 * 10)], hours: 24 * 10)
         }
+    }
+
+    @Test func aLogWithFewOriginsSaysSo() throws {
+        let b = try Backtest.run(series: ["f": [Int64](repeating: 1, count: 24 * 14)], hours: 24 * 14, startHour: 24 * 20_000)
+        #expect(b.origins == [24 * 20_007])
+        #expect(b.warning?.contains("only 1 origin") == true)
+        #expect(b.text().contains("WARNING: only 1 origin"))
     }
 
     /// On a generated log with known rates the model beats the original rule, and its
@@ -124,9 +173,13 @@ import SampleLog
         try s.write(to: dir + "/v.jsonl")
         let read = try await LogIngest.read(path: dir + "/v.jsonl", after: nil)
         let (series, _, hours) = try Backtest.series(from: read.batch)
-        let b = try Backtest.run(series: series, hours: hours)
+        let (_, start, _) = try Backtest.series(from: read.batch)
+        let b = try Backtest.run(series: series, hours: hours, startHour: start)
         #expect(b.origins.count == 8)
-        #expect(b.model.brier! < b.baseline.brier!)
+        #expect(b.warning == nil)
+        // Origins are real dates, a week apart, the first a week after the log starts.
+        #expect(b.json().contains("\"2026-09-06T00:00:00+00:00\""))
+        #expect(b.exceeds.model! < b.exceeds.original!)
         #expect(b.frequentModel.mape! < b.frequentBaseline.mape!)
         #expect(b.frequentModel.mape! <= 0.15)
         #expect((0.65...0.95).contains(b.model.intervalCoverage!))

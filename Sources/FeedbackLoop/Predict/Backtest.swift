@@ -31,8 +31,12 @@ public struct Backtest: Sendable, Equatable {
     /// Share of forecasts the priority rule marks URGENT (all patterns of an origin
     /// ranked together, at equal severity).
     public var urgentShare: Double?
-    /// With the true rates (generated logs): the trend label against the truth.
+    /// With the true rates (generated logs): the trend label against the truth, in all
+    /// and per function.
     public var trend: TrendScore?
+    public var trendByFunction: [String: TrendScore] = [:]
+    /// Forecasts ranked for `urgentShare`.
+    public var ranked = 0
     /// Said when the figures rest on too few origins to mean much.
     public var warning: String?
 
@@ -74,6 +78,7 @@ public struct Backtest: Sendable, Equatable {
         var memory = RecalledErrors(functions: recall ? Array(series.keys) : [])
         var exceeds = EventScore(), quiet = EventScore(), confidence: [(stated: Double, hit: Bool)] = []
         var trend = trueRates.map { _ in TrendScore() }
+        var trendByFunction: [String: TrendScore] = [:]
         var urgent = 0, ranked = 0
         for origin in origins {
             var measured: [String: Double] = [:]
@@ -109,6 +114,7 @@ public struct Backtest: Sendable, Equatable {
                 confidence.append((c, abs(Double(actual) - m.expected) <= Forecaster.confidenceBand * m.expected))
                 if let rates = trueRates?[function], let truth = TrendScore.truth(rates, origin: origin, s.trend) {
                     trend?.add(truth: truth, label: m.reading.trend)
+                    trendByFunction[function, default: TrendScore()].add(truth: truth, label: m.reading.trend)
                 }
             }
             memory.learn(measured)
@@ -134,6 +140,8 @@ public struct Backtest: Sendable, Equatable {
         b.reliability = ReliabilityBin.table(confidence)
         b.urgentShare = ranked > 0 ? Double(urgent) / Double(ranked) : nil
         b.trend = trend
+        b.trendByFunction = trendByFunction
+        b.ranked = ranked
         if origins.count < fewOrigins {
             b.warning = "only \(origins.count) origin(s) in \(Format.fixed(Double(hours) / 24, 0)) days: too few forecasts "
                 + "for these figures to mean much; \(fewOrigins) horizons and more (\((fewOrigins + 1) * s.horizonDays) days of log) give a first reading"

@@ -56,6 +56,16 @@ public struct TrendScore: Sendable, Equatable, Codable {
     /// Truth → label → count.
     public var confusion: [String: [String: Int]] = [:]
 
+    public init() {}
+
+    init(scored: Int, correct: Int, steady: Int, steadyCalledTrending: Int, confusion: [String: [String: Int]]) {
+        self.scored = scored
+        self.correct = correct
+        self.steady = steady
+        self.steadyCalledTrending = steadyCalledTrending
+        self.confusion = confusion
+    }
+
     public var accuracy: Double? { scored > 0 ? Double(correct) / Double(scored) : nil }
     public var falseTrendRate: Double? { steady > 0 ? Double(steadyCalledTrending) / Double(steady) : nil }
 
@@ -97,5 +107,95 @@ public struct TrendScore: Sendable, Equatable, Codable {
         if ratio <= 1 / 1.5 { return .decreasing }
         if ratio <= 1.1, ratio >= 1 / 1.1 { return .stable }
         return nil
+    }
+}
+
+extension EventScore {
+    public static func + (a: EventScore, b: EventScore) -> EventScore {
+        func mean(_ x: Double?, _ y: Double?) -> Double? {
+            let n = a.forecasts + b.forecasts
+            guard n > 0 else { return nil }
+            return ((x ?? 0) * Double(a.forecasts) + (y ?? 0) * Double(b.forecasts)) / Double(n)
+        }
+        return EventScore(forecasts: a.forecasts + b.forecasts, model: mean(a.model, b.model),
+                          original: mean(a.original, b.original))
+    }
+}
+
+extension TrendScore {
+    public static func + (a: TrendScore, b: TrendScore) -> TrendScore {
+        var c = TrendScore(scored: a.scored + b.scored, correct: a.correct + b.correct, steady: a.steady + b.steady,
+                           steadyCalledTrending: a.steadyCalledTrending + b.steadyCalledTrending, confusion: a.confusion)
+        for (truth, labels) in b.confusion {
+            for (label, n) in labels { c.confusion[truth, default: [:]][label, default: 0] += n }
+        }
+        return c
+    }
+}
+
+extension ReliabilityBin {
+    public static func + (a: ReliabilityBin, b: ReliabilityBin) -> ReliabilityBin {
+        let n = a.forecasts + b.forecasts
+        guard n > 0 else { return a }
+        func mean(_ x: Double, _ y: Double) -> Double { (x * Double(a.forecasts) + y * Double(b.forecasts)) / Double(n) }
+        return ReliabilityBin(low: a.low, high: a.high, forecasts: n, meanStated: mean(a.meanStated, b.meanStated),
+                              observed: mean(a.observed, b.observed))
+    }
+}
+
+extension Accuracy {
+    /// Two accuracies as one, each figure weighted by its forecasts (MAPE by its
+    /// forecasts too, an approximation where outcomes of zero differ in number).
+    public static func + (a: Accuracy, b: Accuracy) -> Accuracy {
+        var c = Accuracy()
+        c.forecasts = a.forecasts + b.forecasts
+        func mean(_ x: Double?, _ y: Double?) -> Double? {
+            switch (x, y) {
+            case (nil, nil): return nil
+            case (let x?, nil): return x
+            case (nil, let y?): return y
+            case (let x?, let y?): return (x * Double(a.forecasts) + y * Double(b.forecasts)) / Double(max(1, c.forecasts))
+            }
+        }
+        c.mape = mean(a.mape, b.mape)
+        c.meanAbsoluteError = mean(a.meanAbsoluteError, b.meanAbsoluteError)
+        c.intervalCoverage = mean(a.intervalCoverage, b.intervalCoverage)
+        c.brier = mean(a.brier, b.brier)
+        return c
+    }
+}
+
+extension Backtest {
+    /// Runs over different logs (seeds) of the same span, as one result.
+    public static func merge(_ runs: [Backtest]) -> Backtest? {
+        guard var m = runs.first else { return nil }
+        for r in runs.dropFirst() {
+            m.model = m.model + r.model
+            m.baseline = m.baseline + r.baseline
+            m.frequentModel = m.frequentModel + r.frequentModel
+            m.frequentBaseline = m.frequentBaseline + r.frequentBaseline
+            m.exceeds = m.exceeds + r.exceeds
+            m.quietRecurs = m.quietRecurs + r.quietRecurs
+            m.reliability = zip(m.reliability, r.reliability).map(+)
+            let urgent = (m.urgentShare ?? 0) * Double(m.ranked) + (r.urgentShare ?? 0) * Double(r.ranked)
+            m.ranked += r.ranked
+            m.urgentShare = m.ranked > 0 ? urgent / Double(m.ranked) : nil
+            if let t = r.trend { m.trend = (m.trend ?? TrendScore()) + t }
+            for (f, t) in r.trendByFunction { m.trendByFunction[f] = (m.trendByFunction[f] ?? TrendScore()) + t }
+            for p in r.patterns {
+                if let i = m.patterns.firstIndex(where: { $0.function == p.function }) {
+                    let q = m.patterns[i]
+                    let n = q.forecasts + p.forecasts
+                    m.patterns[i] = PatternResult(
+                        function: p.function, forecasts: n,
+                        meanWeekly: (q.meanWeekly * Double(q.forecasts) + p.meanWeekly * Double(p.forecasts)) / Double(max(1, n)),
+                        model: q.model + p.model, baseline: q.baseline + p.baseline)
+                } else {
+                    m.patterns.append(p)
+                }
+            }
+        }
+        m.warning = runs.count > 1 && m.origins.count * runs.count >= fewOrigins ? nil : m.warning
+        return m
     }
 }

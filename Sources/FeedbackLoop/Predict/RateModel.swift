@@ -131,10 +131,19 @@ public enum RateModel {
         let used = min(max(slope * shrink, -cap), cap)
         // The recent span's rate sits at its centre; carried to now.
         let recentCentre = c.basis == .weekOverWeek ? 3.5 : c.recentDays / 2
-        let levelCount = trending ? c.recentCount : c.recentCount + c.earlierCount
-        let levelDays = trending ? c.recentDays : c.recentDays + c.earlierDays
-        let noData = levelDays <= 0 || levelCount <= 0
-        let rate = noData ? 0.5 / max(levelDays, 1) : levelCount / levelDays
+        // The level: the recent rate, drawn towards the pooled one by as much as the
+        // difference between them is noise (weight 1/(1 + z²)): a steady pattern gets the
+        // precision of all its weeks, a drifting one that is not yet a trend is not
+        // forecast at a level it has left. A trend starts from the recent rate alone.
+        let pooledCount = c.recentCount + c.earlierCount, pooledDays = c.recentDays + c.earlierDays
+        let noData = pooledDays <= 0 || pooledCount <= 0
+        let recentRate = (c.recentCount + 0.5) / max(c.recentDays, 1e-9)
+        let pooledRate = noData ? 0.5 / max(pooledDays, 1) : pooledCount / pooledDays
+        let z2Level = c.logRatioVariance > 0 ? c.logRatio * c.logRatio / c.logRatioVariance : 0
+        let w = trending || c.recentDays <= 0 ? 0 : (c.earlierDays > 0 ? 1 / (1 + z2Level) : 1)
+        let gap = log(pooledRate) - log(recentRate)
+        let rate = exp(log(recentRate) + w * gap)
+        let levelCount = c.recentCount + w * c.earlierCount
         let now = rate * exp(used * (trending ? recentCentre : 0))
         let rates = horizon.enumerated().map { k, reach in
             now * exp(used * reach) * c.dayFactors[((-(k + 1)) % 7 + 7) % 7]
@@ -145,7 +154,8 @@ public enum RateModel {
         // shrink²·Var + (1 − shrink)²·max(0, β² − Var).
         let reach = (trending ? recentCentre : 0) + horizon.reduce(0, +) / Double(horizon.count)
         let slopeMSE = shrink * shrink * slopeVariance + (1 - shrink) * (1 - shrink) * max(0, slope * slope - slopeVariance)
-        let logVariance = (noData ? 1 : c.dispersion / (levelCount + 0.5)) + reach * reach * slopeMSE
+        let levelVariance = noData ? 1 : c.dispersion / (levelCount + 0.5) + (w * gap) * (w * gap) * (1 - w)
+        let logVariance = levelVariance + reach * reach * slopeMSE
         let variance = c.dispersion * expected + expected * expected * logVariance
         let (lower, upper) = CountDistribution.interval(mean: expected, variance: variance, coverage: s.intervalCoverage)
         return CountForecast(

@@ -49,8 +49,10 @@ public struct WeekComparison: Sendable, Equatable, Codable {
     /// Weekday factors are shrunk as if this many events had been seen at factor 1.
     static let dayFactorPrior = 200.0
 
+    /// At least a day of exposure: three violations in the hour a pattern appeared are
+    /// not a rate of 72 a day.
     static func tooLittle(_ t: DayTable) -> WeekComparison {
-        WeekComparison(basis: .tooLittle, recentCount: t.total, recentDays: t.exposedDays, earlierCount: 0,
+        WeekComparison(basis: .tooLittle, recentCount: t.total, recentDays: max(t.exposedDays, 1), earlierCount: 0,
                        earlierDays: 0, ratio: 1, pValue: 1, dispersion: 1, gapDays: 0,
                        dayFactors: Array(repeating: 1, count: 7))
     }
