@@ -36,7 +36,7 @@ let package = Package(
         ]),
         // The long-running service: configuration, schedule, the supervisor actor.
         .target(name: "Daemon", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity", "Workers",
+            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity", "Workers", "Approval",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

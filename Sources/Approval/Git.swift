@@ -9,9 +9,14 @@ struct Git {
     /// The environment git runs in, without the variables that would point it at
     /// another repository or index than the one named.
     let environment: [String: String]
+    /// Reading a repository another user owns (the daemon's DynamicUser reading the
+    /// agency's checkout): git's ownership check (`safe.directory`) would refuse it,
+    /// so read-only uses name the directory safe on the command line, a scope git honours.
+    let readOnly: Bool
 
-    init(directory: String, environment: [String: String]) {
+    init(directory: String, environment: [String: String], readOnly: Bool = false) {
         self.directory = directory
+        self.readOnly = readOnly
         var e = environment
         for k in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_PREFIX", "GIT_COMMON_DIR", "GIT_OBJECT_DIRECTORY"] {
             e.removeValue(forKey: k)
@@ -20,12 +25,13 @@ struct Git {
     }
 
     /// The same git in another directory.
-    func at(_ directory: String) -> Git { Git(directory: directory, environment: environment) }
+    func at(_ directory: String) -> Git { Git(directory: directory, environment: environment, readOnly: readOnly) }
 
     /// Runs git; a non-zero exit is an `Output`, not an error (callers ask questions
     /// whose "no" is an exit status). Throws only when git cannot be run at all.
     func run(_ args: [String], input: Data? = nil, env extra: [String: String] = [:]) throws -> ChildProcess.Output {
-        let o = try ChildProcess.run("git", ["-C", directory] + args, input: input,
+        let safe = readOnly ? ["-c", "safe.directory=*"] : []
+        let o = try ChildProcess.run("git", ["-C", directory] + safe + args, input: input,
                                      environment: environment.merging(extra) { $1 })
         if o.notFound { throw Self.failure(args, "git is not installed (not found on PATH)") }
         return o

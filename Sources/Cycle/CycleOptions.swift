@@ -45,6 +45,9 @@ public struct CycleOptions: Sendable {
     public var recordWithCycle: [String: String] = [:]
     /// Where rotated generations of the log lie besides `NAME.1`, `NAME-*` (ROTATED_GLOB).
     public var rotatedGlob: String?
+    /// Finds when approved proposals reached the agency's main line (git, read-only);
+    /// nil where there is no agency repository to look in.
+    public var mergeFinder: (@Sendable ([ApprovedFix]) throws -> [FixMerge])?
 
     public init(logPath: String, now: Microseconds) {
         self.logPath = logPath

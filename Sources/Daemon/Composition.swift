@@ -1,3 +1,4 @@
+import Approval
 import Cycle
 import FeedbackLoop
 import Foundation
@@ -37,6 +38,8 @@ public struct Composition: Sendable {
         o.reportsDirectory = c.reportsDir
         o.metricsFile = c.metricsFile
         o.rotatedGlob = c.rotatedGlob
+        let root = c.agencyRoot
+        o.mergeFinder = { try MergeFinder(root: root).find($0) }
         o.wallClock = wallClock
         return o
     }

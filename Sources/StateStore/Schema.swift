@@ -177,6 +177,19 @@ enum Schema {
                 UPDATE cycles SET result = 'failed' WHERE result NOT IN ('running', 'completed', 'degraded', 'failed');
                 """)
         }
+        m.registerMigration("v9: approved fixes on the main line and their measured effect") { db in
+            try db.execute(sql: """
+                -- when an approved proposal's change reached the agency's main line, found with git
+                CREATE TABLE fix_merges (
+                    proposal_id INTEGER PRIMARY KEY REFERENCES proposals(id),
+                    merged_us INTEGER NOT NULL,
+                    how TEXT NOT NULL,            -- 'merged' (an ancestor of the main line) or 'text' (its heading at HEAD)
+                    main_commit TEXT NOT NULL,    -- the main-line commit that brought it
+                    found_us INTEGER NOT NULL,
+                    effect_json TEXT              -- the latest FixEffect, measured each cycle
+                );
+                """)
+        }
         return m
     }
 }

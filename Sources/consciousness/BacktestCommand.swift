@@ -1,6 +1,7 @@
 import ArgumentParser
 import FeedbackLoop
 import SampleLog
+import Approval
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -72,6 +73,10 @@ struct BacktestCommand: AsyncParsableCommand {
         b.days = days
         b.lines = lines
         b.settings = s
+        b.land = { approved, merged, run in
+            let styles = LandingRehearsal.Style.allCases
+            return try LandingRehearsal.land(styles[run % styles.count], approvedAt: approved, mergedAt: merged)
+        }
         do {
             guard let result = try b.run() else { return }
             print(json ? result.all.json() : result.text(), terminator: json ? "\n" : "")

@@ -21,7 +21,8 @@ struct ProposalShowCommand: AsyncParsableCommand {
         do { trail = try store.decisions(proposal: id) } catch {
             throw fail("cannot read the decisions of proposal \(id): \(error)", ExitStatus.software)
         }
-        let view = ProposalView(p, decisions: trail)
+        let effect = try? store.fixEffects().first { $0.proposal == id }
+        let view = ProposalView(p, decisions: trail, effect: effect ?? nil)
         print(json ? ProposalView.json(view) : view.text, terminator: "")
     }
 }

@@ -18,6 +18,8 @@ struct ProposalView: Encodable {
     var updated_cycle: Int64
     var superseded_by: Int64?
     var decisions: [DecisionView]?
+    /// Once approved and merged: what the fix did (the last cycle's measurement).
+    var effect: FixEffect?
 
     struct DecisionView: Encodable {
         var decision: ProposalStatus
@@ -29,7 +31,8 @@ struct ProposalView: Encodable {
         var superseded_by: Int64?
     }
 
-    init(_ s: StoredProposal, decisions: [Decision]? = nil) {
+    init(_ s: StoredProposal, decisions: [Decision]? = nil, effect: FixEffect? = nil) {
+        self.effect = effect
         let p = s.proposal
         id = s.id
         status = s.status
@@ -84,6 +87,10 @@ struct ProposalView: Encodable {
         let trail = decisions ?? []
         if trail.isEmpty { out.append("   none yet") }
         for d in trail { out.append("   " + Self.describe(d)) }
+        if status == .approved {
+            out += ["", "Effect: " + (effect.map(\.summary)
+                ?? "not measured yet (the next cycle looks for it on the agency's main line, merged or its heading at HEAD)")]
+        }
         if status == .pending {
             out += ["", "Approve: consciousness proposals approve \(id)",
                     "Reject:  consciousness proposals reject \(id) --reason \"…\""]

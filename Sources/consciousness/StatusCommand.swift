@@ -28,6 +28,8 @@ struct Status: Encodable {
     var next_cycle: String?
     var malformed_lines: [String: Int64]
     var proposals_pending: [Pending]
+    /// Approved fixes on the agency's main line and what they did.
+    var fixes: [FixEffect]
     var store: Store
 
     /// What the store holds: the figures that prove two runs ingested the same.
@@ -90,7 +92,7 @@ struct Status: Encodable {
         let t = try store.totals()
         let cp = try store.checkpoint()
         return Status(state_directory: store.directory, last_cycle: last, next_cycle: next,
-                      malformed_lines: malformed, proposals_pending: pending,
+                      malformed_lines: malformed, proposals_pending: pending, fixes: try store.fixEffects(),
                       store: Store(violations: t.violations, buckets: t.buckets, functions: t.functions,
                                    signatures: t.signatures, log: cp?.path, log_offset: cp?.offset, log_lines: cp?.lines,
                                    database_bytes: store.databaseSize()))
@@ -124,6 +126,10 @@ struct Status: Encodable {
                    + (store.log.map { "; read \(Format.group(store.log_lines ?? 0)) lines of \($0)" } ?? ""))
         out.append("proposals pending approval: \(proposals_pending.count)")
         for p in proposals_pending { out.append("   #\(p.id) \(p.agent) (confidence \(Format.percent(p.confidence))) → \(p.target_file)") }
+        if !fixes.isEmpty {
+            out.append("approved fixes on the main line: \(fixes.count)")
+            for f in fixes { out.append("   \(f.summary)") }
+        }
         return out.joined(separator: "\n") + "\n"
     }
 }

@@ -36,12 +36,12 @@ struct Repo {
         return r.stdout.trimmingCharacters(in: .newlines)
     }
 
-    func gitResult(_ args: [String]) async throws -> Binary.Result {
+    func gitResult(_ args: [String], env extra: [String: String] = [:]) async throws -> Binary.Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["git", "-C", root] + args
         var e = ProcessInfo.processInfo.environment
-        for (k, v) in Repo.isolation { e[k] = v }
+        for (k, v) in Repo.isolation.merging(extra, uniquingKeysWith: { $1 }) { e[k] = v }
         p.environment = e
         return try await Binary.capture(p)
     }

@@ -21,8 +21,25 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
 
     @Test func theSchemaHasTheDecisionsMigration() throws {
         let store = try StateStore(directory: dir + "/state")
-        #expect(try store.schemaVersion() == 8)
+        #expect(try store.schemaVersion() == 9)
         #expect(try store.proposals().isEmpty)
+    }
+
+    /// The window slides every hour, so the counts move while nothing a person reads
+    /// changed: that is `unchanged`. A trend that turned is a change.
+    @Test func movingCountsAloneDoNotChangeAProposal() throws {
+        let store = try StateStore(directory: dir + "/state")
+        func same(_ frequency: Int64, trend: String = "STABLE") -> Proposal {
+            var p = proposal("planner", ["a"], frequency: frequency)
+            p.markdown = "### learnings\n- a\n"
+            p.evidence = try! JSONDecoder().decode([Proposal.Evidence].self, from: Data("""
+                [{"pattern_id": "pattern_a", "function": "a", "frequency": \(frequency), "trend": "\(trend)", "articles": ["Article II"]}]
+                """.utf8))
+            return p
+        }
+        _ = try store.upsertPending([same(10)], cycle: 1, at: 1_000)
+        #expect(try store.upsertPending([same(14)], cycle: 2, at: 2_000).map(\.change) == [.unchanged])
+        #expect(try store.upsertPending([same(14, trend: "INCREASING")], cycle: 3, at: 3_000).map(\.change) == [.updated])
     }
 
     /// Same patterns: the one pending proposal is updated in place. Other patterns: it

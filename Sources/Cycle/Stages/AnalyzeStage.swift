@@ -9,6 +9,8 @@ struct Analyzed {
     var rows: [BucketRow]
     /// The Controller's cached answers, by signature.
     var classified: [String: Classification]
+    /// Merged fixes and their measured effect.
+    var fixes: [FixEffect] = []
 }
 
 /// Analyze: patterns, trends, confidence and ROI from the stored buckets — pure, from
@@ -18,8 +20,13 @@ extension CycleRun {
         let what = observed.map { "\(Stage.analyze.gerund) \(Format.group($0.ingested)) new violations" }
             ?? "\(Stage.analyze.gerund) the stored violations"
         return try await stage(.analyze, what) {
-            let a = try analyzeNow(classified: try store.classifications())
-            return StageResult(value: a, detail: "\(a.analysis.violationsAnalyzed) violation(s) in the window, \(a.analysis.patterns.count) pattern(s)")
+            var a = try analyzeNow(classified: try store.classifications())
+            let fixes = try measureFixes()
+            a.fixes = fixes.effects
+            var detail = "\(a.analysis.violationsAnalyzed) violation(s) in the window, \(a.analysis.patterns.count) pattern(s)"
+            if !fixes.effects.isEmpty { detail += "; \(fixes.effects.count) merged fix(es) measured" }
+            if let note = fixes.note { detail += "; \(note)" }
+            return StageResult(value: a, outcome: fixes.note == nil ? .ok : .degraded, detail: detail)
         }
     }
 

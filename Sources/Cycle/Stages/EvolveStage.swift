@@ -9,7 +9,7 @@ extension CycleRun {
     func evolve(_ a: Analyzed, _ predicted: Predicted, _ learned: Learned) async throws -> [Proposal] {
         try await stage(.evolve, Stage.evolve.gerund) {
             var proposals = Evolver.propose(predicted.patterns, forecasts: predicted.forecasts, settings: o.settings,
-                                            recall: learned.recall)
+                                            recall: learned.recall, fixes: a.fixes)
             // A pending proposal about the same patterns keeps the Builder's draft: the model
             // is asked again only when the subject changes, not every hour.
             let drafts = Dictionary(try store.pendingProposals().filter { $0.proposal.author != "template" }

@@ -17,6 +17,7 @@ extension CycleRun {
                                  proposals: [], stages: stages)
         report.predictions = predicted.forecasts
         report.cost = o.settings.cost
+        report.fixes = a.fixes
         report.forecastAccuracy = predicted.accuracy
         report.outboundRequests = o.outboundRequests?()
         report.modelCalls = session.calls

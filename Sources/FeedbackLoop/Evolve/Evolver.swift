@@ -1,18 +1,22 @@
-/// Evolve, template stage: one proposal per agent whose violations persist. Its
-/// confidence is `Prioritizer.persistence` of the agent's forecasts: the probability
-/// that, without a fix, the agent's violations over the next horizon reach at least half
-/// of what its recent rate gives. Proposals come in priority order (the expected cost of
-/// the agent's patterns), so the review order is never a tie.
+/// Evolve, template stage: one proposal per agent whose violations persist
+/// (`Prioritizer.persistence` of the agent's forecasts: the probability that, without a
+/// fix, its violations over the next horizon reach at least half of what its recent
+/// rate gives, at least `proposalConfidence`). Its confidence is that probability scaled
+/// by the agent's record of measured fixes (`FixRecord`): raised by fixes that worked,
+/// lowered by fixes that changed nothing. Proposals come in priority order (the expected
+/// cost of the agent's patterns), so the review order is never a tie.
 public enum Evolver {
     public static func propose(_ patterns: [Pattern], forecasts: [Forecast], settings: AnalysisSettings = AnalysisSettings(),
-                               recall: Recall = Recall()) -> [Proposal] {
+                               recall: Recall = Recall(), fixes: [FixEffect] = []) -> [Proposal] {
         let byAgent = Dictionary(grouping: patterns, by: \.agent)
         let forecastByID = Dictionary(forecasts.map { ($0.patternID, $0) }, uniquingKeysWith: { a, _ in a })
         return byAgent.compactMap { agent, patterns -> (Proposal, Double)? in
             let own = patterns.compactMap { forecastByID[$0.patternID] }
             guard !own.isEmpty else { return nil }
-            let confidence = Prioritizer.persistence(own)
-            guard confidence >= settings.proposalConfidence else { return nil }
+            let persistence = Prioritizer.persistence(own)
+            guard persistence >= settings.proposalConfidence else { return nil }
+            let record = FixRecord(fixes.filter { $0.agent == agent })
+            let confidence = min(1, persistence * record.factor)
             let total = patterns.reduce(0) { $0 + $1.frequency }
             let evidence = patterns.map {
                 Proposal.Evidence(patternID: $0.patternID, function: $0.functionName, frequency: $0.frequency,
@@ -20,7 +24,8 @@ public enum Evolver {
             }
             let recalled = recall.forProposal(agent: agent, patternIDs: patterns.map(\.patternID))
             var p = Proposal(agent: agent, confidence: (confidence * 100).rounded() / 100,
-                             rationale: rationale(agent, patterns, total), evidence: evidence,
+                             rationale: rationale(agent, patterns, total) + (record.summary.map { " \($0.prefix(1).uppercased() + $0.dropFirst())." } ?? ""),
+                             evidence: evidence,
                              markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns, recalled: recalled),
                              author: "template")
             p.recalled = recalled.map(Proposal.Recalled.init)

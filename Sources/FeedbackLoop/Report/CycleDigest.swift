@@ -24,6 +24,14 @@ public struct CycleDigest: Sendable, Equatable, Decodable {
     public var vectorMemory: MemoryGrowth?
     public var peakRssBytes: Int64?
     public var memoryAvailableBytes: Int64?
+    public var fixes: [FixDigest]?
+
+    public struct FixDigest: Sendable, Equatable, Codable {
+        public var proposal: Int64
+        public var agent: String
+        public var verdict: String
+        public var summary: String
+    }
 
     public struct PatternDigest: Sendable, Equatable, Decodable {
         public var patternId: String

@@ -21,6 +21,9 @@ public struct CycleMetrics: Sendable, Equatable {
     public var peakRssBytes: Int64?
     public var modelCalls: [ModelCallRecord]
     public var logEvents: [LogEvent] = []
+    public var fixes: [FixEffect] = []
+    /// Patterns by urgency.
+    public var urgency: [Priority.Urgency: Int] = [:]
 
     public static let results = [CycleResult.completed, .degraded, .failed].map(\.rawValue)
 
@@ -46,6 +49,8 @@ public struct CycleMetrics: Sendable, Equatable {
         memoryAvailableBytes = r.memoryAvailableBytes
         peakRssBytes = r.peakRSSBytes
         modelCalls = r.modelCalls
+        fixes = r.fixes
+        for p in r.analysis.patterns { if let u = p.priority?.urgency { urgency[u, default: 0] += 1 } }
     }
 
     public func exposition() -> String {
@@ -72,6 +77,15 @@ public struct CycleMetrics: Sendable, Equatable {
         one("consciousness_violations_analyzed", "Violations in the last cycle's analysis window.", violationsAnalyzed.map(Double.init))
         one("consciousness_patterns", "Patterns the last cycle detected.", patterns.map(Double.init))
         one("consciousness_proposals_pending", "Evolution proposals waiting for a person's approval.", proposalsPending.map(Double.init))
+        if patterns != nil {
+            family("consciousness_patterns_by_urgency", "The last cycle's patterns by urgency.",
+                   Priority.Urgency.allCases.map { ([("urgency", $0.rawValue)], Double(urgency[$0] ?? 0)) })
+        }
+        let labelled = fixes.map { [("proposal", String($0.proposal)), ("agent", $0.agent), ("verdict", $0.verdict.rawValue)] }
+        family("consciousness_fix_effect_ratio", "A merged fix's effect: the agent's violations a day after it over before it (0.17 = −83%).",
+               zip(labelled, fixes).map { ($0, $1.ratio) })
+        family("consciousness_fix_effect_p_value", "p-value of \"the merged fix changed nothing\".",
+               zip(labelled, fixes).map { ($0, $1.pValue) })
         if let a = accuracy {
             one("consciousness_forecasts_scored", "Forecasts scored against what happened, all time.", Double(a.allTime.forecasts))
             one("consciousness_forecasts_pending", "Forecasts waiting for their horizon to pass.", Double(a.pending))

@@ -90,6 +90,8 @@ public struct CycleReport: Sendable, Equatable {
     public var predictions: [Forecast] = []
     /// What the money figures assume.
     public var cost = CostAssumptions()
+    /// Approved fixes on the agency's main line, and their measured effect.
+    public var fixes: [FixEffect] = []
     /// Nil when the Predict stage did not run.
     public var forecastAccuracy: ForecastAccuracy?
     /// Outbound requests this process has made, by destination (nil: no model client).

@@ -11,6 +11,7 @@ extension CycleReport {
         var patterns_detected: [Pattern]
         var total_roi_potential: Double
         var cost_assumptions: String
+        var fixes: [FixEffect]
         var vectorstore_updated: Bool
         var predictions: [Forecast]
         var api_calls: Int?
@@ -59,6 +60,7 @@ extension CycleReport {
             cycle_timestamp: Timestamp.iso8601(timestamp), summary: summary,
             violations_analyzed: analysis.violationsAnalyzed, patterns_detected: analysis.patterns,
             total_roi_potential: analysis.totalROIPotential, cost_assumptions: cost.statement,
+            fixes: fixes,
             vectorstore_updated: stages.contains { $0.stage == .learn && $0.outcome == .ok },
             predictions: predictions,
             api_calls: outboundRequests?.remote, outbound_requests: outboundRequests,

@@ -34,6 +34,10 @@ extension CycleReport {
             }
             out += ["", "Forecast accuracy: " + CycleReport.describe(accuracy)]
         }
+        if !fixes.isEmpty {
+            out += ["", "## Approved fixes on the main line", ""]
+            for f in fixes { out.append("- \(f.summary)") }
+        }
         out += ["", "## Evolution proposals (pending approval)", ""]
         if proposals.isEmpty { out.append("None this cycle.") }
         for r in proposals {

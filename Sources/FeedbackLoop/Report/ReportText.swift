@@ -23,6 +23,7 @@ extension CycleReport {
             out.append(analysis.window.days.map { "No violations in the last \($0) days." } ?? "No violations recorded.")
         }
         out += priorityLines()
+        out += fixLines()
         out.append("")
         out.append("Patterns Detected: \(analysis.patterns.count)\(analysis.patterns.isEmpty ? "" : " (in priority order)")")
         for (n, p) in analysis.patterns.enumerated() { out += patternLines(n + 1, p) }
@@ -61,6 +62,13 @@ extension CycleReport {
         return out
     }
 
+    /// The closed loop: each approved fix that reached the main line, and what it did.
+    private func fixLines() -> [String] {
+        guard !fixes.isEmpty else { return [] }
+        return ["", "Approved fixes on the main line (violations a day before → after the merge):"]
+            + fixes.map { "   \($0.summary)" }
+    }
+
     private func patternLines(_ n: Int, _ p: Pattern) -> [String] {
         let rank = p.priority.map { "#\($0.rank) \($0.urgency.rawValue)" } ?? "\(n)."
         var out = ["", "\(rank) \(p.functionName) (\(Format.group(p.frequency)) occurrences, severity \(p.severity))"]
@@ -78,6 +86,7 @@ extension CycleReport {
             if let days = r.paybackDays { cost += "; a fix pays for itself in \(Self.days(days))" }
             out.append(cost)
         }
+        for f in fixes where f.functions.contains(p.functionName) { out.append("   Fix: \(f.summary)") }
         out.append("   First seen: \(p.firstSeen.prefix(10)) · last seen: \(p.lastSeen.prefix(10))")
         out.append("   Recommendation: \(p.priority?.action(p.fixSuggestion) ?? p.fixSuggestion)")
         if p.signatures.count > 1 {

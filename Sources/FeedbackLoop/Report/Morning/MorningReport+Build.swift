@@ -19,6 +19,7 @@ extension MorningReport {
             lowestMemoryAvailableBytes: digests.compactMap(\.memoryAvailableBytes).min(),
             models: models(digests.flatMap { $0.modelCalls ?? [] }), degraded: degraded(i.cycles),
             narrative: Narrative(text: "", author: Narrative.templateAuthor, ranking: []))
+        r.fixes = digests.last?.fixes
         r.narrative = Narrative.template(r)
         return r
     }

@@ -26,13 +26,17 @@ extension MorningReport {
             out.append("| pattern | trend | in window | tonight | per hour |")
             out.append("|---|---|---:|---:|---|")
             for p in patterns {
-                out.append("| \(Self.md(p.function)) | \(p.trend?.rawValue ?? "not analysed") | \(Format.group(p.windowCount)) | \(Format.group(p.nightCount)) | `\(Sparkline.render(p.hourly))` |")
+                out.append("| \(Self.md(p.function)) | \(Self.md(p.trendSummary ?? p.trend?.rawValue ?? "not analysed")) | \(Format.group(p.windowCount)) | \(Format.group(p.nightCount)) | `\(Sparkline.render(p.hourly))` |")
             }
         }
         out.append("")
         out.append("## Forecasts")
         out.append("")
         out.append("Accuracy so far: \(accuracyLine).")
+        if let fixes, !fixes.isEmpty {
+            out += ["", "## Approved fixes on the main line", ""]
+            for f in fixes { out.append("- \(Self.md(f.summary))") }
+        }
         out.append("")
         if !forecasts.isEmpty {
             out.append("| pattern | expected | 80% interval | P(≥1) |")

@@ -18,7 +18,8 @@ extension MorningReport {
         let width = max(8, patterns.map(\.function.count).max() ?? 0)
         for p in patterns {
             let name = p.function.padding(toLength: width, withPad: " ", startingAt: 0)
-            let trend = (p.trend?.rawValue ?? "not analysed").padding(toLength: 12, withPad: " ", startingAt: 0)
+            let trend = ((p.rank.map { "#\($0) " } ?? "") + (p.urgency.map { "\($0) " } ?? "") + (p.trend?.rawValue ?? "not analysed"))
+                .padding(toLength: 24, withPad: " ", startingAt: 0)
             let peak = p.hourly.max() ?? 0
             out.append("   \(name)  \(trend) \(Format.group(p.nightCount).leftPadded(6)) tonight  \(Sparkline.render(p.hourly))  peak \(peak)/h")
         }
@@ -29,6 +30,11 @@ extension MorningReport {
             out.append("   \(f.function): \(Format.fixed(f.expected, 0)) expected (80% interval \(Format.group(f.low))–\(Format.group(f.high))), P(≥1) \(Format.percent(f.probability))\(f.lowConfidence ? ", low confidence" : "")")
         }
         out.append("Forecast accuracy so far: \(accuracyLine)")
+        if let fixes, !fixes.isEmpty {
+            out.append("")
+            out.append("Approved fixes on the main line: \(fixes.count)")
+            for f in fixes { out.append("   \(f.summary)") }
+        }
         out.append("")
         out.append("Proposals awaiting approval: \(proposals.count)\(proposals.isEmpty ? "" : " (in the order to review them, by \(narrative.author))")")
         for (k, p) in rankedProposals.enumerated() {

@@ -34,6 +34,9 @@ public struct MorningReport: Sendable, Equatable, Codable {
     public var models: [ModelNight]
     public var degraded: [DegradedStage]
     public var narrative: Narrative
+    /// Approved fixes on the main line and their effect, as the last cycle measured them
+    /// (nil in reports stored before fixes were measured).
+    public var fixes: [CycleDigest.FixDigest]? = nil
 
     public struct CycleTally: Sendable, Equatable, Codable {
         /// Schedule slots (multiples of CYCLE_INTERVAL) that begin in the night.
