@@ -252,47 +252,13 @@ def footprint(log):
 
 
 def backtests():
-    """Per rate profile and overall, weighted by the number of forecasts."""
-    profiles = dict(l.split() for l in subprocess.run([BIN, "sample", "--profiles"], capture_output=True,
-                                                      text=True, check=True).stdout.splitlines())
-    groups = {}
-    for lines in (20_000, 200_000, 1_000_000):
-        for seed in range(1, 6):
-            log = sample(os.path.join(WORK, f"backtest-{lines}-{seed}.jsonl"), lines, 63, END, seed)
-            out = subprocess.run([BIN, "backtest", "--log", log, "--json"], capture_output=True, text=True, check=True)
-            d = json.loads(out.stdout)
-            out = subprocess.run([BIN, "backtest", "--log", log, "--json", "--recall"], capture_output=True, text=True,
-                                 check=True)
-            r = json.loads(out.stdout)
-            recalled = {p["function"]: p for p in r["patterns"]}
-            groups.setdefault("≥ 50/week", []).append({"forecasts": d["frequent_model"]["forecasts"],
-                                                       "model": d["frequent_model"], "baseline": d["frequent_baseline"],
-                                                       "recall": r["frequent_model"], "mean_weekly": 0})
-            for p in d["patterns"]:
-                p["recall"] = recalled[p["function"]]["model"]
-                for key in (profiles[p["function"]], "all"):
-                    groups.setdefault(key, []).append(p)
-
-    def mean(rows, side, field):
-        pairs = [(r[side].get(field), r["forecasts"]) for r in rows if r[side].get(field) is not None]
-        n = sum(w for _, w in pairs)
-        return sum(v * w for v, w in pairs) / n if n else None
-
-    def fmt(v, pct=True):
-        return "—" if v is None else (f"{v * 100:.1f}%" if pct else f"{v:.4f}")
-
-    print("\nforecast accuracy, `consciousness backtest` (horizon 7 days) over 15 generated logs "
-          "(20k, 200k, 1M lines × 5 seeds, 63 days each)\n")
-    print("| profile | forecasts | MAPE model | MAPE original | 80% interval coverage | Brier model | Brier original "
-          "| MAPE with recall | coverage with recall |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for key in ("steady", "rising", "falling", "burst", "rare", "all", "≥ 50/week"):
-        rows = groups.get(key, [])
-        n = sum(r["forecasts"] for r in rows)
-        print(f"| {key} | {n} | {fmt(mean(rows, 'model', 'mape'))} | {fmt(mean(rows, 'baseline', 'mape'))} | "
-              f"{fmt(mean(rows, 'model', 'interval_coverage'))} | {fmt(mean(rows, 'model', 'brier'), False)} | "
-              f"{fmt(mean(rows, 'baseline', 'brier'), False)} | {fmt(mean(rows, 'recall', 'mape'))} | "
-              f"{fmt(mean(rows, 'recall', 'interval_coverage'))} |")
+    """`backtest --profiles`: generated logs of known rates (every profile, 5 seeds × 3 sizes), the trend labels
+    scored against the truth, the events, the reliability of the confidence, and the fixes landed in git."""
+    out = subprocess.run([BIN, "backtest", "--profiles", "--seeds", "5", "--end", "2026-12-01T00:00:00Z"],
+                         capture_output=True, text=True, check=True)
+    print("\nforecasts, trends and fixes: `consciousness backtest --profiles --seeds 5 --end 2026-12-01T00:00:00Z` "
+          "(63-day logs of 200k, 20k and 2k lines per seed)\n")
+    print(out.stdout)
 
 
 def vectors():

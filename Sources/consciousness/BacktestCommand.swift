@@ -23,6 +23,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "With --profiles: about how many lines each log has.")
     var lines = 200_000
 
+    @Option(help: "With --profiles: the last instant of the logs (ISO 8601; default: now). The same --end and seeds give the same figures.")
+    var end: String?
+
     @Option(help: "Days each forecast covers.")
     var horizonDays = 7
 
@@ -40,6 +43,7 @@ struct BacktestCommand: AsyncParsableCommand {
         if !(1...100).contains(seeds) { throw ValidationError("--seeds must be 1…100") }
         if !(14...3650).contains(days) { throw ValidationError("--days must be 14…3650") }
         if !(1_000...100_000_000).contains(lines) { throw ValidationError("--lines must be 1000…100000000") }
+        if let end, Timestamp.parse(end) == nil { throw ValidationError("--end '\(end)' is not an ISO 8601 timestamp") }
         if !(1...90).contains(horizonDays) { throw ValidationError("--horizon-days must be 1…90") }
         if !(1...365).contains(lookbackDays) { throw ValidationError("--lookback-days must be 1…365") }
     }
@@ -69,7 +73,7 @@ struct BacktestCommand: AsyncParsableCommand {
     }
 
     func runProfiles(_ s: ForecastSettings) throws {
-        var b = ProfileBacktest(seeds: (1...seeds).map(UInt64.init), end: CycleCommand.wallClock())
+        var b = ProfileBacktest(seeds: (1...seeds).map(UInt64.init), end: end.flatMap(Timestamp.parse) ?? CycleCommand.wallClock())
         b.days = days
         b.lines = lines
         b.settings = s

@@ -63,6 +63,7 @@ import Testing
         let report = try JSONSerialization.jsonObject(with: Data(second.stdout.utf8)) as! [String: Any]
         let fixes = try #require(report["fixes"] as? [[String: Any]])
         #expect(fixes.count == 2)
+        for f in fixes { print("closed loop: \(f["summary"] as? String ?? "?")") }
         for f in fixes {
             // Found within a day of the merge (the commit is half an hour into the fix's hour).
             #expect(abs((f["merged_at"] as! Int64) - fixAt) <= Timestamp.microsPerDay)

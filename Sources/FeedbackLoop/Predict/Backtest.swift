@@ -35,6 +35,10 @@ public struct Backtest: Sendable, Equatable {
     /// and per function.
     public var trend: TrendScore?
     public var trendByFunction: [String: TrendScore] = [:]
+    /// The original rule's labels on the same cases (INCREASING when seen in the last
+    /// two days, else STABLE), and its share of URGENT (P(≥1) > 0.85).
+    public var trendOriginal: TrendScore?
+    public var urgentShareOriginal: Double?
     /// Forecasts ranked for `urgentShare`.
     public var ranked = 0
     /// Said when the figures rest on too few origins to mean much.
@@ -79,6 +83,8 @@ public struct Backtest: Sendable, Equatable {
         var exceeds = EventScore(), quiet = EventScore(), confidence: [(stated: Double, hit: Bool)] = []
         var trend = trueRates.map { _ in TrendScore() }
         var trendByFunction: [String: TrendScore] = [:]
+        var trendOriginal = trueRates.map { _ in TrendScore() }
+        var urgentOriginal = 0
         var urgent = 0, ranked = 0
         for origin in origins {
             var measured: [String: Double] = [:]
@@ -109,12 +115,14 @@ public struct Backtest: Sendable, Equatable {
                 let barCount = Int64(bar.rounded(.down)) + 1
                 exceeds.add(model: CountDistribution.upperTail(barCount, mean: m.expected, variance: max(m.variance, m.expected)),
                             original: baseExpected > bar ? 1 : 0, happened: Double(actual) > bar)
+                if b.probability > 0.85 { urgentOriginal += 1 }
                 if !seen { quiet.add(model: m.probability, original: b.probability, happened: actual > 0) }
                 let c = Forecaster.confidence(m)
                 confidence.append((c, abs(Double(actual) - m.expected) <= Forecaster.confidenceBand * m.expected))
                 if let rates = trueRates?[function], let truth = TrendScore.truth(rates, origin: origin, s.trend) {
                     trend?.add(truth: truth, label: m.reading.trend)
                     trendByFunction[function, default: TrendScore()].add(truth: truth, label: m.reading.trend)
+                    trendOriginal?.add(truth: truth, label: seen ? .increasing : .stable)
                 }
             }
             memory.learn(measured)
@@ -141,6 +149,8 @@ public struct Backtest: Sendable, Equatable {
         b.urgentShare = ranked > 0 ? Double(urgent) / Double(ranked) : nil
         b.trend = trend
         b.trendByFunction = trendByFunction
+        b.trendOriginal = trendOriginal
+        b.urgentShareOriginal = ranked > 0 ? Double(urgentOriginal) / Double(ranked) : nil
         b.ranked = ranked
         if origins.count < fewOrigins {
             b.warning = "only \(origins.count) origin(s) in \(Format.fixed(Double(hours) / 24, 0)) days: too few forecasts "

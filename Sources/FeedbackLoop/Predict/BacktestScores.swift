@@ -178,8 +178,11 @@ extension Backtest {
             m.quietRecurs = m.quietRecurs + r.quietRecurs
             m.reliability = zip(m.reliability, r.reliability).map(+)
             let urgent = (m.urgentShare ?? 0) * Double(m.ranked) + (r.urgentShare ?? 0) * Double(r.ranked)
+            let original = (m.urgentShareOriginal ?? 0) * Double(m.ranked) + (r.urgentShareOriginal ?? 0) * Double(r.ranked)
             m.ranked += r.ranked
             m.urgentShare = m.ranked > 0 ? urgent / Double(m.ranked) : nil
+            m.urgentShareOriginal = m.ranked > 0 ? original / Double(m.ranked) : nil
+            if let t = r.trendOriginal { m.trendOriginal = (m.trendOriginal ?? TrendScore()) + t }
             if let t = r.trend { m.trend = (m.trend ?? TrendScore()) + t }
             for (f, t) in r.trendByFunction { m.trendByFunction[f] = (m.trendByFunction[f] ?? TrendScore()) + t }
             for p in r.patterns {

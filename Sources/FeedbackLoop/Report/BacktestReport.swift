@@ -26,10 +26,13 @@ extension Backtest {
             out.append("| \(Self.pct(b.low, 0))–\(Self.pct(b.high, 0)) | \(b.forecasts) | \(Self.pct(b.meanStated)) | \(Self.pct(b.observed)) |")
         }
         out.append("")
-        if let urgentShare { out.append("Forecasts marked URGENT: \(Self.pct(urgentShare))") }
+        if let urgentShare {
+            out.append("Forecasts marked URGENT: \(Self.pct(urgentShare)) (the original rule: \(Self.pct(urgentShareOriginal)))")
+        }
         if let t = trend {
-            out.append("Trend labels against the generated truth: \(Self.pct(t.accuracy)) right over \(t.scored) clear cases; "
-                       + "steady patterns called trending: \(Self.pct(t.falseTrendRate)) of \(t.steady)")
+            out.append("Trend labels against the generated truth: \(Self.pct(t.accuracy)) right over \(t.scored) clear cases "
+                       + "(the original rule: \(Self.pct(trendOriginal?.accuracy))); steady patterns called trending: "
+                       + "\(Self.pct(t.falseTrendRate)) of \(t.steady) (the original rule: \(Self.pct(trendOriginal?.falseTrendRate)))")
             for (truth, labels) in t.confusion.sorted(by: { $0.key < $1.key }) {
                 out.append("   truly \(truth): " + labels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
@@ -57,7 +60,9 @@ extension Backtest {
             var quiet_pattern_recurs: EventScore
             var reliability: [ReliabilityBin]
             var urgent_share: Double?
+            var urgent_share_original: Double?
             var trend: TrendScore?
+            var trend_original: TrendScore?
             var patterns: [P]
             struct P: Encodable {
                 var function: String
@@ -72,7 +77,8 @@ extension Backtest {
             warning: warning, model: model, baseline: baseline, frequent_threshold_per_week: Backtest.frequentWeekly,
             frequent_model: frequentModel, frequent_baseline: frequentBaseline,
             exceeds_last_week: exceeds, quiet_pattern_recurs: quietRecurs, reliability: reliability,
-            urgent_share: urgentShare, trend: trend,
+            urgent_share: urgentShare, urgent_share_original: urgentShareOriginal, trend: trend,
+            trend_original: trendOriginal,
             patterns: patterns.map { .init(function: $0.function, forecasts: $0.forecasts, mean_weekly: $0.meanWeekly,
                                            model: $0.model, baseline: $0.baseline) })
         let e = JSONEncoder()

@@ -120,10 +120,12 @@ extension CycleReport {
 
     private func proposalLines() -> [String] {
         guard !proposals.isEmpty else { return [] }
-        var out = ["", "Evolution Proposals: \(proposals.count) (pending human approval)"]
+        var out = ["", "Evolution Proposals: \(proposals.count) (pending human approval, in priority order)"]
         for r in proposals {
             let p = r.proposal
-            out.append("   #\(r.id) \(p.agent) — confidence \(Format.percent(p.confidence)), \(r.change) → \(p.targetFile)")
+            let cost = analysis.patterns.filter { $0.agent == p.agent }.reduce(0) { $0 + ($1.priority?.expectedCostUSD ?? 0) }
+            out.append("   #\(r.id) \(p.agent) — $\(Format.thousands(cost)) expected over the horizon, confidence \(Format.percent(p.confidence)) "
+                       + "that it persists, \(r.change) → \(p.targetFile)")
             out.append("      \(p.provenance)")
         }
         return out
