@@ -24,7 +24,7 @@ public enum Evolver {
             }
             let recalled = recall.forProposal(agent: agent, patternIDs: patterns.map(\.patternID))
             var p = Proposal(agent: agent, confidence: (confidence * 100).rounded() / 100,
-                             rationale: rationale(agent, patterns, total) + (record.summary.map { " \($0.prefix(1).uppercased() + $0.dropFirst())." } ?? ""),
+                             rationale: rationale(agent, patterns, total) + (record.summary.map { " " + $0 } ?? ""),
                              evidence: evidence,
                              markdown: ProposalTemplate.markdown(agent: agent, patterns: patterns, recalled: recalled),
                              author: "template")

@@ -198,7 +198,8 @@ public struct FixRecord: Sendable, Equatable {
 
     public var factor: Double { (Double(helped) + 4) / (Double(measured) + 5) / 0.8 }
 
+    /// A sentence for the proposal's rationale, nil with no record.
     public var summary: String? {
-        measured > 0 ? "\(helped) of \(measured) earlier fix(es) for this agent measured as working" : nil
+        measured > 0 ? "Earlier fixes for this agent: \(helped) of \(measured) measured as working." : nil
     }
 }
