@@ -29,10 +29,12 @@ public struct MergeFinder: Sendable {
         let prefix = try here.check(["rev-parse", "--show-prefix"])
         let git = here.at(top)
         let main = try mainLine(git)
-        return try fixes.compactMap { fix in
-            if let m = try merged(git, fix, main: main) { return m }
-            let path = prefix + (try DeltaPath(agent: fix.agent, root: root)).relative
-            return try textAtHead(git, fix, main: main, path: path)
+        // One fix git cannot answer for (its commit gone after a gc, an agent name the
+        // delta path refuses) is not found this cycle; the others still are.
+        return fixes.compactMap { fix in
+            if let m = try? merged(git, fix, main: main) { return m }
+            guard let delta = try? DeltaPath(agent: fix.agent, root: root) else { return nil }
+            return try? textAtHead(git, fix, main: main, path: prefix + delta.relative)
         }
     }
 
@@ -58,7 +60,7 @@ public struct MergeFinder: Sendable {
             return FixMerge(proposal: fix.proposal, mergedAt: seconds * 1_000_000, how: "merged", mainCommit: f[0])
         }
         // Fast-forwarded (or the tip itself): the commit is on the main line.
-        let seconds = Int64(try git.check(["show", "-s", "--format=%ct", fix.commit])) ?? 0
+        guard let seconds = Int64(try git.check(["show", "-s", "--format=%ct", fix.commit])) else { return nil }
         return FixMerge(proposal: fix.proposal, mergedAt: seconds * 1_000_000, how: "merged", mainCommit: fix.commit)
     }
 

@@ -58,7 +58,7 @@ struct CycleCommand: AsyncParsableCommand {
     @Option(help: "Hours a fix takes, for the pay-back time (default: FIX_HOURS, else 2).")
     var fixHours: Double?
 
-    @Option(help: "Confidence an agent's evidence needs for a proposal (default: PROPOSAL_CONFIDENCE, else 0.8).")
+    @Option(help: "Probability that an agent's violations persist (next horizon at least half of the recent rate) a proposal needs (default: PROPOSAL_CONFIDENCE, else 0.8).")
     var proposalConfidence: Double?
 
     func validate() throws {

@@ -13,6 +13,9 @@ struct SampleCommand: ParsableCommand {
     @Flag(help: "List the synthetic functions and their rate profiles instead.")
     var profiles = false
 
+    @Flag(help: "Add the functions with rhythms, noise, steps, a spike and a fix (what backtest --profiles generates).")
+    var extended = false
+
     @Option(help: "About how many lines.")
     var lines = 5_000
 
@@ -38,14 +41,17 @@ struct SampleCommand: ParsableCommand {
         if let end, Timestamp.parse(end) == nil { throw ValidationError("--end '\(end)' is not an ISO 8601 timestamp") }
     }
 
+    var functions: [SampleFunction] { extended ? SampleFunction.extended : SampleFunction.standard }
+
     func run() throws {
         if profiles {
-            for f in SampleFunction.standard { print("\(f.name) \(f.profile.rawValue)") }
+            for f in functions { print("\(f.name) \(f.profile.rawValue)") }
             return
         }
         guard let output else { return }
         var s = SampleLog(lines: lines, days: days, end: end.flatMap(Timestamp.parse) ?? CycleCommand.wallClock())
         s.seed = seed
+        s.functions = functions
         s.malformedEvery = malformedEvery > 0 ? malformedEvery : nil
         do { try s.write(to: output) } catch {
             throw fail("cannot write \(output): \(error.localizedDescription)", ExitStatus.cantCreate)

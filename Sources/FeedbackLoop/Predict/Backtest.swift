@@ -62,8 +62,9 @@ public struct Backtest: Sendable, Equatable {
     /// Fewer origins than this and the result carries a warning.
     public static let fewOrigins = 4
 
-    /// `series`: hourly counts per function, all starting at `startHour` (a UTC
-    /// midnight, so origins fall on day boundaries) and `hours` long.
+    /// `series`: hourly counts per function, all starting at `startHour` and `hours`
+    /// long; origins fall every horizon after it (on day boundaries when it is a UTC
+    /// midnight, as `series(from:)` makes it).
     /// `recall`: lend each pattern the model error measured on similar patterns (by
     /// the hashed embedding of their function names) at earlier origins, as the cycle's
     /// Predict stage does with what the vector memory recalls.

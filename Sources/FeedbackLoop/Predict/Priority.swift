@@ -22,12 +22,13 @@ public struct Priority: Sendable, Equatable, Codable {
         case share, paybackDays = "payback_days"
     }
 
-    /// URGENT only for a rising pattern (INCREASING or BURST) among the three costliest
-    /// with at least 10% of the expected cost: a handful, never all. HIGH for the other
-    /// top three unless falling, or a rising pattern with 5%. MEDIUM for 2% and not
-    /// falling. LOW for the rest — every falling pattern outside the top three among them.
+    /// URGENT only for a rising pattern (INCREASING, or a BURST on a level that is not
+    /// falling) among the three costliest with at least 10% of the expected cost: a
+    /// handful, never all. HIGH for the other top three unless falling, or a rising
+    /// pattern with 5%. MEDIUM for 2% and not falling. LOW for the rest — every falling
+    /// pattern outside the top three among them.
     static func urgency(rank: Int, share: Double, trend: Trend, direction: Trend) -> Urgency {
-        let rising = trend == .increasing || trend == .burst
+        let rising = trend == .increasing || (trend == .burst && direction != .decreasing)
         if rising, share >= 0.10, rank <= 3 { return .urgent }
         if (rank <= 3 && direction != .decreasing) || (rising && share >= 0.05) { return .high }
         if share >= 0.02, direction != .decreasing { return .medium }

@@ -34,7 +34,8 @@ public struct BurstCheck: Sendable, Equatable, Codable {
         }
         let expected: Double, variance: Double
         if blocks.count >= minDays {
-            let perFactor = blocks.reduce(0) { $0 + $1.count } / blocks.reduce(0) { $0 + $1.factor }
+            let factors = blocks.reduce(0) { $0 + $1.factor }
+            let perFactor = blocks.reduce(0) { $0 + $1.count } / factors
             expected = perFactor * dayFactors[0]
             var pearson = 0.0
             for b in blocks {
@@ -42,7 +43,8 @@ public struct BurstCheck: Sendable, Equatable, Codable {
                 if mu > 0 { pearson += (b.count - mu) * (b.count - mu) / mu }
             }
             let phi = WeekComparison.dispersion(pearson, residualDF: blocks.count - 1)
-            variance = phi * max(expected, 0.5) + expected * expected / Double(blocks.count)
+            // The count's own variance, and the baseline's: a mean of `blocks` counts.
+            variance = phi * max(expected, 0.5) + phi * expected * dayFactors[0] / max(factors, 1e-9)
         } else {
             let before = max(0, n - h - first)
             let base = before > 0 ? Double(hourly[first..<(n - h)].reduce(0, +)) / Double(before) : 0

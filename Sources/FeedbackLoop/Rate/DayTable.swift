@@ -17,7 +17,7 @@ struct DayTable: Equatable {
         while dayEnd > first {
             let dayStart = dayEnd - 24
             var n: Int64 = 0, hours = 0
-            for h in max(dayStart, first)..<min(dayEnd, observedEnd) {
+            for h in max(dayStart, first)..<max(max(dayStart, first), min(dayEnd, observedEnd)) {
                 n += hourly[h]
                 hours += 1
             }

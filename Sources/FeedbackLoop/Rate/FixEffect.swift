@@ -5,8 +5,10 @@ import Darwin
 #endif
 
 /// The measured effect of an approved fix once it reached the agency's main line: the
-/// agent's violations per day before the merge against after it, by the same
-/// quasi-Poisson comparison the trend labels use (dispersion from the daily residuals).
+/// agent's violations per day before the merge against after it, by a quasi-Poisson
+/// comparison like the trend labels' (a Wald test on the log of the ratio, the
+/// dispersion from the daily residuals; no weekday factors — until a week has passed the
+/// figure is marked provisional). The hour the merge fell in counts as after it.
 /// Pure: an hourly series and the merge's index in it.
 public struct FixEffect: Sendable, Equatable, Codable {
     public enum Verdict: String, Sendable, Codable {
@@ -20,6 +22,8 @@ public struct FixEffect: Sendable, Equatable, Codable {
         case worse
         /// Under a day since the merge: nothing to measure yet.
         case tooEarly = "too_early"
+        /// No violation in the days before the merge: nothing to compare with.
+        case nothingBefore = "nothing_before"
     }
 
     public var proposal: Int64
@@ -119,7 +123,11 @@ public struct FixEffect: Sendable, Equatable, Codable {
                           beforePerDay: bDays > 0 ? Double(b) / bDays : 0, afterPerDay: aDays > 0 ? Double(a) / aDays : 0,
                           beforeDays: bDays, afterDays: aDays, ratio: 1, pValue: 1, verdict: .tooEarly,
                           provisional: aDays < 7)
-        guard aDays >= 1, bDays >= 1 else { return e }
+        guard aDays >= 1 else { return e }
+        guard bDays >= 1 else {
+            e.verdict = .nothingBefore
+            return e
+        }
         let dispersion = Self.dispersion(Array(before[first...]), after)
         e.ratio = ((Double(a) + 0.5) / aDays) / ((Double(b) + 0.5) / bDays)
         let variance = dispersion * (1 / (Double(a) + 0.5) + 1 / (Double(b) + 0.5))
@@ -140,7 +148,7 @@ public struct FixEffect: Sendable, Equatable, Codable {
     /// Pearson χ² of the whole days on each side around that side's rate, over its
     /// degrees of freedom (at least 1).
     static func dispersion(_ before: [Int64], _ after: [Int64]) -> Double {
-        var pearson = 0.0, days = 0
+        var pearson = 0.0, days = 0, sides = 0
         for side in [before, after] {
             let daily = stride(from: side.count % 24, to: side.count, by: 24).map { side[$0..<($0 + 24)].reduce(0, +) }
             guard !daily.isEmpty else { continue }
@@ -148,8 +156,9 @@ public struct FixEffect: Sendable, Equatable, Codable {
             guard mean > 0 else { continue }
             for d in daily { pearson += (Double(d) - mean) * (Double(d) - mean) / mean }
             days += daily.count
+            sides += 1
         }
-        return WeekComparison.dispersion(pearson, residualDF: days - 2)
+        return WeekComparison.dispersion(pearson, residualDF: days - sides)
     }
 
     /// "fix for planner merged 2026-11-20: −83% (41 → 7 a day, p < 0.001)".
@@ -159,6 +168,7 @@ public struct FixEffect: Sendable, Equatable, Codable {
         let rates = "\(Self.perDay(beforePerDay)) → \(Self.perDay(afterPerDay)) a day"
         switch verdict {
         case .tooEarly: return "\(head): too early to tell (\(Format.fixed(afterDays * 24, 0)) hours since)"
+        case .nothingBefore: return "\(head): no violations in the \(Self.spanDays) days before it, nothing to compare with"
         case .stopped: return "\(head): stopped — none since (\(rates) over \(Format.fixed(afterDays, 0)) days, \(Format.pValue(pValue)))"
         default:
             let change = (ratio - 1) * 100
@@ -173,13 +183,14 @@ public struct FixEffect: Sendable, Equatable, Codable {
 
     static func perDay(_ v: Double) -> String { v >= 10 ? Format.fixed(v, 0) : Format.fixed(v, 1) }
 
-    /// Did it help: worked or stopped counts for, worse or no effect against; too early
-    /// counts for nothing.
+    /// Did it help: worked or stopped counts for, worse or no effect against; too early,
+    /// nothing before, or provisional (under a week, under-powered) counts for nothing.
     public var helped: Bool? {
+        guard !provisional else { return nil }
         switch verdict {
-        case .worked, .stopped: true
-        case .noEffect, .worse: false
-        case .tooEarly: nil
+        case .worked, .stopped: return true
+        case .noEffect, .worse: return false
+        case .tooEarly, .nothingBefore: return nil
         }
     }
 }

@@ -23,12 +23,13 @@ public struct RateReading: Sendable, Equatable, Codable {
     public var hoursObserved: Int
 
     public static func read(hourly: [Int64], _ s: TrendSettings = TrendSettings()) -> RateReading {
-        let all = DayTable(hourly: hourly)
-        let weekly = WeekComparison.compare(all)
-        let burst = BurstCheck.check(hourly, dayFactors: weekly.dayFactors, s)
+        // The weekday factors the burst is judged with come from the series without its
+        // last hours, so a spike does not raise the baseline it is measured against.
+        let withoutLast = WeekComparison.compare(DayTable(hourly: hourly, excludeLast: s.burstHours))
+        let burst = BurstCheck.check(hourly, dayFactors: withoutLast.dayFactors, s)
         // A burst's hours are judged on their own; the comparison is made without them,
         // so a spike does not read as a new level.
-        let comparison = burst.isBurst ? WeekComparison.compare(DayTable(hourly: hourly, excludeLast: burst.hours)) : weekly
+        let comparison = burst.isBurst ? withoutLast : WeekComparison.compare(DayTable(hourly: hourly))
         let direction = Self.direction(comparison, s)
         let first = hourly.firstIndex { $0 > 0 } ?? hourly.count
         return RateReading(trend: burst.isBurst ? .burst : direction, direction: direction,

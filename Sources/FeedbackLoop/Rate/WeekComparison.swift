@@ -95,18 +95,20 @@ public struct WeekComparison: Sendable, Equatable, Codable {
                 a[w] = e > 0 ? n / e : 0
             }
         }
+        // Cells fitted at 0 (a silent weekday or week) fit exactly and carry no residual
+        // information: neither they nor their parameters count.
         var pearson = 0.0, cells = 0
         for w in 0..<weeks {
             for d in 0..<7 {
                 let c = cell(w, d)
-                guard c.e > 0 else { continue }
-                cells += 1
                 let mu = c.e * a[w] * b[d]
-                if mu > 0 { pearson += (c.n - mu) * (c.n - mu) / mu }
+                guard mu > 0 else { continue }
+                cells += 1
+                pearson += (c.n - mu) * (c.n - mu) / mu
             }
         }
-        let weekdayEffects = b.filter { $0 > 0 }.count - 1
-        let dispersion = Self.dispersion(pearson, residualDF: cells - weeks - max(0, weekdayEffects))
+        let parameters = a.filter { $0 > 0 }.count + b.filter { $0 > 0 }.count - 1
+        let dispersion = Self.dispersion(pearson, residualDF: cells - max(1, parameters))
         // Effective days: exposure weighted by the weekday factors, so a recent week that
         // lacks a busy weekday is not read as a fall.
         func span(_ ws: Range<Int>) -> (n: Double, days: Double) {
@@ -133,10 +135,12 @@ public struct WeekComparison: Sendable, Equatable, Codable {
         for i in 0..<t.days where t.exposure[i] > 0 {
             let rate = i < split ? recent.n / max(recent.days, 1e-9) : earlier.n / max(earlier.days, 1e-9)
             let mu = t.exposure[i] * rate
+            guard mu > 0 else { continue }
             cells += 1
-            if mu > 0 { pearson += (t.counts[i] - mu) * (t.counts[i] - mu) / mu }
+            pearson += (t.counts[i] - mu) * (t.counts[i] - mu) / mu
         }
-        return finish(.halves, recent, earlier, dispersion: dispersion(pearson, residualDF: cells - 2),
+        let parameters = (recent.n > 0 ? 1 : 0) + (earlier.n > 0 ? 1 : 0)
+        return finish(.halves, recent, earlier, dispersion: dispersion(pearson, residualDF: cells - parameters),
                       gapDays: t.exposedDays / 2, dayFactors: Array(repeating: 1, count: 7))
     }
 
@@ -151,7 +155,9 @@ public struct WeekComparison: Sendable, Equatable, Codable {
     static func finish(_ basis: Basis, _ recent: (n: Double, days: Double), _ earlier: (n: Double, days: Double),
                        dispersion: Double, gapDays: Double, dayFactors: [Double]) -> WeekComparison {
         guard recent.days > 0, earlier.days > 0 else {
-            return tooLittle(DayTable(hourly: []))
+            return WeekComparison(basis: .tooLittle, recentCount: recent.n + earlier.n,
+                                  recentDays: max(recent.days + earlier.days, 1), earlierCount: 0, earlierDays: 0,
+                                  ratio: 1, pValue: 1, dispersion: 1, gapDays: 0, dayFactors: Array(repeating: 1, count: 7))
         }
         let ratio = ((recent.n + 0.5) / recent.days) / ((earlier.n + 0.5) / earlier.days)
         var c = WeekComparison(basis: basis, recentCount: recent.n, recentDays: recent.days, earlierCount: earlier.n,

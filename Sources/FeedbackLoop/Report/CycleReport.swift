@@ -114,7 +114,7 @@ public struct CycleReport: Sendable, Equatable {
         self.stages = stages
     }
 
-    /// The original tool's one-line summary, word for word.
+    /// The original tool's one-line summary, with what its money figure assumes.
     public var summary: String {
         "Analyzed \(analysis.violationsAnalyzed) violations, found \(analysis.patterns.count) patterns, "
             + "$\(Format.thousands(analysis.totalROIPotential))/year potential savings (assumed: \(cost.statement))"

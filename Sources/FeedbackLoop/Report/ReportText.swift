@@ -124,8 +124,8 @@ extension CycleReport {
         for r in proposals {
             let p = r.proposal
             let cost = analysis.patterns.filter { $0.agent == p.agent }.reduce(0) { $0 + ($1.priority?.expectedCostUSD ?? 0) }
-            out.append("   #\(r.id) \(p.agent) — $\(Format.thousands(cost)) expected over the horizon, confidence \(Format.percent(p.confidence)) "
-                       + "that it persists, \(r.change) → \(p.targetFile)")
+            out.append("   #\(r.id) \(p.agent) — $\(Format.thousands(cost)) expected over the horizon, confidence \(Format.percent(p.confidence)), "
+                       + "\(r.change) → \(p.targetFile)")
             out.append("      \(p.provenance)")
         }
         return out

@@ -4,7 +4,7 @@ import Glibc
 import Darwin
 #endif
 
-/// The few distribution functions the trend test and the forecasts need, from the
+/// The few distribution functions the rate reading and the forecasts need, from the
 /// regularized incomplete gamma and beta functions (Numerical Recipes §6.2, §6.4).
 /// Double precision, no dependencies, exact enough for p-values down to 1e-12.
 public enum Statistics {

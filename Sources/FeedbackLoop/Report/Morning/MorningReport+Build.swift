@@ -13,7 +13,7 @@ extension MorningReport {
                               high: $0.interval.last ?? 0, probability: $0.probability, lowConfidence: $0.lowConfidence)
             },
             accuracy: i.accuracy.map { accuracy($0, scoredInNight: i.scoredInNight) },
-            proposals: i.pending.map(pending), vectorMemory: vectorMemory(digests),
+            proposals: i.pending.map { pending($0, ranks: ranks(digests.last)) }, vectorMemory: vectorMemory(digests),
             apiCalls: apiCalls(digests, before: i.apiCallsBefore),
             peakRssBytes: digests.compactMap(\.peakRssBytes).max(),
             lowestMemoryAvailableBytes: digests.compactMap(\.memoryAvailableBytes).min(),
@@ -78,10 +78,17 @@ extension MorningReport {
                       lastThirtyDaysScored: a.lastThirtyDays.forecasts, lastThirtyDaysMape: a.lastThirtyDays.mape)
     }
 
-    static func pending(_ r: ProposalRecord) -> PendingProposal {
+    static func pending(_ r: ProposalRecord, ranks: [String: Int] = [:]) -> PendingProposal {
         PendingProposal(id: r.id, agent: r.proposal.agent, confidence: r.proposal.confidence,
                         evidenceVolume: r.proposal.evidence.reduce(0) { $0 + $1.frequency },
-                        patterns: r.proposal.evidence.map(\.function), targetFile: r.proposal.targetFile)
+                        patterns: r.proposal.evidence.map(\.function), targetFile: r.proposal.targetFile,
+                        priorityRank: r.proposal.evidence.compactMap { ranks[$0.patternID] }.min())
+    }
+
+    /// Each pattern's priority rank in a cycle's analysis.
+    static func ranks(_ d: CycleDigest?) -> [String: Int] {
+        Dictionary((d?.patternsDetected ?? []).compactMap { p in p.priority.map { (p.patternId, $0.rank) } },
+                   uniquingKeysWith: min)
     }
 
     static func vectorMemory(_ digests: [CycleDigest]) -> VectorMemoryNight? {

@@ -108,6 +108,9 @@ public struct MorningReport: Sendable, Equatable, Codable {
         public var evidenceVolume: Int64
         public var patterns: [String]
         public var targetFile: String
+        /// The best priority rank among its patterns in the night's last analysis (nil
+        /// when none was ranked).
+        public var priorityRank: Int? = nil
     }
 
     public struct VectorMemoryNight: Sendable, Equatable, Codable {

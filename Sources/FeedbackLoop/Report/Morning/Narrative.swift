@@ -26,11 +26,13 @@ public struct Narrative: Sendable, Equatable, Codable {
         Narrative(text: sentences(r).joined(separator: " "), author: templateAuthor, ranking: ranking(r.proposals))
     }
 
-    /// Pending proposals by confidence, then by the volume of their evidence, then
-    /// oldest first: the order a reviewer should take them in.
+    /// Pending proposals by the priority of their costliest pattern (the cycle report's
+    /// order), then by confidence, then by the volume of their evidence, then oldest
+    /// first: the order a reviewer should take them in.
     public static func ranking(_ proposals: [MorningReport.PendingProposal]) -> [Int64] {
         proposals.sorted {
-            ($0.confidence, $0.evidenceVolume, -$0.id) > ($1.confidence, $1.evidenceVolume, -$1.id)
+            (-($0.priorityRank ?? .max), $0.confidence, $0.evidenceVolume, -$0.id)
+                > (-($1.priorityRank ?? .max), $1.confidence, $1.evidenceVolume, -$1.id)
         }.map(\.id)
     }
 
