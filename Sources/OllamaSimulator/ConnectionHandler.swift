@@ -74,7 +74,9 @@ struct ConnectionHandler: Sendable {
             reply = .error(.internalServerError, "simulated internal error")
         case .malformed?:
             reply = .json(ByteBuffer(string: #"{"model": "x", "message": {"#))
-        case nil:
+        case let content? where content.isContent:
+            reply = await router.route(request, answering: content)
+        case nil, .fenced?, .sloppy?, .salad?, .truncated?, .wrongIDs?:
             reply = await router.route(request)
         }
         return try await deliver(reply) { try await writer.send(reply) } ? .keepOpen : .closeAfterWriting

@@ -20,6 +20,23 @@ public enum Fault: String, Sendable, CaseIterable, Codable {
     /// encoded into the stream as `{"error": e}` and the stream ends; before any write it is
     /// an ordinary JSON error with its status (500 unless the error says otherwise).
     case midStreamError
+    /// Content faults: the reply is whole and well-formed on the wire, and its text is
+    /// what small instruction models get wrong. `fenced`: the answer wrapped in a Markdown
+    /// code fence. `sloppy`: a grounded answer plus an invented file path and an invented
+    /// number. `salad`: fluent-looking words about nothing. `truncated`: cut off mid-word
+    /// at the token limit (done_reason "length", as Ollama reports `num_predict` reached).
+    /// `wrongIDs`: names what the prompt did not (a proposal id that is not pending, a
+    /// function the evidence does not hold).
+    case fenced, sloppy, salad, truncated
+    case wrongIDs = "wrong_ids"
+
+    /// A fault in the text of an answer, not in its transport.
+    public var isContent: Bool {
+        switch self {
+        case .fenced, .sloppy, .salad, .truncated, .wrongIDs: true
+        default: false
+        }
+    }
 
     /// What `midStreamError` reports: a runner that died mid-generation.
     public static let midStreamErrorMessage = "llama runner process has terminated: CUDA error: out of memory"

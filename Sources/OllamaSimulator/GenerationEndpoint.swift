@@ -4,6 +4,8 @@ import NIOCore
 /// the answer travels in "response" or in "message".
 struct GenerationEndpoint: Sendable {
     let context: EndpointContext
+    /// A content fault this answer must show, nil for a good answer.
+    var fault: Fault? = nil
 
     enum Kind: String, Sendable {
         case generate, chat
@@ -15,6 +17,8 @@ struct GenerationEndpoint: Sendable {
         var model: String?
         /// What seeds the answer: identical jobs get identical answers.
         var seed: String
+        /// The prompt's text (the messages' contents), which `Composer` answers from.
+        var prompt: String
         var promptTokens: Int
         /// No prompt / no messages: a request to load (or, with keep_alive 0, to unload).
         var isEmpty: Bool
@@ -29,7 +33,7 @@ struct GenerationEndpoint: Sendable {
         let prompt = request.prompt ?? ""
         let text = [request.system ?? "", prompt].filter { !$0.isEmpty }.joined(separator: "\n")
         return try await run(Job(
-            kind: .generate, model: request.model, seed: text,
+            kind: .generate, model: request.model, seed: text, prompt: text,
             promptTokens: Answers.tokenCount(text), isEmpty: prompt.isEmpty,
             stream: request.stream ?? true, contextLength: request.options?.contextLength,
             keepAlive: request.keepAlive, format: request.format))
@@ -41,7 +45,7 @@ struct GenerationEndpoint: Sendable {
         let seed = messages.map { "\($0.role ?? "user"): \($0.content ?? "")" }.joined(separator: "\n")
         let contents = messages.map { $0.content ?? "" }.joined(separator: "\n")
         return try await run(Job(
-            kind: .chat, model: request.model, seed: seed,
+            kind: .chat, model: request.model, seed: seed, prompt: contents,
             promptTokens: Answers.tokenCount(contents), isEmpty: messages.isEmpty,
             stream: request.stream ?? true, contextLength: request.options?.contextLength,
             keepAlive: request.keepAlive, format: request.format))
@@ -73,12 +77,12 @@ struct GenerationEndpoint: Sendable {
         if job.isEmpty {
             answer = .json(object(job.kind, model: requested, content: "", done: true, reason: "load", metrics: nil))
         } else {
-            let content = Answers.content(
-                seed: "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)", format: format)
+            let seed = "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)"
+            let (content, reason) = Composer.answer(prompt: job.prompt, seed: seed, format: format, fault: fault)
             let metrics = GenerationMetrics(
                 load: load, promptTokens: job.promptTokens, evalTokens: Answers.tokenCount(content),
                 tokensPerSecond: context.configuration.tokensPerSecond)
-            answer = reply(job, model: requested, content: content, metrics: metrics)
+            answer = reply(job, model: requested, content: content, metrics: metrics, reason: reason)
         }
         // The model stays referenced (busy) until the reply is written, streaming included;
         // a keep_alive of 0 unloads it then (server/sched.go processCompleted).
@@ -86,14 +90,14 @@ struct GenerationEndpoint: Sendable {
         return answer
     }
 
-    private func reply(_ job: Job, model: String, content: String, metrics: GenerationMetrics) -> Reply {
+    private func reply(_ job: Job, model: String, content: String, metrics: GenerationMetrics, reason: String) -> Reply {
         guard job.stream else {
-            return .json(object(job.kind, model: model, content: content, done: true, reason: "stop", metrics: metrics))
+            return .json(object(job.kind, model: model, content: content, done: true, reason: reason, metrics: metrics))
         }
         var objects = Answers.pieces(of: content).map {
             object(job.kind, model: model, content: $0, done: false, reason: nil, metrics: nil)
         }
-        objects.append(object(job.kind, model: model, content: "", done: true, reason: "stop", metrics: metrics))
+        objects.append(object(job.kind, model: model, content: "", done: true, reason: reason, metrics: metrics))
         return .ndjson(objects, chunkDelay: context.configuration.streamChunkDelay)
     }
 

@@ -20,9 +20,10 @@ struct EndpointContext: Sendable {
 struct Router: Sendable {
     let context: EndpointContext
 
-    func route(_ request: HTTPRequest) async -> Reply {
+    /// `answering`: a content fault the answer must show (nil: a good answer).
+    func route(_ request: HTTPRequest, answering fault: Fault? = nil) async -> Reply {
         do {
-            return try await dispatch(request)
+            return try await dispatch(request, fault)
         } catch let error as HTTPError {
             return error.reply
         } catch {
@@ -30,9 +31,9 @@ struct Router: Sendable {
         }
     }
 
-    private func dispatch(_ request: HTTPRequest) async throws -> Reply {
+    private func dispatch(_ request: HTTPRequest, _ fault: Fault?) async throws -> Reply {
         let models = ModelEndpoints(context: context)
-        let generation = GenerationEndpoint(context: context)
+        let generation = GenerationEndpoint(context: context, fault: fault)
         let control = ControlEndpoints(context: context)
         switch (request.head.method, request.path) {
         // Clients probe "/" and /api/version to see whether Ollama is up.

@@ -127,6 +127,8 @@ extension StateStore {
                          evidence: evidence, markdown: r["markdown"], author: r["author"])
         p.authorNote = r["author_note"]
         p.recalled = (try? JSONDecoder().decode([Proposal.Recalled].self, from: Data((r["recalled_json"] as String).utf8))) ?? []
+        p.template = r["template_markdown"]
+        p.checksPassed = (try? JSONDecoder().decode([DraftGrounding.Check].self, from: Data((r["checks_json"] as String).utf8))) ?? []
         return StoredProposal(id: id, status: try status(r["status"], proposal: id), proposal: p,
                               createdCycle: r["created_cycle"], updatedCycle: r["updated_cycle"],
                               supersededBy: r["superseded_by"])

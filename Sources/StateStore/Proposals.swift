@@ -32,9 +32,10 @@ extension StateStore {
                     && existing["markdown"] == p.markdown
                 try db.execute(sql: """
                     UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
-                           author = ?, updated_cycle = ?, recalled_json = ?, author_note = ? WHERE id = ?
+                           author = ?, updated_cycle = ?, recalled_json = ?, author_note = ?,
+                           template_markdown = ?, checks_json = ? WHERE id = ?
                     """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
-                                     p.authorNote, id])
+                                     p.authorNote, p.template, try checks(p), id])
                 return ProposalRecord(id: id, status: .pending, change: same ? .unchanged : .updated, proposal: p)
             }
             // Leave 'pending' first: at most one pending proposal per agent (a unique index).
@@ -62,11 +63,15 @@ extension StateStore {
                                _ db: Database) throws -> ProposalRecord {
         try db.execute(sql: """
             INSERT INTO proposals (agent, confidence, rationale, evidence_json, markdown, author,
-                                   created_cycle, updated_cycle, recalled_json, author_note)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                   created_cycle, updated_cycle, recalled_json, author_note, template_markdown, checks_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
-                             recalled, p.authorNote])
+                             recalled, p.authorNote, p.template, try checks(p)])
         return ProposalRecord(id: db.lastInsertedRowID, status: .pending, change: .new, proposal: p)
+    }
+
+    static func checks(_ p: Proposal) throws -> String {
+        String(decoding: try JSONEncoder().encode(p.checksPassed), as: UTF8.self)
     }
 
     static func patternSet(_ evidence: [Proposal.Evidence]) -> Set<String> { Set(evidence.map(\.patternID)) }

@@ -190,6 +190,12 @@ enum Schema {
                 );
                 """)
         }
+        m.registerMigration("v10: a drafted proposal's template and the checks its draft passed") { db in
+            try db.execute(sql: """
+                ALTER TABLE proposals ADD COLUMN template_markdown TEXT;   -- NULL: the template stands
+                ALTER TABLE proposals ADD COLUMN checks_json TEXT NOT NULL DEFAULT '[]';
+                """)
+        }
         return m
     }
 }

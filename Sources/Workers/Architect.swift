@@ -19,7 +19,9 @@ extension ModelWorkers {
         ])
     }
 
-    public func plan(pending: [NightPlan.Item], facts: [String]) async -> ModelAnswer<NightPlan> {
+    /// `report`: the night's figures the narrative is checked against (`NarrativeCheck`);
+    /// nil checks the plan's form only.
+    public func plan(pending: [NightPlan.Item], facts: [String], report: MorningReport? = nil) async -> ModelAnswer<NightPlan> {
         let ids = pending.map(\.id)
         let (system, user) = NightPlan.prompt(pending: pending, facts: facts)
         return await call(.architect, stage: .morning) { lease throws(OllamaError) in
@@ -27,7 +29,11 @@ extension ModelWorkers {
                                           format: Self.planSchema(ids))
             if let cut = Self.cutOff(c, "Architect") { return (.unusable(cut), c.metrics) }
             switch NightPlan.validate(c.text, pending: ids) {
-            case .success(let plan): return (.value(plan), c.metrics)
+            case .success(let plan):
+                if let report, let problem = NarrativeCheck.problem(plan.summary, report) {
+                    return (.unusable("Architect narrative refused: \(problem); template used"), c.metrics)
+                }
+                return (.value(plan), c.metrics)
             case .failure(let problem): return (.unusable("Architect answer rejected: \(problem); template used"), c.metrics)
             }
         }
@@ -47,12 +53,12 @@ extension ModelWorkers {
                 NightPlan.Item(id: $0.id, agent: $0.agent, confidence: $0.confidence,
                                about: "\($0.evidenceVolume) violations in \($0.patterns.joined(separator: ", "))")
             }
-            let answer = await plan(pending: items, facts: [report.narrative.text])
+            let answer = await plan(pending: items, facts: [report.narrative.text], report: report)
             _ = await end()  // the 22B's night is over: its memory goes back now
             guard let plan = answer.value else {
-                return Narrative(text: "", author: answer.call.model, ranking: [], note: answer.call.fallbackReason)
+                return Narrative(text: "", author: answer.call.modelShown, ranking: [], note: answer.call.fallbackReason)
             }
-            return Narrative(text: plan.summary, author: answer.call.model, ranking: plan.ranking)
+            return Narrative(text: plan.summary, author: answer.call.modelShown, ranking: plan.ranking)
         }
     }
 }

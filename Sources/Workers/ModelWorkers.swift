@@ -119,8 +119,8 @@ public struct ModelWorkers: ModelStages {
             logger.warning("\(r.role) (\(r.model)) fell back: \(why)", metadata: meta)
         } else {
             let cost = "\(Int(r.latencySeconds * 1000)) ms, load \(Int(r.loadSeconds * 1000)) ms, "
-                + "\(Format.fixed(r.tokensPerSecond, 1)) tokens/s, context \(Int(r.contextUse * 100))% of \(r.numCtx)"
-            logger.info("\(r.role) (\(r.model)): \(cost)", metadata: meta)
+                + "\(r.speed), context \(Int(r.contextUse * 100))% of \(r.numCtx)"
+            logger.info("\(r.role) (\(r.modelShown)): \(cost)", metadata: meta)
         }
     }
 }

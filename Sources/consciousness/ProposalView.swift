@@ -13,6 +13,11 @@ struct ProposalView: Encodable {
     var evidence: [Proposal.Evidence]
     var markdown: String
     var author: String
+    /// Why the template stands, when a model was asked and its draft was not used.
+    var author_note: String?
+    /// When a model's draft stands: the template it replaced and the checks it passed.
+    var template: String?
+    var checks_passed: [String]
     var target_file: String
     var created_cycle: Int64
     var updated_cycle: Int64
@@ -42,6 +47,9 @@ struct ProposalView: Encodable {
         evidence = p.evidence
         markdown = p.markdown
         author = p.author
+        author_note = p.authorNote
+        template = p.template
+        checks_passed = p.checksPassed.map(\.rawValue)
         target_file = p.targetFile
         created_cycle = s.createdCycle
         updated_cycle = s.updatedCycle
@@ -83,6 +91,7 @@ struct ProposalView: Encodable {
         out += PrintableText.safe(markdown, keepNewlines: true).split(separator: "\n", omittingEmptySubsequences: false)
             .map { $0.isEmpty ? "" : "   " + $0 }
         if out.last == "" { out.removeLast() }
+        out += modelLines
         out += ["", "Decisions:"]
         let trail = decisions ?? []
         if trail.isEmpty { out.append("   none yet") }
@@ -96,6 +105,19 @@ struct ProposalView: Encodable {
                     "Reject:  consciousness proposals reject \(id) --reason \"…\""]
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// What the model added, or why the template stands.
+    var modelLines: [String] {
+        if let template {
+            var out = ["", "Written by \(PrintableText.safe(author)); it replaced the template after passing every check:"]
+            out += DraftGrounding.Check.allCases.map { "   ✓ \($0.question)" }
+            out += ["", "The draft against the template (- template, + draft):"]
+            out += LineDiff.lines(from: PrintableText.safe(template, keepNewlines: true), to: PrintableText.safe(markdown, keepNewlines: true))
+                .map { "   " + $0 }
+            return out
+        }
+        return author_note.map { ["", "Template: \(PrintableText.safe($0))"] } ?? []
     }
 
     static func describe(_ d: DecisionView) -> String {

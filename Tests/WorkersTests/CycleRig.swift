@@ -13,6 +13,8 @@ import Trinity
 /// directory and a generated log: cycles over real HTTP.
 struct CycleRig {
     static let models = SimulatedOllama.trinity
+    /// A role's model as a report names it: marked, because the simulator answered.
+    static func shown(_ role: Role) -> String { (models[role] ?? "?") + ", simulated" }
     /// The sample's end: cycles run at this hour and after.
     static let end: Microseconds = 1_760_000_400_000_000
 

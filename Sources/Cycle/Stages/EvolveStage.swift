@@ -21,6 +21,8 @@ extension CycleRun {
                 if let old = drafts[proposals[i].agent], Set(old.evidence.map(\.patternID)) == Set(proposals[i].evidence.map(\.patternID)) {
                     proposals[i].markdown = old.markdown
                     proposals[i].author = old.author
+                    proposals[i].template = old.template
+                    proposals[i].checksPassed = old.checksPassed
                     kept += 1
                     continue
                 }
@@ -34,8 +36,10 @@ extension CycleRun {
                 let hits = learned.recall.forProposal(agent: proposals[i].agent, patternIDs: patterns.map(\.patternID))
                 let answer = await models.draft(proposals[i], patterns: patterns, recalled: hits)
                 if let markdown = session.record(answer, .builder) {
+                    proposals[i].template = proposals[i].markdown
+                    proposals[i].checksPassed = DraftGrounding.Check.allCases
                     proposals[i].markdown = markdown
-                    proposals[i].author = answer.call.model
+                    proposals[i].author = answer.call.modelShown
                     drafted += 1
                 } else {
                     proposals[i].authorNote = answer.call.fallbackReason ?? "no draft"

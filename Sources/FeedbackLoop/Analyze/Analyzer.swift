@@ -44,17 +44,20 @@ public enum Analyzer {
         guard count >= settings.minOccurrences else { return nil }
         var articles = ArticleSet()
         var bySignature: [String: (ArticleSet, Int64)] = [:]
+        var classifiedBy: [String: String] = [:]
         var severities = Set<String>()
         var first = Int64.max, last = Int64.min
         for r in rows {
             articles.formUnion(r.articles)
             bySignature[r.signature, default: (r.articles, 0)].1 += r.totals.count
+            if let m = r.classifiedBy { classifiedBy[r.signature] = m }
             severities.formUnion(r.severities)
             last = max(last, r.totals.last)
         }
         for r in history { first = min(first, r.totals.first) }
         let signatures = bySignature.map {
-            Pattern.SignatureCount(signature: $0.key, articles: $0.value.0.names, count: $0.value.1)
+            Pattern.SignatureCount(signature: $0.key, articles: $0.value.0.names, count: $0.value.1,
+                                   classifiedBy: classifiedBy[$0.key])
         }.sorted { ($0.count, $1.signature) > ($1.count, $0.signature) }
         return Pattern(
             patternID: "pattern_\(function)", functionName: function, articlesViolated: articles.names,

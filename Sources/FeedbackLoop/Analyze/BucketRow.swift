@@ -6,6 +6,8 @@ public struct BucketRow: Sendable, Equatable {
     public var hour: Int32
     public var totals: BucketTotals
     public var severities: [String]
+    /// The model whose classification gave this row its article (nil: the text named it).
+    public var classifiedBy: String?
 
     public init(function: String, signature: String, articles: ArticleSet, hour: Int32,
                 totals: BucketTotals, severities: [String]) {

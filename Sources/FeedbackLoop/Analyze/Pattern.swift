@@ -34,6 +34,12 @@ public struct Pattern: Sendable, Equatable, Codable {
         public var signature: String
         public var articles: [String]
         public var count: Int64
+        /// The model whose classification named the article (nil: the text named it).
+        public var classifiedBy: String? = nil
+
+        enum CodingKeys: String, CodingKey {
+            case signature, articles, count, classifiedBy = "classified_by"
+        }
     }
 
     enum CodingKeys: String, CodingKey {

@@ -27,6 +27,10 @@ public struct Proposal: Sendable, Equatable, Codable {
     /// The memory entries the proposal drew on (given to the Builder and listed in
     /// the template), by id.
     public var recalled: [Recalled] = []
+    /// When a model's draft stands: the template it replaced (for the diff a person is
+    /// shown) and the grounding checks it passed.
+    public var template: String?
+    public var checksPassed: [DraftGrounding.Check] = []
 
     public struct Recalled: Sendable, Equatable, Codable {
         public var id: Int64
@@ -46,6 +50,7 @@ public struct Proposal: Sendable, Equatable, Codable {
         case agent, confidence, rationale, evidence, markdown, author, recalled
         case authorNote = "author_note"
         case targetFile = "target_file"
+        case template, checksPassed = "checks_passed"
     }
 
     public init(agent: String, confidence: Double, rationale: String, evidence: [Evidence],
@@ -68,6 +73,8 @@ public struct Proposal: Sendable, Equatable, Codable {
         author = try c.decode(String.self, forKey: .author)
         authorNote = try c.decodeIfPresent(String.self, forKey: .authorNote)
         recalled = try c.decodeIfPresent([Recalled].self, forKey: .recalled) ?? []
+        template = try c.decodeIfPresent(String.self, forKey: .template)
+        checksPassed = try c.decodeIfPresent([DraftGrounding.Check].self, forKey: .checksPassed) ?? []
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -81,5 +88,7 @@ public struct Proposal: Sendable, Equatable, Codable {
         try c.encodeIfPresent(authorNote, forKey: .authorNote)
         try c.encode(recalled, forKey: .recalled)
         try c.encode(targetFile, forKey: .targetFile)
+        try c.encodeIfPresent(template, forKey: .template)
+        if !checksPassed.isEmpty { try c.encode(checksPassed, forKey: .checksPassed) }
     }
 }

@@ -71,6 +71,7 @@ public struct Classification: Sendable, Equatable, Codable {
             guard row.articles.isEmpty, let a = answers[row.signature], a.valid, let name = a.article else { return row }
             var r = row
             r.articles = ArticleSet(names: [name])
+            r.classifiedBy = a.model
             return r
         }
     }

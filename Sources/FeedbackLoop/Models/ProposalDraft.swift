@@ -22,13 +22,32 @@ public enum ProposalDraft {
         }
         if !recalled.isEmpty {
             lines.append("Related memory (earlier patterns, proposals, learnings):")
-            for h in recalled { lines.append("- [\(h.kind.rawValue) \(h.id)] " + PromptText.quote(h.text, limit: 300)) }
+            for h in recalled { lines.append("- [\(h.kind.rawValue) \(PromptText.inline(h.key, limit: 80))] " + PromptText.quote(h.text, limit: 300)) }
         }
         // The template quotes function names from the log: fenced like any log text.
         lines.append("The rule-based draft, to improve on:")
         lines.append(PromptText.fenced(p.markdown, id: "draft", limit: 2000))
         lines.append("Write the Markdown for the \(p.agent) agent's delta file now.")
         return (system, lines.joined(separator: "\n"))
+    }
+
+    /// What a draft of `p` may draw on: the patterns and signatures its prompt showed
+    /// (two signatures a pattern, as `prompt` sends them), the template, the prompt.
+    public static func evidence(_ p: Proposal, patterns: [Pattern], prompt: String) -> DraftGrounding.Evidence {
+        let shown = Array(patterns.prefix(8))
+        // As the prompt shows them: log text made safe (`PromptText`), which is what a
+        // model can cite.
+        return DraftGrounding.Evidence(agent: p.agent, functions: shown.map { PromptText.inline($0.functionName, limit: 80) },
+                                       articles: Array(Set(shown.flatMap(\.articlesViolated))).sorted(),
+                                       signatures: shown.flatMap { $0.signatures.prefix(2).map { PromptText.quote($0.signature, limit: 200) } },
+                                       template: p.markdown, prompt: prompt)
+    }
+
+    /// The first reason a draft may not replace the template — unsafe to show
+    /// (`problem`), then ungrounded (`DraftGrounding`) — or nil when it may.
+    public static func review(_ draft: String, sources: [String], evidence: DraftGrounding.Evidence) -> String? {
+        if let p = problem(draft, sources: sources) { return "rejected: \(p)" }
+        return DraftGrounding.failures(draft, evidence).first.map { "not grounded — \($0)" }
     }
 
     /// Why a draft cannot be used, or nil when it can.

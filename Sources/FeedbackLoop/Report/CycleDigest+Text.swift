@@ -47,8 +47,8 @@ extension CycleDigest {
         guard let calls = modelCalls, !calls.isEmpty else { return ["Model calls: no model calls"] }
         var out = ["Model calls: \(calls.count)"]
         for c in calls {
-            var line = "   \(c.stage): \(c.model) (\(c.role)) \(c.outcome.rawValue), load \(Format.fixed(c.loadSeconds, 2)) s, "
-                + "latency \(Format.fixed(c.latencySeconds, 2)) s, \(Format.fixed(c.tokensPerSecond, 1)) tokens/s"
+            var line = "   \(c.stage): \(c.modelShown) (\(c.role)) \(c.outcome.rawValue), load \(Format.fixed(c.loadSeconds, 2)) s, "
+                + "latency \(Format.fixed(c.latencySeconds, 2)) s, \(c.speed)"
             if let why = c.fallbackReason { line += " — \(why)" }
             out.append(line)
         }

@@ -73,9 +73,13 @@ public struct CallMetrics: Sendable, Equatable, Codable {
     public var tokensPerSecond: Double
     /// Prompt tokens / num_ctx: how full the context was.
     public var contextUse: Double
+    /// True when the answer came from `ollama-sim` (its `X-Ollama-Simulator` header),
+    /// not from a model; nil (absent) otherwise, as in reports written before.
+    public var simulated: Bool?
 
     public init(model: String, loadSeconds: Double = 0, latencySeconds: Double = 0, promptTokens: Int = 0,
-                outputTokens: Int = 0, tokensPerSecond: Double = 0, contextUse: Double = 0) {
+                outputTokens: Int = 0, tokensPerSecond: Double = 0, contextUse: Double = 0, simulated: Bool = false) {
+        self.simulated = simulated ? true : nil
         self.model = model
         self.loadSeconds = loadSeconds
         self.latencySeconds = latencySeconds
@@ -89,10 +93,20 @@ public struct CallMetrics: Sendable, Equatable, Codable {
 extension ModelCallRecord {
     /// One line for a report: what it cost, or why it fell back.
     public var line: String {
-        let head = "\(role) (\(model)), \(stage)"
+        let head = "\(role) (\(modelShown)), \(stage)"
         if let why = fallbackReason { return "\(head): fell back — \(why)" }
         return "\(head): \(Format.fixed(latencySeconds * 1000, 0)) ms, load \(Format.fixed(loadSeconds, 2)) s, "
-            + "\(Format.fixed(tokensPerSecond, 0)) tokens/s, context \(Format.percent(contextUse)) of \(numCtx)"
+            + "\(speed), context \(Format.percent(contextUse)) of \(numCtx)"
+    }
+
+    /// The model's name, marked when the simulator answered.
+    public var modelShown: String { metrics.simulated == true ? "\(model), simulated" : model }
+
+    /// The figure that means something for the role: a generating model's output speed,
+    /// an embedder's input (it generates nothing, so tokens a second would read 0).
+    public var speed: String {
+        outputTokens == 0 && promptTokens > 0 ? "\(Format.group(Int64(promptTokens))) input tokens"
+            : "\(Format.fixed(tokensPerSecond, 1)) tokens/s"
     }
 }
 

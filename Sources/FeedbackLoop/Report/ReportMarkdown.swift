@@ -49,12 +49,12 @@ extension CycleReport {
         }
         if let m = vectorMemory { out += ["", "Vector memory: \(m.line)."] }
         if !modelCalls.isEmpty {
-            out += ["", "## Model calls", "", "| role | model | stage | outcome | load s | latency ms | tokens/s | context |",
+            out += ["", "## Model calls", "", "| role | model | stage | outcome | load s | latency ms | speed | context |",
                     "|---|---|---|---|---:|---:|---:|---|"]
             for c in modelCalls {
                 let outcome = c.fallbackReason.map { "fallback: \($0)" } ?? "used"
-                out.append("| \(c.role) | `\(c.model)` | \(c.stage) | \(outcome) | \(Format.fixed(c.loadSeconds, 2)) | "
-                           + "\(Format.fixed(c.latencySeconds * 1000, 0)) | \(Format.fixed(c.tokensPerSecond, 0)) | "
+                out.append("| \(c.role) | `\(c.modelShown)` | \(c.stage) | \(outcome) | \(Format.fixed(c.loadSeconds, 2)) | "
+                           + "\(Format.fixed(c.latencySeconds * 1000, 0)) | \(c.speed) | "
                            + "\(Format.percent(c.contextUse)) of \(c.numCtx) |")
             }
         }

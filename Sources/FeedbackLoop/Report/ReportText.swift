@@ -74,6 +74,9 @@ extension CycleReport {
         var out = ["", "\(rank) \(p.functionName) (\(Format.group(p.frequency)) occurrences, severity \(p.severity))"]
         let articles = p.articlesViolated.isEmpty ? "none named (unclassified)" : p.articlesViolated.joined(separator: ", ")
         out.append("   Articles violated: \(articles)")
+        for s in p.signatures { if let m = s.classifiedBy {
+            out.append("      \(s.articles.joined(separator: ", ")) for “\(s.signature)” (\(Format.group(s.count))×): classified by the Controller (\(m))")
+        } }
         out.append("   Trend: \(p.rate.summary)")
         if let f = predictions.first(where: { $0.patternID == p.patternID }) {
             let flag = f.lowConfidence ? "; low confidence: little history" : ""

@@ -37,6 +37,9 @@ extension OllamaClient {
         return (r.embeddings, m)
     }
 
+    /// What `ollama-sim` sends with every answer, so its text is never taken for a model's.
+    static let simulatorHeader = "X-Ollama-Simulator"
+
     /// The first-byte deadline of a prompt of `promptBytes` (about four bytes a token)
     /// on `model`, at its measured prompt rate.
     func firstByteDeadline(_ model: String, promptBytes: Int) -> Duration {
@@ -71,7 +74,8 @@ extension OllamaClient {
         let m = CallMetrics(model: lease.model, loadSeconds: Double(f.load_duration ?? 0) / 1e9,
                             latencySeconds: (ContinuousClock.now - start).seconds, promptTokens: prompt,
                             outputTokens: output, tokensPerSecond: evalSeconds > 0 ? Double(output) / evalSeconds : 0,
-                            contextUse: Double(prompt) / Double(max(lease.contextTokens, 1)))
+                            contextUse: Double(prompt) / Double(max(lease.contextTokens, 1)),
+                            simulated: response.headers.first(name: Self.simulatorHeader) == "1")
         return Completion(text: answer.text, metrics: m, truncated: f.done_reason == "length")
     }
 }
