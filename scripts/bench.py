@@ -18,6 +18,7 @@ release binary, medians of several runs. Prints a Markdown table.
       memory and database growth, and each role's calls
 """
 import json
+import urllib.request
 import signal
 import socket
 import os
@@ -186,6 +187,7 @@ def main():
     print(f"| (f) governor: lease decision, model resident (fresh /api/ps + meminfo + PSI, grant) | {g['lease_resident_us']} µs | | microseconds |")
     vectors()
     growth()
+    drafts()
     backtests()
 
 
@@ -322,6 +324,54 @@ def growth():
         print(f"| (h) {role}: {len(cs)} calls in 24 cycles, {len(used)} used | median latency "
               f"{statistics.median([c['latency_seconds'] for c in cs]) * 1000 if cs else 0:.1f} ms | "
               f"{len(loads)} loads | simulator: 0.05 s/GB |")
+
+
+def drafts():
+    """The Builder's drafts with the simulator answering well and with each content fault: one cycle on a fresh
+    state each, and what the checks kept and refused, by reason."""
+    sim_bin = os.path.join(os.path.dirname(BIN), "ollama-sim")
+    port = free_port()
+    sim = subprocess.Popen([sim_bin, "--port", str(port), "--load-seconds-per-gb", "0.01"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rows = []
+    try:
+        time.sleep(0.5)
+        env = dict(os.environ, OLLAMA_HOST=f"http://127.0.0.1:{port}", MODEL_STAGES="auto")
+        log = sample(os.path.join(WORK, "drafts.jsonl"), 20_000, 14, END, 7)
+        for fault in (None, "fenced", "sloppy", "salad", "truncated", "wrong_ids"):
+            post(port, "/sim/clear", {})
+            if fault:
+                post(port, "/sim/fault", {"fault": fault, "count": 1000, "path": "/api/chat"})
+            state = os.path.join(WORK, f"state-drafts-{fault or 'good'}")
+            shutil.rmtree(state, ignore_errors=True)
+            out = subprocess.run([BIN, "cycle", "--log", log, "--state-dir", state, "--now", END, "--json"],
+                                 capture_output=True, text=True, check=True, env=env)
+            d = json.loads(out.stdout)
+            builder = [c for c in d["model_calls"] if c["role"] == "builder"]
+            kept = sum(1 for c in builder if c["outcome"] == "used")
+            reasons = {}
+            for c in builder:
+                if c["outcome"] != "used":
+                    r = c["fallback_reason"]
+                    key = r.split(" — ")[1].split(":")[0] if " — " in r else r.split(";")[0]
+                    reasons[key] = reasons.get(key, 0) + 1
+            rows.append((fault or "none (grounded answers)", len(builder), kept,
+                         ", ".join(f"{k} {v}" for k, v in sorted(reasons.items())) or "—"))
+        post(port, "/sim/clear", {})
+    finally:
+        sim.terminate()
+        sim.wait()
+    print("\nBuilder drafts on the simulator, one cycle per answer kind (20,000 lines, 14 days): kept and refused\n")
+    print("| simulator answers | drafts | kept | refused, by the check that failed |")
+    print("|---|---:|---:|---|")
+    for fault, n, kept, reasons in rows:
+        print(f"| {fault} | {n} | {kept} | {reasons} |")
+
+
+def post(port, path, body):
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=json.dumps(body).encode(),
+                                 headers={"Content-Type": "application/json"})
+    urllib.request.urlopen(req, timeout=10).read()
 
 
 if __name__ == "__main__":

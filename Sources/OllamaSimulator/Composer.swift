@@ -65,7 +65,9 @@ enum Composer {
     /// quotes. `Article II violated: No test infrastructure found (…)` → `No test infrastructure found (…`.
     static func quoted(_ signature: String) -> String {
         let body = signature.range(of: ": ").map { String(signature[$0.upperBound...]) } ?? signature
-        return body.split(separator: " ").prefix(6).joined(separator: " ").replacingOccurrences(of: "`", with: "'")
+        // Up to the first bracket or comma, six words at most: a phrase, not a fragment.
+        let phrase = body.prefix { !"(,;".contains($0) }.trimmingCharacters(in: .whitespaces)
+        return phrase.split(separator: " ").prefix(6).joined(separator: " ").replacingOccurrences(of: "`", with: "'")
     }
 
     /// One pending proposal as the Architect is told of it.

@@ -21,7 +21,8 @@ extension ModelWorkers {
         return await call(.controller, stage: .classify) { lease throws(OllamaError) in
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
                                           format: Self.classificationSchema)
-            let answer = Classification.validate(c.text, model: lease.model)
+            // The model credited with it, marked when the simulator answered.
+            let answer = Classification.validate(c.text, model: c.metrics.simulated == true ? "\(lease.model), simulated" : lease.model)
             // An invalid answer is still an answer: cached, so never asked again.
             return (.value(answer), c.metrics)
         }
