@@ -26,14 +26,14 @@ extension OllamaClient {
         let req = OllamaAPI.EmbedRequest(model: lease.model, input: input, options: .init(num_ctx: lease.contextTokens),
                                          keep_alive: .seconds(lease.keepAlive))
         let bytes = input.reduce(0) { $0 + $1.utf8.count }
-        let r = try await json(OllamaAPI.Embed.self, "POST", "/api/embed", body: req, model: lease.model,
-                               deadline: firstByteDeadline(lease.model, promptBytes: bytes))
+        let (r, simulated) = try await jsonAnswer(OllamaAPI.Embed.self, "POST", "/api/embed", body: req, model: lease.model,
+                                                  deadline: firstByteDeadline(lease.model, promptBytes: bytes))
         let prompt = r.prompt_eval_count ?? 0
         // An embedder generates nothing: its rate is input tokens a second.
         let seconds = (ContinuousClock.now - start).seconds
         let m = CallMetrics(model: lease.model, loadSeconds: Double(r.load_duration ?? 0) / 1e9, latencySeconds: seconds,
                             promptTokens: prompt, outputTokens: 0, tokensPerSecond: 0,
-                            contextUse: Double(prompt) / Double(max(lease.contextTokens, 1)))
+                            contextUse: Double(prompt) / Double(max(lease.contextTokens, 1)), simulated: simulated)
         return (r.embeddings, m)
     }
 

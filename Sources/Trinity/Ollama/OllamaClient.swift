@@ -107,10 +107,17 @@ public final class OllamaClient: Sendable {
 
     func json<T: Decodable, B: Encodable & Sendable>(_ type: T.Type, _ method: String, _ path: String, body: B?,
                                                      model: String? = nil, deadline: Duration? = nil) async throws(OllamaError) -> T {
+        try await jsonAnswer(type, method, path, body: body, model: model, deadline: deadline).value
+    }
+
+    /// The decoded answer, and whether `ollama-sim` sent it (its header).
+    func jsonAnswer<T: Decodable, B: Encodable & Sendable>(_ type: T.Type, _ method: String, _ path: String, body: B?,
+                                                           model: String? = nil, deadline: Duration? = nil)
+        async throws(OllamaError) -> (value: T, simulated: Bool) {
         let response = try await send(method, path, body: body, model: model, deadline: deadline ?? timeouts.whole)
         do {
             let data = try await response.body.collect(upTo: 64 << 20)
-            return try Self.decode(T.self, Data(buffer: data))
+            return (try Self.decode(T.self, Data(buffer: data)), response.headers.first(name: Self.simulatorHeader) == "1")
         } catch let e as OllamaError {
             throw e
         } catch {
