@@ -321,7 +321,13 @@ def growth():
         cs = calls.get(role, [])
         used = [c for c in cs if c["outcome"] == "used"]
         loads = [c["load_seconds"] for c in cs if c["load_seconds"] > 0.01]
-        print(f"| (h) {role}: {len(cs)} calls in 24 cycles, {len(used)} used | median latency "
+        refused = {}
+        for c in cs:
+            if c["outcome"] != "used":
+                key = (c.get("fallback_reason") or "?").split(";")[0]
+                refused[key] = refused.get(key, 0) + 1
+        why = "; refused: " + ", ".join(f"{k} ({v})" for k, v in sorted(refused.items())) if refused else ""
+        print(f"| (h) {role}: {len(cs)} calls in 24 cycles, {len(used)} used{why} | median latency "
               f"{statistics.median([c['latency_seconds'] for c in cs]) * 1000 if cs else 0:.1f} ms | "
               f"{len(loads)} loads | simulator: 0.05 s/GB |")
 

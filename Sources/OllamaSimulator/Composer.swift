@@ -33,12 +33,21 @@ enum Composer {
                 let article = Self.article(in: rest)
                 let fix = rest.range(of: "suggested fix: ").map { String(rest[$0.upperBound...]) } ?? ""
                 evidence.append(Evidence(function: function, article: article, fix: fix, signature: nil))
-            } else if line.hasPrefix("  <"), let open = line.firstIndex(of: ">"), let close = line.range(of: "</"),
-                      !evidence.isEmpty, evidence[evidence.count - 1].signature == nil {
-                evidence[evidence.count - 1].signature = String(line[line.index(after: open)..<close.lowerBound])
+            } else if line.hasPrefix("  <"), let text = fenced(line), !evidence.isEmpty, evidence[evidence.count - 1].signature == nil {
+                evidence[evidence.count - 1].signature = text
             }
         }
         return evidence.isEmpty ? nil : (String(agentLine.dropFirst(7)), evidence)
+    }
+
+    /// The text inside a line's `<violation-text …>…</violation-text>` (the closing tag
+    /// looked for after the opening one: the prompt defuses `<` and `>` in the text, but
+    /// a request is anyone's).
+    static func fenced<S: StringProtocol>(_ line: S) -> String? {
+        guard let open = line.firstIndex(of: ">") else { return nil }
+        let inside = line[line.index(after: open)...]
+        guard let close = inside.range(of: "</", options: .backwards) else { return nil }
+        return String(inside[..<close.lowerBound])
     }
 
     /// The first `Article <numeral>` in a line.
@@ -56,7 +65,9 @@ enum Composer {
             if let quote = e.signature.map(quoted), !quote.isEmpty {
                 lines.append("- When `\(e.function)` reports `\(quote)`, stop and resolve it before the next step\(article).")
             }
-            if !e.fix.isEmpty { lines.append("- \(e.fix.prefix(1).uppercased() + e.fix.dropFirst())") }
+            // Patterns of one kind share a fix: said once.
+            let fix = "- \(e.fix.prefix(1).uppercased() + e.fix.dropFirst())"
+            if !e.fix.isEmpty, !lines.contains(fix) { lines.append(fix) }
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -82,14 +93,16 @@ enum Composer {
     static func architectPrompt(_ prompt: String) -> [Pending]? {
         guard prompt.contains("Pending proposals:") else { return nil }
         return prompt.split(separator: "\n").compactMap { line -> Pending? in
-            guard line.hasPrefix("- id "), let comma = line.firstIndex(of: ","), let id = Int(line[line.index(line.startIndex, offsetBy: 5)..<comma]),
-                  let agentStart = line.range(of: "agent "), let agentEnd = line.range(of: ", confidence "),
-                  let percent = line.range(of: "%: ") else { return nil }
+            // `- id 3, agent planner, confidence 84%: <violation-text id="3">…</violation-text>`,
+            // each part looked for after the one before it.
+            guard line.hasPrefix("- id "), let comma = line.firstIndex(of: ","),
+                  let id = Int(line[line.index(line.startIndex, offsetBy: 5)..<comma]),
+                  let agentStart = line[comma...].range(of: "agent "),
+                  let agentEnd = line[agentStart.upperBound...].range(of: ", confidence "),
+                  let percent = line[agentEnd.upperBound...].range(of: "%: ") else { return nil }
             let confidence = Int(line[agentEnd.upperBound..<percent.lowerBound]) ?? 0
-            let rest = line[percent.upperBound...]
-            let about = rest.firstIndex(of: ">").flatMap { open in rest.range(of: "</").map { String(rest[rest.index(after: open)..<$0.lowerBound]) } }
             return Pending(id: id, agent: String(line[agentStart.upperBound..<agentEnd.lowerBound]), confidence: confidence,
-                           about: about ?? "")
+                           about: fenced(line[percent.upperBound...]) ?? "")
         }
     }
 
@@ -106,6 +119,15 @@ enum Composer {
     }
 }
 
+extension AnswerFormat {
+    /// A JSON-schema `format`: Ollama turns it into a grammar the output must follow,
+    /// so no code fence can wrap it.
+    var isSchema: Bool {
+        if case .schema = self { return true }
+        return false
+    }
+}
+
 extension Composer {
     /// The answer's text and its done_reason: composed from the prompt where it is one of
     /// the project's, the seeded words otherwise, then spoiled as `fault` says.
@@ -118,19 +140,19 @@ extension Composer {
             text = draft(agent: b.agent, evidence: fault == .wrongIDs ? b.evidence.map(renamed) : b.evidence)
             if fault == .sloppy, let e = b.evidence.first { text += invented(e, prompt) }
         } else if let pending = architect, case .schema = format {
-            var (ranking, summary) = plan(pending)
-            if fault == .wrongIDs {
-                let stranger = (pending.map(\.id).max() ?? 0) + 1000
-                ranking.insert(stranger, at: 0)
-                summary = "Start with #\(stranger). " + summary
-            }
+            let (ranking, plain) = plan(pending)
+            var summary = plain
+            // The schema's enum keeps the ranking to pending ids (Ollama's format grammar,
+            // llama/sampling: a schema becomes a grammar the tokens must follow); the
+            // summary is free text, where a wrong id can still be written.
+            if fault == .wrongIDs { summary = "Start with #\((pending.map(\.id).max() ?? 0) + 1000). " + summary }
             if fault == .sloppy { summary += " About \(farNumber(prompt)) more violations are expected tomorrow." }
             text = JSONValue.object(["ranking": .array(ranking.map { .number(Double($0)) }), "summary": .string(summary)]).rendered()
         } else {
             text = Answers.content(seed: seed, format: format)
         }
         switch fault {
-        case .fenced?:
+        case .fenced? where !format.isSchema:
             let language = text.hasPrefix("{") ? "json" : "markdown"
             return ("```\(language)\n\(text.hasSuffix("\n") ? text : text + "\n")```\n", "stop")
         case .truncated?:

@@ -50,7 +50,7 @@ struct ConnectionHandler: Sendable {
             return .closeAfterWriting
         }
         await state.countRequest(path: request.path)
-        let fault = request.isControl ? nil : await state.takeFault(for: request.path)
+        let fault = request.isControl ? nil : await state.takeFault(for: request.path, content: false)
         let reply: Reply
         switch fault {
         case .down?:
@@ -74,8 +74,6 @@ struct ConnectionHandler: Sendable {
             reply = .error(.internalServerError, "simulated internal error")
         case .malformed?:
             reply = .json(ByteBuffer(string: #"{"model": "x", "message": {"#))
-        case let content? where content.isContent:
-            reply = await router.route(request, answering: content)
         case nil, .fenced?, .sloppy?, .salad?, .truncated?, .wrongIDs?:
             reply = await router.route(request)
         }

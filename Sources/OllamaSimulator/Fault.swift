@@ -26,7 +26,14 @@ public enum Fault: String, Sendable, CaseIterable, Codable {
     /// number. `salad`: fluent-looking words about nothing. `truncated`: cut off mid-word
     /// at the token limit (done_reason "length", as Ollama reports `num_predict` reached).
     /// `wrongIDs`: names what the prompt did not (a proposal id that is not pending, a
-    /// function the evidence does not hold).
+    /// function the evidence does not hold). `truncated` is what a looping model meets:
+    /// the generation limit (num_predict, or Ollama's bound of a multiple of num_ctx when
+    /// none is set), where llama-server's stop type "limit" becomes done_reason "length"
+    /// (llm/llama_server.go, `boundedNumPredict` and `DoneReasonLength`). A JSON-schema
+    /// `format` is a grammar the output must follow (llm/llama_server.go passes it as
+    /// `json_schema`), so `fenced` leaves schema answers alone and `wrongIDs` cannot put
+    /// an id outside the schema's enum — only into free text. Content faults are used
+    /// only by answers with content, never by a load or unload request.
     case fenced, sloppy, salad, truncated
     case wrongIDs = "wrong_ids"
 
@@ -59,8 +66,8 @@ struct FaultQueue: Sendable {
     }
 
     /// The fault the next request on `path` must suffer, if any; consumes one use of it.
-    mutating func take(for path: String) -> Fault? {
-        guard let index = rules.firstIndex(where: { $0.path == nil || $0.path == path }) else { return nil }
+    mutating func take(for path: String, where kind: (Fault) -> Bool = { _ in true }) -> Fault? {
+        guard let index = rules.firstIndex(where: { ($0.path == nil || $0.path == path) && kind($0.fault) }) else { return nil }
         let fault = rules[index].fault
         rules[index].remaining -= 1
         if rules[index].remaining <= 0 { rules.remove(at: index) }

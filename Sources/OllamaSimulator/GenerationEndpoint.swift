@@ -4,8 +4,6 @@ import NIOCore
 /// the answer travels in "response" or in "message".
 struct GenerationEndpoint: Sendable {
     let context: EndpointContext
-    /// A content fault this answer must show, nil for a good answer.
-    var fault: Fault? = nil
 
     enum Kind: String, Sendable {
         case generate, chat
@@ -78,6 +76,8 @@ struct GenerationEndpoint: Sendable {
             answer = .json(object(job.kind, model: requested, content: "", done: true, reason: "load", metrics: nil))
         } else {
             let seed = "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)"
+            // A content fault injected for this path, taken only now that there is content.
+            let fault = await state.takeFault(for: "/api/\(job.kind.rawValue)", content: true)
             let (content, reason) = Composer.answer(prompt: job.prompt, seed: seed, format: format, fault: fault)
             let metrics = GenerationMetrics(
                 load: load, promptTokens: job.promptTokens, evalTokens: Answers.tokenCount(content),

@@ -20,10 +20,9 @@ struct EndpointContext: Sendable {
 struct Router: Sendable {
     let context: EndpointContext
 
-    /// `answering`: a content fault the answer must show (nil: a good answer).
-    func route(_ request: HTTPRequest, answering fault: Fault? = nil) async -> Reply {
+    func route(_ request: HTTPRequest) async -> Reply {
         do {
-            return try await dispatch(request, fault)
+            return try await dispatch(request)
         } catch let error as HTTPError {
             return error.reply
         } catch {
@@ -31,9 +30,9 @@ struct Router: Sendable {
         }
     }
 
-    private func dispatch(_ request: HTTPRequest, _ fault: Fault?) async throws -> Reply {
+    private func dispatch(_ request: HTTPRequest) async throws -> Reply {
         let models = ModelEndpoints(context: context)
-        let generation = GenerationEndpoint(context: context, fault: fault)
+        let generation = GenerationEndpoint(context: context)
         let control = ControlEndpoints(context: context)
         switch (request.head.method, request.path) {
         // Clients probe "/" and /api/version to see whether Ollama is up.

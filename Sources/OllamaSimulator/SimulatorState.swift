@@ -84,8 +84,11 @@ actor SimulatorState {
         requests[path, default: 0] += 1
     }
 
-    func takeFault(for path: String) -> Fault? {
-        faults.take(for: path)
+    /// The next fault for `path` of the kind asked (transport faults by the connection,
+    /// content faults by an answer that has content): a load or unload request does
+    /// not use up a content fault.
+    func takeFault(for path: String, content: Bool = false) -> Fault? {
+        faults.take(for: path) { $0.isContent == content }
     }
 
     func inject(_ fault: Fault, count: Int, path: String?) {

@@ -133,7 +133,8 @@ struct GovernorSoak: AsyncParsableCommand {
         let report = try await MorningReporter(store: store).make(night, zone: utc, cycleIntervalSeconds: 3600, generatedAt: now,
                                                                   origin: .daemon, narrator: workers.narrator())
         f.mornings += 1
-        if report.narrative.author == Self.models[.architect] && report.narrative.note == nil { f.narrated += 1 }
+        // The author is the model's name, marked "simulated" by the simulator's answers.
+        if report.narrative.author.hasPrefix(Self.models[.architect] ?? "?") && report.narrative.note == nil { f.narrated += 1 }
     }
 }
 

@@ -110,8 +110,8 @@ struct ProposalView: Encodable {
     /// What the model added, or why the template stands.
     var modelLines: [String] {
         if let template {
-            var out = ["", "Written by \(PrintableText.safe(author)); it replaced the template after passing every check:"]
-            out += DraftGrounding.Check.allCases.map { "   ✓ \($0.question)" }
+            var out = ["", "Written by \(PrintableText.safe(author)); it replaced the template after passing these checks:"]
+            out += checks_passed.compactMap(DraftGrounding.Check.init(rawValue:)).map { "   ✓ \($0.question)" }
             out += ["", "The draft against the template (- template, + draft):"]
             out += LineDiff.lines(from: PrintableText.safe(template, keepNewlines: true), to: PrintableText.safe(markdown, keepNewlines: true))
                 .map { "   " + $0 }

@@ -44,6 +44,8 @@ import Testing
     @Test func aGroundedDraftPasses() {
         #expect(review(Self.good) == nil)
         #expect(review(Self.good.replacingOccurrences(of: "Article II", with: "Article 2")) == nil)
+        // "and/or" is not a path; a rule may say so.
+        #expect(review(Self.good + "- Run the tests and/or stop `create_planner_agent` (Article II).\n") == nil)
     }
 
     /// (answer, the check that must refuse it, what kind of failure it is).
@@ -69,6 +71,10 @@ import Testing
         (good + "- `No test infrastructure found` happened in 97.5% of the runs of `create_planner_agent` (Article II).\n", .noInventedNumber, "invented percentage"),
         ("### Constitutional learnings for the planner agent\n\n- Block `create_planner_agent` (Article II) on `no test infrastructure found`: invented in 2019.", .noInventedNumber, "invented year"),
         (proposal.markdown, .citesSignature, "the template restated"),
+        (good + "- Retry `create_planner_agent` 5x before giving up (Article II).\n", .noInventedNumber, "a number with a unit"),
+        (good + "- Log every failure of `create_planner_agent` to `retries.log` (Article II).\n", .noInventedPath, "an invented log file"),
+        (good + "- `create_planner_agent` must also respect Article IX.\n", .citesPattern, "an article the evidence does not hold"),
+        (good.replacingOccurrences(of: "planner agent", with: "planners' agents"), .namesAgent, "the agent only inside another word"),
         ("### Constitutional learnings for the planner agent\n\n" + proposal.markdown.split(separator: "\n").filter { $0.hasPrefix("- ") }.joined(separator: "\n")
             + "\n- Be thorough (Article II).", .addsToTemplate, "only the template's rules, plus a rule naming nothing"),
     ]
@@ -107,8 +113,11 @@ import Testing
     }
 
     @Test(arguments: [
-        ("12 cycles ran and 3,400 violations were seen.", "3400"),
+        ("3,400 violations were seen.", "3400"),
         ("Proposal #4242 should go first.", "4242"),
+        ("12 cycles ran overnight.", "12"),
+        ("Start with the auditor agent's proposal.", "auditor"),
+        ("Confidence is 0.3 for the planner agent.", "0.3"),
         ("Confidence in the planner fix is 97%.", "97"),
         ("create_auditor_agent doubled overnight.", "create_auditor_agent"),
         ("Context actor request forecast context unload.", "none of the night's figures"),

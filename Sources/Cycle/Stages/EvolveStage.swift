@@ -18,7 +18,10 @@ extension CycleRun {
             for i in proposals.indices {
                 try Task.checkCancellation()
                 // First, whatever the models' state: a draft is not lost to an outage.
-                if let old = drafts[proposals[i].agent], Set(old.evidence.map(\.patternID)) == Set(proposals[i].evidence.map(\.patternID)) {
+                // Only a draft that passed the grounding checks is kept (one stored before
+                // they existed is drafted again).
+                if let old = drafts[proposals[i].agent], !old.checksPassed.isEmpty,
+                   Set(old.evidence.map(\.patternID)) == Set(proposals[i].evidence.map(\.patternID)) {
                     proposals[i].markdown = old.markdown
                     proposals[i].author = old.author
                     proposals[i].template = old.template

@@ -68,13 +68,18 @@ public enum DraftGrounding {
         func fail(_ c: Check, _ d: String) { out.append(Failure(check: c, detail: d)) }
         if let f = formatProblem(text) { fail(.format, f) }
         if !mentions(lower, e.agent) { fail(.namesAgent, "the agent \(e.agent) is not named") }
-        let function = e.functions.contains { lower.contains($0.lowercased()) }
+        let function = e.functions.contains { Tokens.containsWord(lower, $0.lowercased()) }
         let article = e.articles.isEmpty || e.articles.contains { mentionsArticle(text, $0) }
-        if !function || !article {
-            fail(.citesPattern, function ? "no article of the evidence (\(e.articles.joined(separator: ", "))) is cited"
-                 : "none of the agent's functions (\(e.functions.joined(separator: ", "))) is cited")
+        // An article the draft itself cites (not one inside a quote of the violation).
+        let unquoted = text.split(separator: "\n").map { ProposalDraft.removingCodeSpans(String($0)) }.joined(separator: "\n")
+        let foreign = Tokens.articles(in: unquoted).first { !e.articles.contains($0) }
+        if !function || !article || foreign != nil {
+            fail(.citesPattern, !function ? "none of the agent's functions (\(e.functions.joined(separator: ", "))) is cited"
+                 : foreign.map { "\($0) is not an article of the evidence" }
+                 ?? "no article of the evidence (\(e.articles.joined(separator: ", "))) is cited")
         }
-        if !e.signatures.isEmpty, !e.signatures.contains(where: { quotes(lower, $0) }) {
+        let quotable = Self.quotable(e.signatures)
+        if !quotable.isEmpty, !quotable.contains(where: { quotes(lower, $0) }) {
             fail(.citesSignature, "no violation text of the evidence is quoted")
         }
         let held = (e.prompt + "\n" + e.template).lowercased()
@@ -85,7 +90,7 @@ public enum DraftGrounding {
             fail(.noInventedPath, "`\(p)` is not in the evidence")
         }
         let numbers = Set(Tokens.numbers(in: held))
-        if let n = Tokens.numbers(in: Tokens.withoutArticleNumbers(Tokens.withoutListNumbers(text))).first(where: { !numbers.contains($0) }) {
+        if let n = Tokens.numbers(in: Tokens.withoutArticles(Tokens.withoutListNumbers(text))).first(where: { !numbers.contains($0) }) {
             fail(.noInventedNumber, "\(n) is not in the evidence")
         }
         if let f = addsNothing(text, e) { fail(.addsToTemplate, f) }
@@ -115,28 +120,36 @@ public enum DraftGrounding {
         line.hasPrefix("- ") || line.hasPrefix("* ") || (line.first?.isNumber == true && line.contains(". "))
     }
 
-    /// `planner` as `planner`, `test_infrastructure` also as `test infrastructure`.
+    /// `planner` as a word (not inside `planners`), `test_infrastructure` also as
+    /// `test infrastructure`.
     static func mentions(_ lower: String, _ name: String) -> Bool {
         let n = name.lowercased()
-        return lower.contains(n) || lower.contains(n.replacingOccurrences(of: "_", with: " "))
+        return Tokens.containsWord(lower, n) || Tokens.containsWord(lower, n.replacingOccurrences(of: "_", with: " "))
     }
 
-    /// `Article II` cited as written, or as `Article 2`.
+    /// `Article II` cited as written, or as `Article 2` (`Article II` is not `Article I`).
     static func mentionsArticle(_ text: String, _ article: String) -> Bool {
-        if text.contains(article) { return true }
-        let numeral = article.replacingOccurrences(of: "Article ", with: "")
-        guard let n = ["I", "II", "III", "IV", "V", "VI", "VII"].firstIndex(of: numeral) else { return false }
-        return text.contains("Article \(n + 1)")
+        Tokens.articles(in: text).contains(article)
     }
 
     /// Three consecutive words of a signature's message (after its `Article II
     /// violated:` prefix, placeholders aside) in the draft; all of them when it has fewer.
     static func quotes(_ lower: String, _ signature: String) -> Bool {
         let message = signature.range(of: ": ").map { String(signature[$0.upperBound...]) } ?? signature
-        let words = message.lowercased().split { !$0.isLetter && $0 != "'" }.map(String.init).filter { $0.count > 1 }
-        guard words.count >= 3 else { return words.count > 0 && lower.contains(words.joined(separator: " ")) }
-        let flat = lower.split { !$0.isLetter && $0 != "'" }.joined(separator: " ")
-        return (0...(words.count - 3)).contains { flat.contains(words[$0..<($0 + 3)].joined(separator: " ")) }
+        let words = Self.words(message.lowercased())
+        let flat = " " + Self.words(lower).joined(separator: " ") + " "
+        guard words.count >= 3 else { return flat.contains(" " + words.joined(separator: " ") + " ") }
+        return (0...(words.count - 3)).contains { flat.contains(" " + words[$0..<($0 + 3)].joined(separator: " ") + " ") }
+    }
+
+    /// Words for quoting, the same on both sides: letters and apostrophes.
+    static func words(_ text: String) -> [String] {
+        text.split { !$0.isLetter && $0 != "'" }.map(String.init)
+    }
+
+    /// Signatures with words to quote (a message of numbers alone has none).
+    static func quotable(_ signatures: [String]) -> [String] {
+        signatures.filter { s in !words(s.range(of: ": ").map { String(s[$0.upperBound...]) } ?? s).isEmpty }
     }
 
     /// A list item the template does not have, naming a function or quoting the evidence.
@@ -147,7 +160,7 @@ public enum DraftGrounding {
         guard !new.isEmpty else { return "every rule is the template's" }
         let specific = new.contains { line in
             let l = line.lowercased()
-            return e.functions.contains { l.contains($0.lowercased()) } || e.signatures.contains { quotes(l, $0) }
+            return e.functions.contains { Tokens.containsWord(l, $0.lowercased()) } || Self.quotable(e.signatures).contains { quotes(l, $0) }
         }
         return specific ? nil : "no new rule names a function or quotes the violations"
     }

@@ -39,7 +39,7 @@ public struct NightPlan: Sendable, Equatable {
         var lines = ["The night:"] + facts.prefix(20).map { "- " + PromptText.quote($0, limit: 300) }
         lines.append("Pending proposals:")
         for p in pending.prefix(30) {
-            lines.append("- id \(p.id), agent \(PromptText.quote(p.agent, limit: 48)), confidence \(Int(p.confidence * 100))%: "
+            lines.append("- id \(p.id), agent \(PromptText.quote(p.agent, limit: 48)), confidence \(Format.percent(p.confidence)): "
                          + PromptText.fenced(p.about, id: "\(p.id)", limit: 300))
         }
         return (system, lines.joined(separator: "\n"))

@@ -157,19 +157,30 @@ public struct ModelUsage: Sendable, Equatable, Codable {
     public var medianLatencySeconds: Double
     /// Mean over calls that produced tokens; nil when none did.
     public var tokensPerSecond: Double?
+    /// Input tokens of calls that generate nothing (an embedder's), nil when none.
+    public var inputTokens: Int? = nil
+
+    /// The figure that means something for the role: generation speed, or the input an
+    /// embedder read.
+    public var speed: String {
+        if let t = tokensPerSecond { return "\(Format.fixed(t, 1)) tokens/s" }
+        return inputTokens.map { "\(Format.group(Int64($0))) input tokens" } ?? "no tokens generated"
+    }
 
     /// One entry per (model, role), sorted by role, then model.
     public static func of(_ calls: [ModelCallRecord]) -> [ModelUsage] {
-        Dictionary(grouping: calls) { "\($0.role)\u{0}\($0.model)" }.sorted { $0.key < $1.key }.map { _, c in
+        Dictionary(grouping: calls) { "\($0.role)\u{0}\($0.modelShown)" }.sorted { $0.key < $1.key }.map { _, c in
             let loads = c.map(\.loadSeconds), latencies = c.map(\.latencySeconds).sorted()
             let speeds = c.filter { $0.outputTokens > 0 && $0.tokensPerSecond > 0 }.map(\.tokensPerSecond)
             let mid = latencies.count / 2
+            let input = c.filter { $0.outputTokens == 0 }.reduce(0) { $0 + $1.promptTokens }
             return ModelUsage(
-                model: c[0].model, role: c[0].role, calls: c.count, fallbacks: c.filter { $0.outcome == .fallback }.count,
+                model: c[0].modelShown, role: c[0].role, calls: c.count, fallbacks: c.filter { $0.outcome == .fallback }.count,
                 meanLoadSeconds: loads.reduce(0, +) / Double(c.count), maxLoadSeconds: loads.max() ?? 0,
                 meanLatencySeconds: latencies.reduce(0, +) / Double(c.count),
                 medianLatencySeconds: latencies.count % 2 == 1 ? latencies[mid] : (latencies[mid - 1] + latencies[mid]) / 2,
-                tokensPerSecond: speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count))
+                tokensPerSecond: speeds.isEmpty ? nil : speeds.reduce(0, +) / Double(speeds.count),
+                inputTokens: speeds.isEmpty && input > 0 ? input : nil)
         }
     }
 }
@@ -187,5 +198,6 @@ extension ModelUsage {
         meanLatencySeconds = try c.decodeIfPresent(Double.self, forKey: .meanLatencySeconds) ?? 0
         medianLatencySeconds = try c.decode(Double.self, forKey: .medianLatencySeconds)
         tokensPerSecond = try c.decodeIfPresent(Double.self, forKey: .tokensPerSecond)
+        inputTokens = try c.decodeIfPresent(Int.self, forKey: .inputTokens)
     }
 }

@@ -63,10 +63,10 @@ extension MorningReport {
         if models.isEmpty {
             out.append("Models: no model calls.")
         } else {
-            out.append("| model | role | calls | fell back | load mean s | load max s | median latency s | tokens/s |")
+            out.append("| model | role | calls | fell back | load mean s | load max s | median latency s | speed |")
             out.append("|---|---|---:|---:|---:|---:|---:|---:|")
             for m in models {
-                out.append("| \(Self.md(m.model)) | \(m.role) | \(m.calls) | \(m.fallbacks) | \(Format.fixed(m.meanLoadSeconds, 2)) | \(Format.fixed(m.maxLoadSeconds, 2)) | \(Format.fixed(m.medianLatencySeconds, 2)) | \(m.tokensPerSecond.map { Format.fixed($0, 1) } ?? "—") |")
+                out.append("| \(Self.md(m.model)) | \(m.role) | \(m.calls) | \(m.fallbacks) | \(Format.fixed(m.meanLoadSeconds, 2)) | \(Format.fixed(m.maxLoadSeconds, 2)) | \(Format.fixed(m.medianLatencySeconds, 2)) | \(m.speed) |")
             }
         }
         out.append("")

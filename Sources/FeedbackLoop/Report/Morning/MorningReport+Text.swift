@@ -119,7 +119,7 @@ extension MorningReport {
         "\(m.model) (\(m.role)): \(m.calls) call(s)\(m.fallbacks > 0 ? ", \(m.fallbacks) fell back" : ""); "
             + "load mean \(Format.fixed(m.meanLoadSeconds, 2)) s, max \(Format.fixed(m.maxLoadSeconds, 2)) s; "
             + "median latency \(Format.fixed(m.medianLatencySeconds, 2)) s; "
-            + (m.tokensPerSecond.map { "\(Format.fixed($0, 1)) tokens/s" } ?? "no tokens generated")
+            + m.speed
     }
 
     /// The pending proposals in the narrative's order.
