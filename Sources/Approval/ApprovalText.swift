@@ -15,6 +15,10 @@ enum ApprovalText {
         }
         let date = String(Timestamp.iso8601(now).prefix(10))
         text += "## \(date) — proposal \(p.id) (\(p.proposal.agent))\n\n"
+        // Text the simulator wrote is never passed off as a model's, in the agent's file either.
+        if p.proposal.author.hasSuffix(", simulated") {
+            text += "<!-- drafted by \(PrintableText.safe(p.proposal.author)): ollama-sim's text, not a model's -->\n\n"
+        }
         text += p.proposal.markdown.hasSuffix("\n") ? p.proposal.markdown : p.proposal.markdown + "\n"
         return Data(text.utf8)
     }

@@ -61,12 +61,13 @@ struct Scratch {
     func approvalBranches() throws -> String { try git("for-each-ref", "--format=%(refname)", "refs/heads/consciousness") }
 
     /// Stores a pending proposal for `agent` (cycle `cycle`) and returns its id.
-    func propose(_ agent: String, functions: [String] = ["create_planner_agent"], cycle: Int64 = 1) throws -> Int64 {
+    func propose(_ agent: String, functions: [String] = ["create_planner_agent"], cycle: Int64 = 1,
+                 author: String = "template") throws -> Int64 {
         let evidence = functions.map {
             Proposal.Evidence(patternID: "pattern_\($0)", function: $0, frequency: 42, trend: .increasing, articles: ["Article I"])
         }
         let p = Proposal(agent: agent, confidence: 0.93, rationale: "42 violations of the \(agent) agent.", evidence: evidence,
-                         markdown: "### Learnings for \(agent)\n\n- Load the whole context first.\n", author: "template")
+                         markdown: "### Learnings for \(agent)\n\n- Load the whole context first.\n", author: author)
         return try store.upsertPending([p], cycle: cycle, at: 1_760_000_000_000_000)[0].id
     }
 

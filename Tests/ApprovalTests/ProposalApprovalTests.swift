@@ -42,6 +42,17 @@ import Testing
         #expect(s.refusal(id)?.reason == .notPending(.approved))
     }
 
+    /// Text the simulator wrote says so in the agent's file too.
+    @Test func aSimulatedDraftIsMarkedInTheDeltaFile() throws {
+        let s = try Scratch()
+        let id = try s.propose("planner", author: "qwen2.5-coder:7b, simulated")
+        let approved = try s.approve(id)
+        let text = try s.git("show", "\(approved.commit):\(approved.path)")
+        #expect(text.contains("<!-- drafted by qwen2.5-coder:7b, simulated: ollama-sim's text, not a model's -->"))
+        let plain = try s.propose("auditor")
+        #expect(!(try s.git("show", "\(try s.approve(plain).commit):.claude/agents/auditor-delta.md")).contains("ollama-sim"))
+    }
+
     @Test func aNewDeltaFileIsCreatedOnlyOnTheBranch() throws {
         let s = try Scratch()
         let id = try s.propose("auditor")
