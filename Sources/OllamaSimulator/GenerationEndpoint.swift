@@ -22,6 +22,7 @@ struct GenerationEndpoint: Sendable {
         var isEmpty: Bool
         var stream: Bool
         var contextLength: Int?
+        var maxTokens: Int? = nil
         var keepAlive: KeepAlive?
         var format: JSONValue?
     }
@@ -34,7 +35,7 @@ struct GenerationEndpoint: Sendable {
             kind: .generate, model: request.model, seed: text, prompt: text,
             promptTokens: Answers.tokenCount(text), isEmpty: prompt.isEmpty,
             stream: request.stream ?? true, contextLength: request.options?.contextLength,
-            keepAlive: request.keepAlive, format: request.format))
+            maxTokens: request.options?.maxTokens, keepAlive: request.keepAlive, format: request.format))
     }
 
     func chat(_ body: ByteBuffer) async throws -> Reply {
@@ -46,7 +47,7 @@ struct GenerationEndpoint: Sendable {
             kind: .chat, model: request.model, seed: seed, prompt: contents,
             promptTokens: Answers.tokenCount(contents), isEmpty: messages.isEmpty,
             stream: request.stream ?? true, contextLength: request.options?.contextLength,
-            keepAlive: request.keepAlive, format: request.format))
+            maxTokens: request.options?.maxTokens, keepAlive: request.keepAlive, format: request.format))
     }
 
     private func run(_ job: Job) async throws -> Reply {
@@ -78,7 +79,13 @@ struct GenerationEndpoint: Sendable {
             let seed = "\(model.name)\u{0}\(job.kind.rawValue)\u{0}\(job.seed)\u{0}\(format.seedComponent)"
             // A content fault injected for this path, taken only now that there is content.
             let fault = await state.takeFault(for: "/api/\(job.kind.rawValue)", content: true)
-            let (content, reason) = Composer.answer(prompt: job.prompt, seed: seed, format: format, fault: fault)
+            var (content, reason) = Composer.answer(prompt: job.prompt, seed: seed, format: format, fault: fault)
+            // num_predict reached: the answer stops there, done_reason "length"
+            // (llm/llama_server.go: NPredict, stop type "limit" → DoneReasonLength).
+            if let limit = job.maxTokens, Answers.tokenCount(content) > limit {
+                content = Answers.pieces(of: content, wordsPerPiece: 1).prefix(limit).joined()
+                reason = "length"
+            }
             let metrics = GenerationMetrics(
                 load: load, promptTokens: job.promptTokens, evalTokens: Answers.tokenCount(content),
                 tokensPerSecond: context.configuration.tokensPerSecond)

@@ -69,4 +69,10 @@ extension Dictionary where Key == String, Value == JSONValue {
     var contextLength: Int? {
         self["num_ctx"]?.intValue.flatMap { $0 > 0 ? $0 : nil }
     }
+
+    /// `options.num_predict`, if it is a positive whole number (Ollama: -1 or absent
+    /// means no bound of the client's).
+    var maxTokens: Int? {
+        self["num_predict"]?.intValue.flatMap { $0 > 0 ? $0 : nil }
+    }
 }

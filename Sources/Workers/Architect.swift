@@ -25,8 +25,9 @@ extension ModelWorkers {
         let ids = pending.map(\.id)
         let (system, user) = NightPlan.prompt(pending: pending, facts: facts)
         return await call(.architect, stage: .morning) { lease throws(OllamaError) in
+            // A 1,200-character summary and a ranking: well under 1,024 tokens.
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
-                                          format: Self.planSchema(ids))
+                                          format: Self.planSchema(ids), maxTokens: 1024)
             if let cut = Self.cutOff(c, "Architect") { return (.unusable(cut), c.metrics) }
             switch NightPlan.validate(c.text, pending: ids) {
             case .success(let plan):

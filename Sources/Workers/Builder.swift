@@ -12,7 +12,8 @@ extension ModelWorkers {
         let sources = patterns.flatMap { $0.signatures.map(\.signature) }
         let evidence = ProposalDraft.evidence(proposal, patterns: patterns, prompt: user)
         return await call(.builder, stage: .evolve) { lease throws(OllamaError) in
-            let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)])
+            let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
+                                          maxTokens: ProposalDraft.maxTokens)
             if let cut = Self.cutOff(c, "Builder") { return (.unusable(cut), c.metrics) }
             if let reason = ProposalDraft.review(c.text, sources: sources, evidence: evidence) {
                 return (.unusable("Builder draft \(reason); template used"), c.metrics)

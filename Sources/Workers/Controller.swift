@@ -20,7 +20,7 @@ extension ModelWorkers {
         let (system, user) = Classification.prompt(signature: signature, function: function)
         return await call(.controller, stage: .classify) { lease throws(OllamaError) in
             let c = try await client.chat(lease, [.init(role: "system", content: system), .init(role: "user", content: user)],
-                                          format: Self.classificationSchema)
+                                          format: Self.classificationSchema, maxTokens: 256)
             // The model credited with it, marked when the simulator answered.
             let answer = Classification.validate(c.text, model: c.metrics.simulated == true ? "\(lease.model), simulated" : lease.model)
             // An invalid answer is still an answer: cached, so never asked again.

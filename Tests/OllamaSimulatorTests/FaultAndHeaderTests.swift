@@ -46,6 +46,37 @@ import Testing
         }
     }
 
+    /// llm/llama_server.go: `num_predict` reached, llama-server stops with type "limit",
+    /// which Ollama reports as done_reason "length"; under the bound the answer is whole.
+    @Test func numPredictBoundsTheAnswer() async throws {
+        try await Harness.with { sim in
+            let body = { (n: Int) in
+                #"{"model":"\#(Harness.coder1_5B)","stream":false,"options":{"num_predict":\#(n)},"messages":[{"role":"user","content":"tell me"}]}"#
+            }
+            let cut = try await sim.post("/api/chat", body(2)).json()
+            #expect(cut["done_reason"] as? String == "length")
+            let words = ((cut["message"] as? [String: Any])?["content"] as? String ?? "").split(whereSeparator: \.isWhitespace)
+            #expect(words.count == 2)
+            let whole = try await sim.post("/api/chat", body(10_000)).json()
+            #expect(whole["done_reason"] as? String == "stop")
+        }
+    }
+
+    /// A content fault is used by an answer with content, not by a load request.
+    @Test func aContentFaultWaitsForAnAnswerWithContent() async throws {
+        try await Harness.with { sim in
+            await sim.simulator.inject(.salad, path: "/api/chat")
+            _ = try await sim.post("/api/chat", #"{"model":"\#(Harness.coder1_5B)","messages":[]}"#)  // a load
+            let answer = try await sim.post(
+                "/api/chat", #"{"model":"\#(Harness.coder1_5B)","stream":false,"messages":[{"role":"user","content":"Agent: planner\nEvidence:\n- create_planner_agent: 3 violations, Article II, trend STABLE; suggested fix: add tests"}]}"#)
+            let text = (try answer.json()["message"] as? [String: Any])?["content"] as? String ?? ""
+            #expect(!text.contains("planner"), "the salad fault was used up by the load: \(text)")
+            let next = try await sim.post(
+                "/api/chat", #"{"model":"\#(Harness.coder1_5B)","stream":false,"messages":[{"role":"user","content":"Agent: planner\nEvidence:\n- create_planner_agent: 3 violations, Article II, trend STABLE; suggested fix: add tests"}]}"#)
+            #expect(((try next.json()["message"] as? [String: Any])?["content"] as? String ?? "").contains("for the planner agent"))
+        }
+    }
+
     /// Real Ollama never sends X-Ollama-Simulator; the simulator marks its made-up content.
     @Test func simulatedContentCarriesTheSimulatorHeader() async throws {
         try await Harness.with { sim in

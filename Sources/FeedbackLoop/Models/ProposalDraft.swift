@@ -3,6 +3,8 @@
 /// template.
 public enum ProposalDraft {
     public static let maxCharacters = 6000
+    /// The answer's token bound: 6,000 characters are about 1,500 tokens.
+    public static let maxTokens = 2048
     /// A run this long of violation text appearing outside a quote counts as copied.
     static let copiedRun = 32
 

@@ -43,7 +43,17 @@ public enum OllamaAPI {
         }
     }
 
-    public struct Options: Codable, Sendable { public var num_ctx: Int? }
+    /// `num_ctx`, and `num_predict`: the most tokens the answer may have (Ollama's
+    /// api/types.go `Options.NumPredict`; reached, the answer ends with done_reason "length").
+    public struct Options: Codable, Sendable {
+        public var num_ctx: Int?
+        public var num_predict: Int? = nil
+
+        public init(num_ctx: Int?, num_predict: Int? = nil) {
+            self.num_ctx = num_ctx
+            self.num_predict = num_predict
+        }
+    }
 
     public struct ChatRequest: Codable, Sendable {
         public var model: String

@@ -5,10 +5,13 @@ import NIOCore
 /// The model calls, each under a lease: its num_ctx and keep_alive are the
 /// governor's, its first-byte deadline is sized from the prompt.
 extension OllamaClient {
+    /// `maxTokens`: the answer's bound (`num_predict`); a model that loops stops there,
+    /// and the answer is marked cut off instead of running on to Ollama's own bound.
     public func chat(_ lease: Lease, _ messages: [OllamaAPI.Message], format: JSONValue? = nil,
-                     stream: Bool = true) async throws(OllamaError) -> Completion {
+                     maxTokens: Int? = nil, stream: Bool = true) async throws(OllamaError) -> Completion {
         let req = OllamaAPI.ChatRequest(model: lease.model, messages: messages, stream: stream,
-                                        options: .init(num_ctx: lease.contextTokens), keep_alive: .seconds(lease.keepAlive),
+                                        options: .init(num_ctx: lease.contextTokens, num_predict: maxTokens),
+                                        keep_alive: .seconds(lease.keepAlive),
                                         format: format)
         return try await complete(lease, "/api/chat", req, promptBytes: messages.reduce(0) { $0 + $1.content.utf8.count })
     }
