@@ -46,7 +46,45 @@ public struct CountForecast: Sendable, Equatable, Codable {
     /// check was possible): what the memory lends to similar patterns.
     public var measuredError: Double? = nil
     /// The reading the forecast projects: the same the pattern's trend label comes from.
+    /// Not in the JSON: the pattern beside the forecast carries it (`rate`), and every
+    /// stored report would otherwise hold it twice.
     public var reading: RateReading
+
+    enum CodingKeys: String, CodingKey {
+        case expected, variance, lower, upper, probability, dailyRate, slopePerDay, dispersion, historyDays
+        case historyCount, burstExcluded, modelError, measuredError
+    }
+
+    init(expected: Double, variance: Double, lower: Int64, upper: Int64, probability: Double, dailyRate: Double,
+         slopePerDay: Double, dispersion: Double, historyDays: Double, historyCount: Int64, burstExcluded: Bool,
+         modelError: Double, measuredError: Double? = nil, reading: RateReading) {
+        self.expected = expected
+        self.variance = variance
+        self.lower = lower
+        self.upper = upper
+        self.probability = probability
+        self.dailyRate = dailyRate
+        self.slopePerDay = slopePerDay
+        self.dispersion = dispersion
+        self.historyDays = historyDays
+        self.historyCount = historyCount
+        self.burstExcluded = burstExcluded
+        self.modelError = modelError
+        self.measuredError = measuredError
+        self.reading = reading
+    }
+
+    /// Decoded without its reading (never stored): an empty one stands in.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(expected: try c.decode(Double.self, forKey: .expected), variance: try c.decode(Double.self, forKey: .variance),
+                  lower: try c.decode(Int64.self, forKey: .lower), upper: try c.decode(Int64.self, forKey: .upper),
+                  probability: try c.decode(Double.self, forKey: .probability), dailyRate: try c.decode(Double.self, forKey: .dailyRate),
+                  slopePerDay: try c.decode(Double.self, forKey: .slopePerDay), dispersion: try c.decode(Double.self, forKey: .dispersion),
+                  historyDays: try c.decode(Double.self, forKey: .historyDays), historyCount: try c.decode(Int64.self, forKey: .historyCount),
+                  burstExcluded: try c.decode(Bool.self, forKey: .burstExcluded), modelError: try c.decode(Double.self, forKey: .modelError),
+                  measuredError: try c.decodeIfPresent(Double.self, forKey: .measuredError), reading: RateReading.read(hourly: []))
+    }
 }
 
 /// The rate model: the pattern's `RateReading` (recent week against the weeks before,
