@@ -114,5 +114,5 @@ extension ProfileBacktest.Result {
         return out.joined(separator: "\n") + "\n"
     }
 
-    private func pct(_ v: Double?) -> String { v.map { Format.fixed($0 * 100, 1) + "%" } ?? "—" }
+    private func pct(_ v: Double?) -> String { Backtest.pct(v) }
 }

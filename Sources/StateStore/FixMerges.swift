@@ -87,19 +87,4 @@ extension StateStore {
                 """).compactMap { try? JSONDecoder().decode(FixEffect.self, from: Data($0.utf8)) }
         }
     }
-
-    /// The agent's functions' violations per hour over [fromHour, toHour], summed.
-    public func hourlyCounts(functions: [String], fromHour: Int32, toHour: Int32) throws -> [Int64] {
-        guard toHour >= fromHour else { return [] }
-        return try reading { db in
-            var out = [Int64](repeating: 0, count: Int(toHour - fromHour) + 1)
-            let marks = databaseQuestionMarks(count: functions.count)
-            let rows = try Row.fetchCursor(db, sql: """
-                SELECT b.hour, sum(b.count) FROM buckets b JOIN functions f ON f.id = b.function_id
-                WHERE f.name IN (\(marks)) AND b.hour BETWEEN ? AND ? GROUP BY b.hour
-                """, arguments: StatementArguments(functions.map { $0 as any DatabaseValueConvertible } + [fromHour, toHour]))
-            while let r = try rows.next() { out[Int((r[0] as Int32) - fromHour)] = r[1] }
-            return out
-        }
-    }
 }

@@ -27,7 +27,8 @@ extension CycleRun {
         out.effects = try pairs.map { fix, m in
             let mergeHour = Timestamp.hour(of: m.mergedAt)
             let from = mergeHour - span, to = max(mergeHour - 1, min(nowHour - 1, mergeHour + span - 1))
-            let hourly = try store.hourlyCounts(functions: fix.functions, fromHour: from, toHour: to)
+            let rows = try store.buckets(fromHour: from, toHour: to).filter { fix.functions.contains($0.function) }
+            let hourly = Analyzer.series(rows, endHour: to, hours: Int(to - from) + 1)
             return FixEffect.measure(proposal: fix.proposal, agent: fix.agent, functions: fix.functions,
                                      mergedAt: m.mergedAt, how: m.how, hourly: hourly, mergeIndex: Int(mergeHour - from),
                                      o.forecast.trend)

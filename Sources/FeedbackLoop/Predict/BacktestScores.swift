@@ -115,7 +115,7 @@ extension EventScore {
         func mean(_ x: Double?, _ y: Double?) -> Double? {
             let n = a.forecasts + b.forecasts
             guard n > 0 else { return nil }
-            return ((x ?? 0) * Double(a.forecasts) + (y ?? 0) * Double(b.forecasts)) / Double(n)
+            return weighted(x ?? 0, a.forecasts, y ?? 0, b.forecasts)
         }
         return EventScore(forecasts: a.forecasts + b.forecasts, model: mean(a.model, b.model),
                           original: mean(a.original, b.original))
@@ -137,7 +137,7 @@ extension ReliabilityBin {
     public static func + (a: ReliabilityBin, b: ReliabilityBin) -> ReliabilityBin {
         let n = a.forecasts + b.forecasts
         guard n > 0 else { return a }
-        func mean(_ x: Double, _ y: Double) -> Double { (x * Double(a.forecasts) + y * Double(b.forecasts)) / Double(n) }
+        func mean(_ x: Double, _ y: Double) -> Double { weighted(x, a.forecasts, y, b.forecasts) }
         return ReliabilityBin(low: a.low, high: a.high, forecasts: n, meanStated: mean(a.meanStated, b.meanStated),
                               observed: mean(a.observed, b.observed))
     }
@@ -154,7 +154,7 @@ extension Accuracy {
             case (nil, nil): return nil
             case (let x?, nil): return x
             case (nil, let y?): return y
-            case (let x?, let y?): return (x * Double(a.forecasts) + y * Double(b.forecasts)) / Double(max(1, c.forecasts))
+            case (let x?, let y?): return weighted(x, a.forecasts, y, b.forecasts)
             }
         }
         c.mape = mean(a.mape, b.mape)
@@ -191,7 +191,7 @@ extension Backtest {
                     let n = q.forecasts + p.forecasts
                     m.patterns[i] = PatternResult(
                         function: p.function, forecasts: n,
-                        meanWeekly: (q.meanWeekly * Double(q.forecasts) + p.meanWeekly * Double(p.forecasts)) / Double(max(1, n)),
+                        meanWeekly: weighted(q.meanWeekly, q.forecasts, p.meanWeekly, p.forecasts),
                         model: q.model + p.model, baseline: q.baseline + p.baseline)
                 } else {
                     m.patterns.append(p)
@@ -201,4 +201,9 @@ extension Backtest {
         m.warning = runs.count > 1 && m.origins.count * runs.count >= fewOrigins ? nil : m.warning
         return m
     }
+}
+
+/// The mean of two means, each weighted by how many values it stood for (0 for none).
+func weighted(_ x: Double, _ nx: Int, _ y: Double, _ ny: Int) -> Double {
+    nx + ny > 0 ? (x * Double(nx) + y * Double(ny)) / Double(nx + ny) : 0
 }

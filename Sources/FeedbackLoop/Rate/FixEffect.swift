@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The measured effect of an approved fix once it reached the agency's main line: the
 /// agent's violations per day before the merge against after it, by a quasi-Poisson
 /// comparison like the trend labels' (a Wald test on the log of the ratio, the
@@ -128,19 +122,20 @@ public struct FixEffect: Sendable, Equatable, Codable {
             e.verdict = .nothingBefore
             return e
         }
-        let dispersion = Self.dispersion(Array(before[first...]), after)
-        e.ratio = ((Double(a) + 0.5) / aDays) / ((Double(b) + 0.5) / bDays)
-        let variance = dispersion * (1 / (Double(a) + 0.5) + 1 / (Double(b) + 0.5))
-        e.pValue = Statistics.normalTwoSided(log(e.ratio) / variance.squareRoot())
-        let significant = e.pValue < s.significance
+        // The trend labels' own test and thresholds, after against before.
+        let c = WeekComparison.finish(.beforeAfter, (Double(a), aDays), (Double(b), bDays),
+                                      dispersion: Self.dispersion(Array(before[first...]), after),
+                                      gapDays: (aDays + bDays) / 2, dayFactors: Array(repeating: 1, count: 7))
+        e.ratio = c.ratio
+        e.pValue = c.pValue
         if a == 0, e.beforePerDay * aDays >= 5 {
             e.verdict = .stopped
-        } else if significant, e.ratio <= 1 / s.minRatio {
-            e.verdict = .worked
-        } else if significant, e.ratio >= s.minRatio {
-            e.verdict = .worse
         } else {
-            e.verdict = .noEffect
+            switch RateReading.direction(c, s) {
+            case .decreasing: e.verdict = .worked
+            case .increasing: e.verdict = .worse
+            default: e.verdict = .noEffect
+            }
         }
         return e
     }

@@ -59,7 +59,7 @@ public struct RateReading: Sendable, Equatable, Codable {
         case .weekOverWeek:
             return "\(trend.rawValue) \(Format.ratio(c.ratio)) week over week (\(Format.fixed(c.earlierRate * 7, 0)) → "
                 + "\(Format.fixed(c.recentRate * 7, 0)) a week, \(Format.pValue(c.pValue)))"
-        case .halves:
+        case .halves, .beforeAfter:
             return "\(trend.rawValue) \(Format.ratio(c.ratio)) over \(Format.fixed(c.recentDays + c.earlierDays, 0)) days, "
                 + "later half against earlier (\(Format.fixed(c.earlierRate, 1)) → \(Format.fixed(c.recentRate, 1)) a day, "
                 + "\(Format.pValue(c.pValue)))"

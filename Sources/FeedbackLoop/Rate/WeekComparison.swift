@@ -14,6 +14,8 @@ public struct WeekComparison: Sendable, Equatable, Codable {
         case halves
         /// Too little history or too few violations to compare anything.
         case tooLittle = "too_little_history"
+        /// The days after a merged fix against the days before it (`FixEffect`).
+        case beforeAfter = "before_after"
     }
 
     public var basis: Basis

@@ -87,6 +87,7 @@ extension Backtest {
         return String(decoding: try! e.encode(form), as: UTF8.self)
     }
 
-    static func pct(_ v: Double?, _ places: Int = 1) -> String { v.map { Format.fixed($0 * 100, places) + "%" } ?? "—" }
+    /// A share as a backtest prints it (`80.1%`), `—` for none.
+    public static func pct(_ v: Double?, _ places: Int = 1) -> String { v.map { Format.fixed($0 * 100, places) + "%" } ?? "—" }
     static func num(_ v: Double?) -> String { v.map { Format.fixed($0, 4) } ?? "—" }
 }
