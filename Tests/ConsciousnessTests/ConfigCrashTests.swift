@@ -209,6 +209,12 @@ final class DaemonChild {
         (["backtest", "--log", "/nonexistent/consciousness-test/v.jsonl", "--horizon-days", "9223372036854775807"], "--horizon-days"),
         (["backtest", "--log", "/nonexistent/consciousness-test/v.jsonl", "--lookback-days", "0"], "--lookback-days"),
         (["report", "--cycle", "0"], "--cycle"),
+        (["cycle", "--fix-hours", "nan"], "--fix-hours"), (["cycle", "--fix-hours", "-2"], "--fix-hours"),
+        (["backtest", "--profiles", "--seeds", "0"], "--seeds"), (["backtest", "--profiles", "--days", "3"], "--days"),
+        (["backtest", "--profiles", "--lines", "9223372036854775807"], "--lines"),
+        (["backtest", "--profiles", "--end", "yesterday"], "--end"),
+        (["backtest"], "--log PATH or --profiles"),
+        (["backtest", "--profiles", "--log", "/nonexistent/consciousness-test/v.jsonl"], "--log PATH or --profiles"),
     ])
     func aHostileNumberIsAUsageError(args: [String], option: String) async throws {
         // Unchecked, some of these ran for hours or until the OOM killer came: the child

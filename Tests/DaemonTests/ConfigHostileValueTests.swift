@@ -62,6 +62,7 @@ import Testing
         ("AGENCY_ROOT", "/srv/\nagency"), ("REPORTS_DIR", ""), ("METRICS_FILE", "/x\u{0}.prom"),
         ("WINDOW_DAYS", "99999999999999999999999"), ("MIN_OCCURRENCES", "-9223372036854775809"),
         ("PROPOSAL_CONFIDENCE", "nan"), ("HOURLY_RATE_USD", "inf"), ("MINUTES_PER_VIOLATION", "1e308"),
+        ("FIX_HOURS", "-1"), ("FIX_HOURS", "nan"),
         ("TRINITY_BUDGET_GB", "nan"), ("PLANNER_NUM_CTX", "1e308"), ("MORNING_REPORT_AT", "99999:00"),
     ])
     func aValueThatUsedToCrashOrSlipThroughIsRefused(key: String, value: String) {
