@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // The pure core: parse, analyze, forecast, evolve, report. No I/O but reading
@@ -36,7 +38,7 @@ let package = Package(
         ]),
         // The long-running service: configuration, schedule, the supervisor actor.
         .target(name: "Daemon", dependencies: [
-            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity", "Workers", "Approval",
+            "FeedbackLoop", "StateStore", "Cycle", "Systemd", "Trinity", "Workers", "Approval", "CBuildVersion",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -79,9 +81,25 @@ let package = Package(
         .target(name: "Approval", dependencies: ["FeedbackLoop", "StateStore", "ProcessRunner"]),
         // `doctor`: the deployment checklist's checks, each with its fix.
         .target(name: "Doctor", dependencies: ["Daemon", "FeedbackLoop", "Trinity", "ProcessRunner"]),
+        // The version `git describe` gave at `make` (build_version.h, written by the
+        // Makefile; "unknown" for a build without it).
+        .target(name: "CBuildVersion"),
+        // The person's side of the running daemon: a small HTTP API on a Unix socket
+        // (Hummingbird), its client (async-http-client over http+unix), and the views
+        // both it and the command line print (status, reports, proposals).
+        .target(name: "Control", dependencies: [
+            "FeedbackLoop", "StateStore", "Cycle", "Daemon", "Approval", "Doctor", "CBuildVersion",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .executableTarget(name: "consciousness", dependencies: [
             "FeedbackLoop", "StateStore", "Cycle", "SampleLog", "Daemon", "Systemd", "Trinity", "Workers",
-            "Approval", "Doctor",
+            "Approval", "Doctor", "Control", "CBuildVersion",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -106,6 +124,10 @@ let package = Package(
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "StateStore", "FeedbackLoop"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Daemon", "Trinity", "OllamaSimulator"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop", "Daemon"]),
+        .testTarget(name: "ControlTests", dependencies: [
+            "Control", "Daemon", "StateStore", "FeedbackLoop", "Approval",
+            .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -25,7 +25,7 @@ enum ApprovalText {
 
     /// Log-derived text (function names, the rationale) with control characters
     /// escaped: a newline in a function name must not forge a trailer line.
-    static func commitMessage(_ p: StoredProposal, path: String, user: String) -> String {
+    static func commitMessage(_ p: StoredProposal, path: String, user: String, content: String) -> String {
         let q = p.proposal
         let safe = { (s: String) in PrintableText.safe(s) }
         var lines = ["consciousness: proposal \(p.id) for the \(q.agent) agent", "",
@@ -37,7 +37,7 @@ enum ApprovalText {
             lines.append("- \(safe(e.patternID)) (\(safe(e.function))): \(e.frequency) violations, trend \(e.trend.rawValue), \(safe(articles))")
         }
         lines += ["", "Text written by: \(safe(q.author)); proposed in cycle \(p.createdCycle), last updated in cycle \(p.updatedCycle).",
-                  "", "Consciousness-Proposal: \(p.id)", "Approved-by: \(safe(user))"]
+                  "", "Consciousness-Proposal: \(p.id)", "Consciousness-Content: \(content)", "Approved-by: \(safe(user))"]
         return lines.joined(separator: "\n") + "\n"
     }
 }

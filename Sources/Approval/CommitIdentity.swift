@@ -1,3 +1,5 @@
+import Foundation
+
 /// Who the approval commit is by: the person's own git configuration when it names
 /// them; else `GIT_AUTHOR_*`/`GIT_COMMITTER_*` from the environment; else the OS user
 /// name and `<user>@localhost`, so an unconfigured machine can still approve (git
@@ -14,5 +16,20 @@ enum CommitIdentity {
             }
         }
         return out
+    }
+}
+
+/// Who approves, as the `Approved-by:` trailer and the decision name them: the
+/// repository's git identity (`user.name <user.email>`), else the login name.
+public enum Approver {
+    public static func of(repository root: String, login: String,
+                          environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        let git = Git(directory: root, environment: environment)
+        func get(_ key: String) -> String? {
+            guard let o = try? git.run(["config", "--get", key]), o.ok, !o.text.isEmpty else { return nil }
+            return o.text
+        }
+        guard let name = get("user.name") else { return login }
+        return get("user.email").map { "\(name) <\($0)>" } ?? name
     }
 }

@@ -40,26 +40,40 @@ public enum ProposalApproval {
         do { found = try store.proposal(id: id) } catch {
             throw ApprovalError(proposal: id, reason: .storeUnreadable("\(error)"))
         }
-        guard let p = found else { throw ApprovalError(proposal: id, reason: .noSuchProposal) }
-        guard p.status == .pending else { throw ApprovalError(proposal: id, reason: .notPending(p.status)) }
         let now = clock()
-        let created: Approved
-        do {
-            created = try ProposalBranch(root: root, proposal: p, user: user, now: now, environment: environment).create()
-        } catch {
-            throw ApprovalError(proposal: id, reason: .refused(error))
-        }
+        let created = try commit(found, id: id, repository: root, user: user, now: now, environment: environment)
         do {
             try store.recordApproval(id, user: user, at: now, branch: created.branch, commit: created.commit,
-                                     markdown: p.proposal.markdown)
+                                     markdown: found?.proposal.markdown ?? "")
         } catch {
             // Redrafted meanwhile: approving again commits the new text. Decided meanwhile
             // (superseded, rejected): there is nothing left to approve.
             let decided = if case DecisionError.notPending = error { true } else { false }
-            throw ApprovalError(proposal: id, reason: .notRecorded(branch: created.branch, commit: created.commit,
-                                                                  root: root, cause: "\(error)", decidedMeanwhile: decided))
+            throw notRecorded(created, root: root, cause: "\(error)", decidedMeanwhile: decided)
         }
         return created
+    }
+
+    /// The half of an approval done in the person's repository, by the person's process:
+    /// proposal `id` (as the store or the daemon gave it, nil: none) checked pending and
+    /// committed on its branch. Recording the decision is the caller's half.
+    public static func commit(_ found: StoredProposal?, id: Int64, repository root: String, user: String,
+                              now: Microseconds, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ApprovalError) -> Approved
+    {
+        guard let p = found else { throw ApprovalError(proposal: id, reason: .noSuchProposal) }
+        guard p.status == .pending else { throw ApprovalError(proposal: id, reason: .notPending(p.status)) }
+        do {
+            return try ProposalBranch(root: root, proposal: p, user: user, now: now, environment: environment).create()
+        } catch {
+            throw ApprovalError(proposal: id, reason: .refused(error))
+        }
+    }
+
+    /// The branch stands but the decision was not recorded.
+    public static func notRecorded(_ created: Approved, root: String, cause: String, decidedMeanwhile: Bool) -> ApprovalError {
+        ApprovalError(proposal: created.proposal, reason: .notRecorded(branch: created.branch, commit: created.commit,
+                                                                    root: root, cause: cause, decidedMeanwhile: decidedMeanwhile))
     }
 }
 
@@ -105,8 +119,11 @@ public struct ApprovalError: Error, Sendable, Equatable, CustomStringConvertible
         case operationInProgress(repository: String, Operation)
         /// The delta file has changes not committed.
         case uncommittedChanges(repository: String, path: String)
-        /// `consciousness/proposal-<id>` exists already: it is never moved.
+        /// `consciousness/proposal-<id>-<content>` exists and is not this proposal's
+        /// approval: it is never moved.
         case branchExists(repository: String, branch: String)
+        /// The repository belongs to another user than the one approving (root under sudo).
+        case notOwner(repository: String, owner: UInt32, user: UInt32)
         /// git failed (`git <command>: <its first line>`), or could not be run.
         case git(command: String, message: String)
         /// Anything else: a temporary directory that could not be made, a process not started.
@@ -137,8 +154,12 @@ public struct ApprovalError: Error, Sendable, Equatable, CustomStringConvertible
             case .uncommittedChanges(let repository, let path):
                 "\(path) has uncommitted changes in \(repository): commit or stash them (git stash push -- \(path)), then approve again"
             case .branchExists(let repository, let branch):
-                "branch \(branch) already exists in \(repository): look at it (git log -p \(branch)); "
-                    + "to approve again, delete it first (git branch -D \(branch))"
+                "branch \(branch) already exists in \(repository) and is not this proposal's approval: look at it "
+                    + "(git log -p \(branch)); to approve, rename it first (git branch -m \(branch) \(branch).old)"
+            case .notOwner(let repository, let owner, let user):
+                "the repository at \(repository) belongs to uid \(owner), and this process runs as uid \(user): "
+                    + "approve as its owner (without sudo: the command line reaches the daemon through its socket), "
+                    + "so that nothing in it belongs to another user"
             case .git(let command, let message): "git \(command): \(message)"
             case .failed(let message): message
             }
@@ -152,6 +173,7 @@ public struct ApprovalError: Error, Sendable, Equatable, CustomStringConvertible
             case .notAWorkTree: 78
             case .unbornHead, .operationInProgress, .uncommittedChanges: 75
             case .branchExists: 73
+            case .notOwner: 77
             case .git, .failed: 70
             }
         }
@@ -197,9 +219,11 @@ public struct ApprovalError: Error, Sendable, Equatable, CustomStringConvertible
             DecisionError.notPending(proposal, status).description + " (consciousness proposals show \(proposal))"
         case .refused(let r): "cannot approve proposal \(proposal): \(r)"
         case .notRecorded(let branch, let commit, let root, let cause, let decided):
-            "branch \(branch) (commit \(commit)) was created, but the approval could not be recorded: \(cause). "
-                + "Delete the branch (git -C '\(root)' branch -D \(branch)); then "
-                + (decided ? "`consciousness proposals list` shows what stands now." : "approve again.")
+            decided
+                ? "branch \(branch) (commit \(commit)) was created, but the proposal was decided meanwhile: \(cause). "
+                    + "The branch is yours to delete (git -C '\(root)' branch -D \(branch)); `consciousness proposals list` shows what stands now."
+                : "branch \(branch) (commit \(commit)) was created, but the approval could not be recorded: \(cause). "
+                    + "Approve again: the same branch is found and recorded."
         }
     }
 

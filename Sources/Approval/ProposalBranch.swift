@@ -2,11 +2,15 @@ import FeedbackLoop
 import Foundation
 import StateStore
 
-/// An approved proposal as a commit on its own new branch, `consciousness/proposal-<id>`,
-/// made with git plumbing: the blob, a tree built in a throw-away index, the commit and
-/// a create-only ref update. The person's index, working tree and current branch are
-/// never touched, and nothing is merged: the branch holds the change until the person
-/// merges it.
+/// An approved proposal as a commit on its own new branch,
+/// `consciousness/proposal-<id>-<content>` (the first 12 hex digits of the git blob hash
+/// of its Markdown, so a state reset that numbers proposals from 1 again can never name
+/// another proposal's branch), made with git plumbing: the blob, a tree built in a
+/// throw-away index, the commit and a create-only ref update. The person's index,
+/// working tree and current branch are never touched, and nothing is merged: the
+/// branch holds the change until the person merges it. Made by the person's own
+/// process: a repository the process's user does not own is refused, so nothing
+/// root-owned lands in it.
 struct ProposalBranch {
     let root: String
     let proposal: StoredProposal
@@ -14,7 +18,7 @@ struct ProposalBranch {
     let now: Microseconds
     let environment: [String: String]
 
-    var branch: String { "consciousness/proposal-\(proposal.id)" }
+    static func branch(id: Int64, content: String) -> String { "consciousness/proposal-\(id)-\(content.prefix(12))" }
 
     func create() throws(ApprovalError.Refusal) -> ProposalApproval.Approved {
         do { return try commitOnBranch() } catch let r as ApprovalError.Refusal { throw r } catch {
@@ -24,21 +28,24 @@ struct ProposalBranch {
 
     private func commitOnBranch() throws -> ProposalApproval.Approved {
         let git = try repository()
+        try refuseOtherOwner(git)
         let delta = try DeltaPath(agent: proposal.proposal.agent, root: root)
         // Where AGENCY_ROOT sits in the repository: asked of git in AGENCY_ROOT itself
         // (at the top level the answer would always be empty).
         let prefix = try git.at(root).check(["rev-parse", "--show-prefix"])
         let path = prefix + delta.relative
+        let content = try git.check(["hash-object", "--stdin"], input: Data(proposal.proposal.markdown.utf8))
+        let branch = Self.branch(id: proposal.id, content: content)
+        if let made = try existingApproval(git, branch: branch, content: content, path: path) { return made }
         let head = try headCommit(git)
         try refuseOperationInProgress(git)
         try refuseUncommittedChanges(git, path)
-        try refuseExistingBranch(git)
         let (mode, existing) = try currentFile(git, head: head, path: path)
-        let content = ApprovalText.appended(to: existing, proposal, at: now)
-        let blob = try git.check(["hash-object", "-w", "--stdin"], input: content)
+        let appended = ApprovalText.appended(to: existing, proposal, at: now)
+        let blob = try git.check(["hash-object", "-w", "--stdin"], input: appended)
         let tree = try treeWith(git, head: head, path: path, mode: mode, blob: blob)
         let identity = try CommitIdentity.environment(git, user: user)
-        let message = ApprovalText.commitMessage(proposal, path: path, user: user)
+        let message = ApprovalText.commitMessage(proposal, path: path, user: user, content: content)
         let commit = try git.check(["commit-tree", tree, "-p", head, "-F", "-"], input: Data(message.utf8), env: identity)
         // The old value all zeros: the ref is created, never moved, even if another
         // approval raced this one since the check above.
@@ -84,9 +91,29 @@ struct ProposalBranch {
         guard status.isEmpty else { throw ApprovalError.Refusal.uncommittedChanges(repository: git.directory, path: path) }
     }
 
-    private func refuseExistingBranch(_ git: Git) throws {
-        if try git.run(["rev-parse", "-q", "--verify", "refs/heads/\(branch)"]).ok {
+    /// The branch, when an earlier approval of this very proposal made it (its tip names
+    /// the proposal and its content): the approval stands, and only its recording was
+    /// left to do. A branch of that name holding anything else is refused, never moved.
+    private func existingApproval(_ git: Git, branch: String, content: String, path: String) throws -> ProposalApproval.Approved? {
+        let tip = try git.run(["rev-parse", "-q", "--verify", "refs/heads/\(branch)^{commit}"])
+        guard tip.ok else { return nil }
+        let message = try git.check(["log", "-1", "--format=%B", tip.text])
+        let trailers = message.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard trailers.contains("Consciousness-Proposal: \(proposal.id)"), trailers.contains("Consciousness-Content: \(content)") else {
             throw ApprovalError.Refusal.branchExists(repository: git.directory, branch: branch)
+        }
+        return ProposalApproval.Approved(proposal: proposal.id, branch: branch, commit: tip.text, path: path)
+    }
+
+    /// Refuses a repository whose `.git` another user owns: git would write objects and
+    /// refs owned by this process's user into it (root's, under sudo).
+    private func refuseOtherOwner(_ git: Git) throws {
+        var dir = try git.check(["rev-parse", "--git-dir"])
+        if !dir.hasPrefix("/") { dir = git.directory + "/" + dir }
+        var st = stat()
+        guard stat(dir, &st) == 0 else { return }
+        if st.st_uid != geteuid() {
+            throw ApprovalError.Refusal.notOwner(repository: git.directory, owner: st.st_uid, user: geteuid())
         }
     }
 

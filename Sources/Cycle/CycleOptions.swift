@@ -33,6 +33,10 @@ public struct CycleOptions: Sendable {
     public var memoryAvailable: (@Sendable () -> Int64?)?
     /// The Prometheus textfile rewritten after each cycle (nil: STATE_DIR/consciousness.prom).
     public var metricsFile: String?
+    /// Each role's configured model: its metrics series exist before its first call.
+    public var configuredModels: [CycleMetrics.ConfiguredModel] = []
+    /// The binary's version, for `consciousness_build_info`.
+    public var version: String?
     /// Told how far Observe has read (cycle, progress), at most once per percent:
     /// the command line's progress bar, the daemon's STATUS=.
     public var readProgress: (@Sendable (Int64, IngestProgress) -> Void)?

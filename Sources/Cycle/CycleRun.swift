@@ -59,11 +59,26 @@ final class CycleRun {
         if !begun { cycle = (try? store.beginCycle(at: o.now)) ?? cycle }
         let reason = error is CancellationError
             ? "cancelled (the daemon was stopping): what was committed stands, nothing is half-done" : "\(error)"
-        try? store.failCycle(cycle, reason: reason, at: o.wallClock?() ?? o.now)
+        try? store.failCycle(cycle, reason: reason, at: o.wallClock?() ?? o.now, counting: Counter.failedCycle)
         var m = CycleMetrics(cycle: cycle, result: CycleResult.failed.rawValue, timestampSeconds: endSeconds,
                              durationSeconds: elapsedSeconds)
         m.proposalsPending = try? store.pendingProposals().count
+        m.stages = stages
+        m.counters = (try? store.counters()) ?? [:]
+        describe(&m)
         try? MetricsFile.write(m.exposition(), to: metricsPath)
+    }
+
+    /// The stored counters with `increments` added: what they will be once this cycle
+    /// is recorded (the cycle lock keeps anyone else from adding meanwhile).
+    func counters(adding increments: [MetricKey: Int64]) throws -> [MetricKey: Int64] {
+        try store.counters().merging(increments, uniquingKeysWith: +)
+    }
+
+    /// What the metrics say of the binary and its configuration.
+    func describe(_ m: inout CycleMetrics) {
+        m.version = o.version
+        m.configuredModels = o.configuredModels
     }
 
     var metricsPath: String { o.metricsFile ?? MetricsFile.defaultPath(stateDirectory: store.directory) }

@@ -18,29 +18,32 @@ public struct MorningReporter: Sendable {
 
     /// The night's inputs, read from the store.
     public func gather(_ night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, generatedAt: Microseconds,
-                       origin: MorningReport.Origin) throws -> NightInputs {
+                       origin: MorningReport.Origin, watchingSince: Microseconds? = nil) throws -> NightInputs {
         let rows = try store.cycles(startedFrom: night.start, before: night.end).map { c in
             NightInputs.CycleRow(id: c.id, startedAt: c.startedAt, result: c.result, malformed: c.malformed,
                                  digest: c.reportJSON.flatMap(CycleDigest.decode), failure: c.failure)
         }
         let before = try store.lastFinishedCycle(before: night.start)?.reportJSON.flatMap(CycleDigest.decode)
         let (accuracy, scored) = try store.forecastAccuracy(asOf: night.end, nightStart: night.start)
-        return NightInputs(night: night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, cycles: rows,
-                           apiCallsBefore: before?.outboundRequests?.remote ?? before?.apiCalls,
-                           hourly: try store.hourlyCounts(hours: night.bucketHours), pending: try store.pendingProposals(),
-                           accuracy: accuracy, scoredInNight: scored, generatedAt: generatedAt, origin: origin)
+        var inputs = NightInputs(night: night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, cycles: rows,
+                                 apiCallsBefore: before?.outboundRequests?.remote ?? before?.apiCalls,
+                                 hourly: try store.hourlyCounts(hours: night.bucketHours), pending: try store.pendingProposals(),
+                                 accuracy: accuracy, scoredInNight: scored, generatedAt: generatedAt, origin: origin)
+        inputs.watchingSince = watchingSince
+        return inputs
     }
 
     /// Gathers and builds; `narrator` may replace the template's narrative.
     public func make(_ night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, generatedAt: Microseconds,
-                     origin: MorningReport.Origin, narrator: Narrator? = nil) async throws -> MorningReport {
+                     origin: MorningReport.Origin, narrator: Narrator? = nil,
+                     watchingSince: Microseconds? = nil) async throws -> MorningReport {
         let inputs = try gather(night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, generatedAt: generatedAt,
-                                origin: origin)
+                                origin: origin, watchingSince: watchingSince)
         return await MorningReport.make(inputs, narrator: narrator)
     }
 
     /// `morning-YYYY-MM-DD.md`, `.json` and `.svg` in `directory`, each replaced whole.
-    public func write(_ r: MorningReport, to directory: String) throws -> Files {
+    public static func write(_ r: MorningReport, to directory: String) throws -> Files {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = (directory as NSString).appendingPathComponent("morning-\(r.night.date)")
         let files = Files(markdown: base + ".md", json: base + ".json", chart: base + ".svg")

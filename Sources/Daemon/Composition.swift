@@ -41,6 +41,8 @@ public struct Composition: Sendable {
         let root = c.agencyRoot
         o.mergeFinder = { try MergeFinder(root: root).find($0) }
         o.wallClock = wallClock
+        o.configuredModels = roles.map { CycleMetrics.ConfiguredModel(role: $0.0.rawValue, model: $0.1) }
+        o.version = BuildInfo.version
         return o
     }
 

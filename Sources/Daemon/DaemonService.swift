@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Logging
 import ServiceLifecycle
 import Systemd
@@ -35,7 +36,12 @@ public struct DaemonService: Service {
                 await withTaskGroup(of: Void.self) { group in
                     group.addTask { await handle(signals) }
                     if let watchdog { group.addTask { await ping(every: watchdog / 2) } }
-                    if let governor { group.addTask { await survey(governor) } }
+                    // With MODEL_STAGES=off no model is asked for, so nothing is planned or warned of.
+                    if let governor, await supervisor.currentConfig.modelStages {
+                        group.addTask { await survey(governor) }
+                    } else {
+                        await supervisor.memoryPlanned("model stages off (MODEL_STAGES=off): no model is loaded")
+                    }
                     // The supervisor's loop is the service's life; the helpers end with it.
                     await supervisor.run()
                     group.cancelAll()
@@ -59,9 +65,18 @@ public struct DaemonService: Service {
             }
             logger.notice("memory plan \(plan.fits ? "fits" : "does NOT fit") this machine", metadata: ["fits": "\(plan.fits)"])
             for w in plan.warnings { logger.warning("\(w)") }
+            await supervisor.memoryPlanned(Self.line(plan))
         } catch {
+            await supervisor.memoryPlanned("not planned: Ollama not available (\(error))")
             logger.warning("Ollama not available (\(error)); model stages will fall back to their rules and templates")
         }
+    }
+
+    /// The plan in one line, for `status`.
+    static func line(_ plan: MemoryPlan) -> String {
+        let roles = plan.roles.map { "\($0.role.rawValue) \($0.model) (context \($0.grantedContext))" }.joined(separator: ", ")
+        return "\(plan.fits ? "fits" : "does NOT fit"): \(Format.bytes(plan.totalBytes)) \(plan.timeShared ? "one model at a time" : "together") "
+            + "of a \(Format.bytes(plan.effectiveBudget)) budget — \(roles)"
     }
 
     private func handle(_ signals: UnixSignalsSequence) async {

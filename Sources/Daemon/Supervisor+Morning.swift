@@ -65,7 +65,7 @@ extension Supervisor {
         let report = try await reporter.make(night, zone: s.zone, cycleIntervalSeconds: Int64(c.cycleInterval.components.seconds),
                                              generatedAt: now, origin: .daemon,
                                              narrator: c.modelStages ? narrator : nil)  // MODEL_STAGES as reloaded
-        let files = try reporter.write(report, to: c.reportsDir ?? store.defaultReportsDirectory)
+        let files = try MorningReporter.write(report, to: c.reportsDir ?? store.defaultReportsDirectory)
         try reporter.save(report, writtenAt: now)
         try store.setMeta(StateStore.lastMorningReportKey, date.description)
         logger.notice("morning report for \(date): \(report.cycles.completed)/\(report.cycles.scheduled) cycles, \(report.violations.occurred) violations, \(report.proposals.count) proposals pending",

@@ -43,6 +43,10 @@ public actor Supervisor {
     private var sleepGeneration = 0
     /// Cycles completed since start (for tests and the footprint benchmark).
     public private(set) var completedCycles = 0
+    /// When the supervisor was made: the "active since" of `status`.
+    private let startedAt: Microseconds
+    /// The memory plan's one line, once the start-up survey has made it.
+    private var memoryLine: String?
 
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
                 notifier: Notifier, logger: Logger, seams: SupervisorSeams = .live,
@@ -59,7 +63,35 @@ public actor Supervisor {
         self.notifier = notifier
         self.logger = logger
         self.seams = seams
+        self.startedAt = seams.wallClock()
     }
+
+    /// What the daemon is doing, for `status` over the control socket.
+    public struct Snapshot: Sendable, Codable, Equatable {
+        public var pid: Int32
+        /// Microseconds since the epoch.
+        public var since: Microseconds
+        /// "idle", or the cycle and stage in progress.
+        public var activity: String
+        public var nextCycle: Microseconds
+        /// The STATUS= line's summary of the last cycle.
+        public var lastSummary: String
+        public var enabled: Bool
+        public var memoryPlan: String?
+    }
+
+    public func snapshot() -> Snapshot {
+        let activity = switch phase {
+        case .idle: "idle"
+        case .running(0, let stage, _): stage
+        case .running(let cycle, let stage, _): "cycle \(cycle): \(stage)"
+        }
+        return Snapshot(pid: getpid(), since: startedAt, activity: activity, nextCycle: nextDue(), lastSummary: lastSummary,
+                        enabled: config.enableConsciousness, memoryPlan: memoryLine)
+    }
+
+    /// The memory plan in a line, from the daemon's start-up survey.
+    public func memoryPlanned(_ line: String) { memoryLine = line }
 
     private var schedule: Schedule { Schedule(interval: config.cycleInterval) }
 
@@ -203,9 +235,10 @@ public actor Supervisor {
         return false
     }
 
-    /// SIGUSR1: a cycle now (after the current one, if one is running).
-    public func requestCycle() {
-        logger.notice("SIGUSR1: running a cycle now")
+    /// SIGUSR1, or `consciousness cycle --now` over the control socket: a cycle now
+    /// (after the current one, if one is running).
+    public func requestCycle(by whom: String = "SIGUSR1") {
+        logger.notice("\(whom): running a cycle now")
         runNow = true
         wake()
     }

@@ -33,9 +33,12 @@ extension StateStore {
         }
     }
 
-    public func finishCycle(_ report: CycleReport, at now: Microseconds) throws {
+    /// Records the finished cycle and adds `counting` (its metrics' increments) to the
+    /// all-time counters, in one transaction.
+    public func finishCycle(_ report: CycleReport, at now: Microseconds, counting: [MetricKey: Int64] = [:]) throws {
         let result = CycleResult.of(report.stages).rawValue
         try writing { db in
+            try Self.count(counting, in: db)
             try db.execute(sql: """
                 UPDATE cycles SET finished_us = ?, result = ?, violations_analyzed = ?, patterns = ?,
                        lines_read = ?, malformed = ?, report_json = ? WHERE id = ?
@@ -45,8 +48,9 @@ extension StateStore {
     }
 
     /// Marks a cycle that stopped on an error as failed, with the reason.
-    public func failCycle(_ id: Int64, reason: String, at now: Microseconds) throws {
+    public func failCycle(_ id: Int64, reason: String, at now: Microseconds, counting: [MetricKey: Int64] = [:]) throws {
         try writing { db in
+            try Self.count(counting, in: db)
             try db.execute(sql: "UPDATE cycles SET result = 'failed', failure = ?, finished_us = ? WHERE id = ?",
                            arguments: [reason, now, id])
         }

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// A proposal as stored, with its place in the review.
-public struct StoredProposal: Sendable, Equatable {
+public struct StoredProposal: Sendable, Equatable, Codable {
     public var id: Int64
     public var status: ProposalStatus
     public var proposal: Proposal
@@ -22,9 +22,12 @@ public struct Decision: Sendable, Equatable {
     public var branch: String?
     public var commit: String?
     public var supersededBy: Int64?
+    /// Who was at the other end of the control socket (SO_PEERCRED), when it was used.
+    public var peer: String?
 
     public init(proposalID: Int64, decision: ProposalStatus, user: String, at: Microseconds, reason: String?,
-                branch: String?, commit: String?, supersededBy: Int64?) {
+                branch: String?, commit: String?, supersededBy: Int64?, peer: String? = nil) {
+        self.peer = peer
         self.proposalID = proposalID
         self.decision = decision
         self.user = user
@@ -77,7 +80,7 @@ extension StateStore {
             try Row.fetchAll(db, sql: "SELECT * FROM decisions WHERE proposal_id = ? ORDER BY id", arguments: [id]).map { r in
                 Decision(proposalID: r["proposal_id"], decision: try status(r["decision"], proposal: r["proposal_id"]),
                          user: r["user"], at: r["decided_us"], reason: r["reason"], branch: r["branch"],
-                         commit: r["commit_hash"], supersededBy: r["superseded_by"])
+                         commit: r["commit_hash"], supersededBy: r["superseded_by"], peer: r["peer"])
             }
         }
     }
@@ -85,18 +88,19 @@ extension StateStore {
     /// Records a person's approval, once the proposal's branch exists — only if the
     /// Markdown committed is still the proposal's (a cycle may have redrafted it since).
     public func recordApproval(_ id: Int64, user: String, at: Microseconds, branch: String, commit: String,
-                               markdown: String) throws {
-        try decide(id, .approved, user: user, at: at, reason: nil, branch: branch, commit: commit, markdown: markdown)
+                               markdown: String, peer: String? = nil) throws {
+        try decide(id, .approved, user: user, at: at, reason: nil, branch: branch, commit: commit, markdown: markdown, peer: peer)
     }
 
-    public func recordRejection(_ id: Int64, user: String, at: Microseconds, reason: String) throws {
-        try decide(id, .rejected, user: user, at: at, reason: reason, branch: nil, commit: nil)
+    public func recordRejection(_ id: Int64, user: String, at: Microseconds, reason: String, peer: String? = nil) throws {
+        try decide(id, .rejected, user: user, at: at, reason: reason, branch: nil, commit: nil, peer: peer)
     }
 
     /// Moves a pending proposal to `decision` and logs it, in one transaction; a
     /// proposal decided meanwhile (another person, a cycle superseding it) is refused.
     private func decide(_ id: Int64, _ decision: ProposalStatus, user: String, at: Microseconds,
-                        reason: String?, branch: String?, commit: String?, markdown: String? = nil) throws {
+                        reason: String?, branch: String?, commit: String?, markdown: String? = nil,
+                        peer: String? = nil) throws {
         try writing { db in
             try db.execute(sql: """
                 UPDATE proposals SET status = ? WHERE id = ? AND status = 'pending' AND markdown = coalesce(?, markdown)
@@ -109,9 +113,9 @@ extension StateStore {
                 throw now == .pending ? DecisionError.changedMeanwhile(id) : DecisionError.notPending(id, now)
             }
             try db.execute(sql: """
-                INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, branch, commit_hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, decision.rawValue, user, at, reason, branch, commit])
+                INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, branch, commit_hash, peer)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [id, decision.rawValue, user, at, reason, branch, commit, peer])
         }
     }
 

@@ -196,6 +196,17 @@ enum Schema {
                 ALTER TABLE proposals ADD COLUMN checks_json TEXT NOT NULL DEFAULT '[]';
                 """)
         }
+        m.registerMigration("v11: the deciding peer's credentials; the metrics' all-time counters") { db in
+            try db.execute(sql: """
+                ALTER TABLE decisions ADD COLUMN peer TEXT;   -- "uid 1000 (alice), pid 4242" over the socket
+                CREATE TABLE counters (
+                    name   TEXT NOT NULL,
+                    labels TEXT NOT NULL DEFAULT '',   -- the exposition's {k="v",…}, '' for none
+                    value  INTEGER NOT NULL,
+                    PRIMARY KEY (name, labels)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Daemon
 import Foundation
 
 @main
@@ -6,8 +7,9 @@ struct Consciousness: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consciousness",
         abstract: "Watches an agent framework's constitutional violations and learns from them.",
-        subcommands: [CycleCommand.self, DaemonCommand.self, StatusCommand.self, ReportCommand.self, MemoryCommand.self,
-                      BacktestCommand.self, SampleCommand.self, ProposalsCommand.self, DoctorCommand.self])
+        version: BuildInfo.version,
+        subcommands: [CycleCommand.self, DaemonCommand.self, StatusCommand.self, TriggerCommand.self, ReportCommand.self,
+                      MemoryCommand.self, BacktestCommand.self, SampleCommand.self, ProposalsCommand.self, DoctorCommand.self])
 
     /// A write to a closed pipe (git exiting before it read its input, a reader of
     /// `status | head` gone) is an error to report, not a signal that kills the process.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Daemon
 import FeedbackLoop
 import Foundation
@@ -53,8 +54,16 @@ struct DaemonCommand: AsyncParsableCommand {
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
                                     models: Dictionary(parts.roles, uniquingKeysWith: { a, _ in a }))
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+        if let socket = ControlSocket.daemonPath(configured: cfg.controlSocket, environment: env) {
+            let server = ControlServer(socketPath: socket, store: store, supervisor: supervisor, logger: logger,
+                                       doctor: { await DoctorCommand.asService(configFile: file, environment: env, stateDirectory: store.directory) })
+            do { services.append(.init(service: try server.application())) } catch {
+                logger.error("control socket \(socket) not served: \(error)")
+            }
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [.init(service: service)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         await client.shutdown()
         logger.notice("stopped")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Doctor
 import Foundation
 
@@ -22,11 +23,15 @@ struct DoctorCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.")
     var json = false
 
+    @Flag(help: "Ask the running daemon to run the checks itself: what the service sees, as its user, in its sandbox.")
+    var asService = false
+
     /// Tests stand a script in for systemctl.
     @Option(help: .hidden)
     var systemctl = "systemctl"
 
     func run() async throws {
+        if asService { return try await runInDaemon() }
         let env = ProcessInfo.processInfo.environment
         let doctor = Doctor(configFile: ConfigFile.path(config, env), environment: env,
                             stateDirectory: Paths.stateDirectory(stateDir, env), root: root, systemctl: systemctl,
@@ -34,5 +39,27 @@ struct DoctorCommand: AsyncParsableCommand {
         let report = await doctor.run()
         print(json ? report.json() : report.text(), terminator: "")
         if !report.ok { throw ExitStatus.unavailable }
+    }
+
+    private func runInDaemon() async throws {
+        guard let d = try Source.daemon() else {
+            throw fail("--as-service needs the running daemon, and none answers on "
+                       + ControlSocket.clientPath(environment: ProcessInfo.processInfo.environment), ExitStatus.unavailable)
+        }
+        let reply: DaemonClient.Reply
+        do { reply = try await d.send(.GET, "/v1/doctor" + (json ? "?json=1" : "")) } catch { throw error.exit }
+        print(reply.text, terminator: "")
+        if reply.exitStatus != 0 { throw ExitCode(reply.exitStatus) }
+    }
+
+    /// The checks as the running service sees them — its user, its sandbox, its
+    /// configuration — for `doctor --as-service` over the control socket.
+    static func asService(configFile: String?, environment: [String: String], stateDirectory: String) async
+        -> (text: String, json: String, ok: Bool)
+    {
+        let doctor = Doctor(configFile: configFile, environment: environment, stateDirectory: stateDirectory,
+                            user: Person.login())
+        let r = await doctor.run()
+        return ("As the service sees it (pid \(getpid()), \(Person.login())):\n" + r.text(), r.json(), r.ok)
     }
 }

@@ -1,6 +1,5 @@
-import FeedbackLoop
 import ArgumentParser
-import StateStore
+import FeedbackLoop
 
 struct ProposalListCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,15 +15,11 @@ struct ProposalListCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try state.open()
-        let views: [ProposalView]
-        do { views = try store.proposals(status: status).map { ProposalView($0) } } catch {
-            throw fail("cannot read proposals: \(error)", ExitStatus.software)
+        switch try state.source() {
+        case .daemon(let d):
+            let q = [json ? "json=1" : nil, status.map { "status=\($0.rawValue)" }].compactMap { $0 }.joined(separator: "&")
+            try await printing { try await d.output(.GET, "/v1/proposals" + (q.isEmpty ? "" : "?" + q)) }
+        case .local(let ops): try await printing { try ops.proposals(status: status, json: json) }
         }
-        if json { return print(ProposalView.json(views), terminator: "") }
-        guard !views.isEmpty else { return print("No \(status.map { "\($0.rawValue) " } ?? "")proposals.") }
-        for v in views { print(v.line) }
-        let pending = views.filter { $0.status == .pending }.count
-        if pending > 0 { print("\n\(pending) pending: consciousness proposals show ID, then approve ID or reject ID --reason TEXT") }
     }
 }

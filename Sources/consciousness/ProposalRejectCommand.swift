@@ -1,12 +1,10 @@
 import ArgumentParser
-import FeedbackLoop
 import Foundation
-import StateStore
 
 struct ProposalRejectCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reject",
-        abstract: "Reject a pending proposal, saying why (recorded with your name and the time).")
+        abstract: "Reject a pending proposal, saying why (recorded with your name, the time, and — through the daemon — your uid and pid).")
 
     @OptionGroup var state: StateOption
 
@@ -23,17 +21,10 @@ struct ProposalRejectCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try state.open()
-        _ = try state.proposal(id, in: store)
-        let user = Person.name()
-        do {
-            try store.recordRejection(id, user: user, at: CycleCommand.wallClock(),
-                                      reason: reason.trimmingCharacters(in: .whitespacesAndNewlines))
-        } catch let e as DecisionError {
-            throw fail(e.description, ExitStatus.dataError)
-        } catch {
-            throw fail("cannot record the rejection of proposal \(id): \(error)", ExitStatus.software)
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch try state.source() {
+        case .daemon(let d): try await printing { try await d.output(.POST, "/v1/proposals/\(id)/reject", body: why) }
+        case .local(let ops): try await printing { try ops.reject(id, reason: why, user: Person.name(), peer: nil) }
         }
-        print("Proposal \(id) rejected by \(PrintableText.safe(user)).")
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import StateStore
 
 struct ProposalShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,14 +14,9 @@ struct ProposalShowCommand: AsyncParsableCommand {
     var json = false
 
     func run() async throws {
-        let store = try state.open()
-        let p = try state.proposal(id, in: store)
-        let trail: [Decision]
-        do { trail = try store.decisions(proposal: id) } catch {
-            throw fail("cannot read the decisions of proposal \(id): \(error)", ExitStatus.software)
+        switch try state.source() {
+        case .daemon(let d): try await printing { try await d.output(.GET, "/v1/proposals/\(id)" + (json ? "?json=1" : "")) }
+        case .local(let ops): try await printing { try ops.proposal(id, json: json) }
         }
-        let effect = try? store.fixEffects().first { $0.proposal == id }
-        let view = ProposalView(p, decisions: trail, effect: effect ?? nil)
-        print(json ? ProposalView.json(view) : view.text, terminator: "")
     }
 }

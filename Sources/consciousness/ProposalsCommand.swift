@@ -11,26 +11,19 @@ struct ProposalsCommand: AsyncParsableCommand {
         commandName: "proposals",
         abstract: "Review evolution proposals: list, show, approve (a commit on a new branch), reject.",
         discussion: "Approving never touches your checkout or current branch and never merges: it commits the "
-            + "proposal's Markdown, appended to .claude/agents/<agent>-delta.md, on a new branch "
-            + "consciousness/proposal-<id>. Merge that branch when you choose.",
+            + "proposal's Markdown, appended to .claude/agents/<agent>-delta.md, as you, on a new branch "
+            + "consciousness/proposal-<id>-<content hash>. Merge that branch when you choose. With a daemon running, "
+            + "the commands ask it over its control socket; your decisions are recorded with your uid and pid.",
         subcommands: [ProposalListCommand.self, ProposalShowCommand.self, ProposalApproveCommand.self,
                       ProposalRejectCommand.self])
 }
 
 /// The state directory option every proposals command takes.
 struct StateOption: ParsableArguments {
-    @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
+    @Option(help: "State directory to use instead of the running daemon (default when none answers: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
     var stateDir: String?
 
-    func open() throws -> StateStore { try Paths.existingStore(stateDir) }
-
-    /// The proposal, or a clear refusal.
-    func proposal(_ id: Int64, in store: StateStore) throws -> StoredProposal {
-        let found: StoredProposal?
-        do { found = try store.proposal(id: id) } catch { throw fail("cannot read proposal \(id): \(error)", ExitStatus.software) }
-        guard let found else { throw fail(DecisionError.noSuchProposal(id).description, ExitStatus.dataError) }
-        return found
-    }
+    func source() throws -> Source { try Source.resolve(stateDir: stateDir) }
 }
 
 extension ProposalStatus: ExpressibleByArgument {}

@@ -1,14 +1,14 @@
 import ArgumentParser
+import Control
 import Cycle
 import Daemon
 import FeedbackLoop
 import Foundation
-import StateStore
 
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a cycle's report, or with --morning the night's summary, from the state store.")
+        abstract: "Print a cycle's report, or with --morning the night's summary (from the daemon, or a state directory).")
 
     @Flag(help: "The morning report: the night's summary the daemon wrote at MORNING_REPORT_AT.")
     var morning = false
@@ -16,85 +16,68 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "With --morning: the date the night ends on, YYYY-MM-DD (default: the latest stored).")
     var date: String?
 
+    @Option(help: "With --morning: also write morning-DATE.md, .json and .svg into this directory.")
+    var output: String?
+
     @Option(help: "The cycle to print (default: the latest).")
     var cycle: Int64?
 
     @Flag(help: "Print JSON.")
     var json = false
 
-    @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
+    @Option(help: "State directory to read instead of asking the daemon (default when none answers: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
     var stateDir: String?
 
-    @Option(help: "Configuration file, for MORNING_REPORT_AT and CYCLE_INTERVAL when a morning report must be computed (default: $CONSCIOUSNESS_CONFIG, else /etc/consciousness/consciousness.env if it exists).")
+    @Option(help: "Configuration file, for MORNING_REPORT_AT and CYCLE_INTERVAL when a morning report must be computed without the daemon (default: $CONSCIOUSNESS_CONFIG, else /etc/consciousness/consciousness.env if it exists).")
     var config: String?
 
     func validate() throws {
         if morning, cycle != nil { throw ValidationError("--cycle and --morning exclude each other") }
         if !morning, date != nil { throw ValidationError("--date needs --morning") }
+        if !morning, output != nil { throw ValidationError("--output needs --morning") }
         if let cycle, cycle < 1 { throw ValidationError("--cycle must be 1 or more, not \(cycle)") }
         if let date, LocalDate(date) == nil { throw ValidationError("--date '\(date)' is not a date YYYY-MM-DD (e.g. 2025-10-08)") }
     }
 
     func run() async throws {
-        let store = try Paths.existingStore(stateDir)
-        if morning { try await printMorning(store) } else { try printCycle(store) }
-    }
-
-    private func printCycle(_ store: StateStore) throws {
-        guard let record = try cycle.map(store.cycle) ?? store.lastCycle() else {
-            let last = try store.lastCycle()?.id
-            throw fail(cycle.map { "no cycle \($0) in the store" + (last.map { " (cycles 1–\($0))" } ?? " (none has run)") }
-                       ?? "no cycle has run yet", ExitStatus.noInput)
-        }
-        switch record.result {
-        case .failed:
-            let reason = record.failure ?? "no reason recorded"
-            print(json ? Self.jsonObject(["cycle": record.id, "result": "failed", "reason": reason])
-                       : "Cycle \(record.id) failed: \(reason)")
-        case .running:
-            let started = Timestamp.iso8601(record.startedAt)
-            print(json ? Self.jsonObject(["cycle": record.id, "result": "running", "started": started])
-                       : "Cycle \(record.id) started at \(started) and has not finished (running now, or interrupted).")
-        case .completed, .degraded:
-            guard let stored = record.reportJSON, let digest = CycleDigest.decode(stored) else {
-                throw fail("cycle \(record.id): its stored report cannot be read", ExitStatus.software)
+        let source = try Source.resolve(stateDir: stateDir)
+        guard morning else {
+            switch source {
+            case .daemon(let d):
+                var q = [json ? "json=1" : nil, cycle.map { "cycle=\($0)" }].compactMap { $0 }.joined(separator: "&")
+                if !q.isEmpty { q = "?" + q }
+                try await printing { try await d.output(.GET, "/v1/report" + q) }
+            case .local(let ops): try await printing { try ops.report(cycle: cycle, json: json) }
             }
-            print(json ? stored : digest.text(result: record.result.rawValue), terminator: json ? "\n" : "")
+            return
         }
-    }
-
-    private func printMorning(_ store: StateStore) async throws {
-        if let stored = try store.morningReport(date: date) {
+        let report: MorningReport
+        do { report = try await morningReport(source) } catch let f as CommandFailure { throw f.exit }
+        print(json ? report.json() : report.text(), terminator: "")
+        if let output {
             do {
-                let r = try MorningReport.decode(json: stored.json)
-                print(json ? r.json() : r.text(), terminator: "")
-                return
+                let files = try MorningReporter.write(report, to: output)
+                FileHandle.standardError.write(Data("wrote \(files.markdown), \(files.json), \(files.chart)\n".utf8))
             } catch {
-                FileHandle.standardError.write(Data("consciousness: the stored morning report of \(stored.date) cannot be read (\(error)); computing it again\n".utf8))
+                throw fail("cannot write the morning report into \(output): \(error.localizedDescription)", ExitStatus.cantCreate)
             }
         }
-        let env = ProcessInfo.processInfo.environment
-        let file = ConfigFile.path(config, env)
-        let cfg: DaemonConfig
-        do { cfg = try DaemonConfig.load(file: file, environment: env) } catch {
-            throw fail("configuration refused: \(error)", ExitStatus.config)
-        }
-        let now = CycleCommand.wallClock()
-        let zone = TimeZone.current
-        let day = date.flatMap(LocalDate.init) ?? Night.latestDate(atOrBefore: now, at: cfg.morningReportAt, in: zone)
-        let night = Night.ending(on: day, at: cfg.morningReportAt, in: zone)
-        guard night.start <= now else {
-            throw fail("the night of \(day) has not begun (it runs \(Timestamp.iso8601(night.start)) → \(Timestamp.iso8601(night.end)))",
-                       ExitStatus.usage)
-        }
-        let r = try await MorningReporter(store: store).make(
-            night, zone: zone, cycleIntervalSeconds: Int64(cfg.cycleInterval.components.seconds), generatedAt: now,
-            origin: .computed)
-        print(json ? r.json() : r.text(), terminator: "")
     }
 
-    static func jsonObject(_ o: [String: Any]) -> String {
-        let data = (try? JSONSerialization.data(withJSONObject: o, options: [.prettyPrinted, .sortedKeys])) ?? Data()
-        return String(decoding: data, as: UTF8.self)
+    private func morningReport(_ source: Source) async throws -> MorningReport {
+        switch source {
+        case .daemon(let d):
+            let text = try await d.output(.GET, "/v1/report/morning" + (date.map { "?date=\($0)" } ?? ""))
+            do { return try MorningReport.decode(json: text) } catch {
+                throw CommandFailure("the daemon's morning report cannot be read: \(error)", CommandFailure.software)
+            }
+        case .local(let ops):
+            let env = ProcessInfo.processInfo.environment
+            let cfg: DaemonConfig
+            do { cfg = try DaemonConfig.load(file: ConfigFile.path(config, env), environment: env) } catch {
+                throw CommandFailure("configuration refused: \(error)", CommandFailure.config)
+            }
+            return try await ops.morning(date: date.flatMap(LocalDate.init), config: cfg, zone: .current)
+        }
     }
 }

@@ -123,7 +123,7 @@ import Testing
         #expect(r.text().contains("Cycles: 12 completed of 24 scheduled (every 1 h)"))
 
         // Written, kept, and read back the same.
-        let files = try reporter.write(r, to: dir + "/reports")
+        let files = try MorningReporter.write(r, to: dir + "/reports")
         #expect(files.markdown.hasSuffix("/morning-2025-10-08.md"))
         let svg = try Data(contentsOf: URL(fileURLWithPath: files.chart))
         #expect(XMLParser(data: svg).parse())

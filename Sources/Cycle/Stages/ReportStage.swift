@@ -40,8 +40,10 @@ extension CycleRun {
             }
             var withStage = report
             withStage.stages.append(outcome)
-            let metrics = CycleMetrics(withStage, timestampSeconds: endSeconds, durationSeconds: elapsedSeconds,
+            var metrics = CycleMetrics(withStage, timestampSeconds: endSeconds, durationSeconds: elapsedSeconds,
                                        proposalsPending: report.proposalsPending)
+            metrics.counters = try counters(adding: Counter.increments(of: withStage))
+            describe(&metrics)
             do {
                 staged.append(try ReplacedFile.stage(metrics.exposition(), to: metricsPath))
                 outcome.detail += "; metrics \(metricsPath)"
@@ -51,7 +53,7 @@ extension CycleRun {
             }
             outcome.milliseconds = (ContinuousClock.now - start).milliseconds
             report.stages.append(outcome)
-            try store.finishCycle(report, at: o.wallClock?() ?? o.now)
+            try store.finishCycle(report, at: o.wallClock?() ?? o.now, counting: Counter.increments(of: report))
             for (key, value) in o.recordWithCycle { try store.setMeta(key, value) }
             return report
         }

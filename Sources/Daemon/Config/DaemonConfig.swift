@@ -67,6 +67,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public var reportsDir: String?
     /// METRICS_FILE: the Prometheus textfile rewritten after each cycle (nil: STATE_DIR/consciousness.prom).
     public var metricsFile: String?
+    /// CONTROL_SOCKET: the control API's Unix socket (nil: $RUNTIME_DIRECTORY/consciousness.sock
+    /// under systemd, else none).
+    public var controlSocket: String?
     /// Keys of the file this build does not know: warned about, never fatal.
     public var unknownKeys: [String] = []
 
@@ -178,6 +181,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if let t = try r.clockTime("MORNING_REPORT_AT") { c.morningReportAt = t }
         if let p = try r.path("REPORTS_DIR") { c.reportsDir = p }
         if let p = try r.promFile("METRICS_FILE") { c.metricsFile = p }
+        if let p = try r.path("CONTROL_SOCKET") { c.controlSocket = p }
         return c
     }
 

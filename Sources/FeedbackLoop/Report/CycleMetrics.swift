@@ -1,9 +1,12 @@
 import Foundation
 
-/// The last cycle's figures in the Prometheus text exposition format, for
-/// node_exporter's textfile collector: `# HELP` and `# TYPE` before each family,
-/// label values escaped. Every figure is a gauge of the last cycle; a figure the
-/// cycle did not record is left out rather than written as 0.
+/// The cycle's figures in the Prometheus text exposition format, for node_exporter's
+/// textfile collector: `# HELP` and `# TYPE` before each family, label values escaped.
+/// All-time counters (`…_total`, kept in the store so they survive restarts) for
+/// `rate()`; gauges for the last cycle; `consciousness_build_info`. A series that
+/// exists once stays (0 where the cycle had nothing to count: every result, stage,
+/// outcome, configured model), so graphs and `absent()` alerts do not break; a figure
+/// the cycle could not know (no log read) is left out rather than written as 0.
 public struct CycleMetrics: Sendable, Equatable {
     public var cycle: Int64
     /// "completed", "degraded" or "failed".
@@ -24,6 +27,23 @@ public struct CycleMetrics: Sendable, Equatable {
     public var fixes: [FixEffect] = []
     /// Patterns by urgency.
     public var urgency: [Priority.Urgency: Int] = [:]
+    /// The all-time counters, this cycle included.
+    public var counters: [MetricKey: Int64] = [:]
+    /// The stages the cycle ran, with their outcome and time.
+    public var stages: [StageOutcome] = []
+    /// The configured model of each role (role, model): their series exist with no call.
+    public var configuredModels: [ConfiguredModel] = []
+
+    public struct ConfiguredModel: Sendable, Equatable {
+        public var role: String
+        public var model: String
+        public init(role: String, model: String) {
+            self.role = role
+            self.model = model
+        }
+    }
+    /// `git describe` of the binary.
+    public var version: String?
 
     public static let results = [CycleResult.completed, .degraded, .failed].map(\.rawValue)
 
@@ -49,19 +69,26 @@ public struct CycleMetrics: Sendable, Equatable {
         memoryAvailableBytes = r.memoryAvailableBytes
         peakRssBytes = r.peakRSSBytes
         modelCalls = r.modelCalls
+        stages = r.stages
         fixes = r.fixes
         for p in r.analysis.patterns { if let u = p.priority?.urgency { urgency[u, default: 0] += 1 } }
     }
 
     public func exposition() -> String {
         var out: [String] = []
-        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)]) {
+        func family(_ name: String, _ help: String, _ samples: [(labels: [(String, String)], value: Double)],
+                    type: String = "gauge") {
             guard !samples.isEmpty else { return }
             out.append("# HELP \(name) \(Self.escapeHelp(help))")
-            out.append("# TYPE \(name) gauge")
+            out.append("# TYPE \(name) \(type)")
             for s in samples { out.append(name + Self.labels(s.labels) + " " + Self.number(s.value)) }
         }
         func one(_ name: String, _ help: String, _ v: Double?) { family(name, help, v.map { [([], $0)] } ?? []) }
+
+        family("consciousness_build_info", "The running binary's version (git describe); always 1.",
+               [([("version", version ?? "unknown")], 1)])
+        counterFamilies(&out)
+        stageFamilies(family)
 
         one("consciousness_last_cycle_number", "Number of the last cycle.", Double(cycle))
         family("consciousness_cycle_result", "Result of the last cycle: 1 for the result it had, 0 for the others.",
@@ -97,7 +124,7 @@ public struct CycleMetrics: Sendable, Equatable {
         one("consciousness_memory_available_bytes", "MemAvailable at the end of the last cycle.", memoryAvailableBytes.map(Double.init))
         one("consciousness_peak_rss_bytes", "Peak resident memory of the process at the end of the last cycle.", peakRssBytes.map(Double.init))
         let models = perModel()
-        family("consciousness_model_calls", "Model calls in the last cycle.", models.map { ($0.labels, Double($0.calls)) })
+        family("consciousness_model_calls", "Model calls in the last cycle (0 for a configured model not called).", models.map { ($0.labels, Double($0.calls)) })
         family("consciousness_model_load_seconds", "Mean time the model took to load for the last cycle's calls (0: resident).",
                models.map { ($0.labels, $0.load) })
         family("consciousness_model_latency_seconds", "Mean latency of the model's calls in the last cycle.",
@@ -111,10 +138,56 @@ public struct CycleMetrics: Sendable, Equatable {
         [("30d", a.lastThirtyDays), ("all", a.allTime)].compactMap { w, acc in f(acc).map { ([("window", w)], $0) } }
     }
 
+    /// Each model called in the cycle, and each configured one not called (zeros).
     private func perModel() -> [(labels: [(String, String)], calls: Int, load: Double, latency: Double, speed: Double?)] {
-        ModelUsage.of(modelCalls).sorted { ($0.model, $0.role) < ($1.model, $1.role) }.map {
-            ([("model", $0.model), ("role", $0.role)], $0.calls, $0.meanLoadSeconds, $0.meanLatencySeconds, $0.tokensPerSecond)
+        let used = ModelUsage.of(modelCalls)
+        var rows = used.map { (model: $0.model, role: $0.role, calls: $0.calls, load: $0.meanLoadSeconds,
+                               latency: $0.meanLatencySeconds, speed: $0.tokensPerSecond) }
+        for c in configuredModels where !used.contains(where: { $0.model == c.model && $0.role == c.role }) {
+            rows.append((c.model, c.role, 0, 0, 0, 0))
         }
+        return rows.sorted { ($0.model, $0.role) < ($1.model, $1.role) }.map {
+            ([("model", $0.model), ("role", $0.role)], $0.calls, $0.load, $0.latency, $0.speed)
+        }
+    }
+
+    /// The all-time counters: every result and log event kind, every configured model,
+    /// present from the first cycle on.
+    private func counterFamilies(_ out: inout [String]) {
+        var all = counters
+        func ensure(_ key: MetricKey) { if all[key] == nil { all[key] = 0 } }
+        for r in Self.results { ensure(MetricKey(Counter.cycles, [("result", r)])) }
+        for k in LogEvent.Kind.allCases { ensure(MetricKey(Counter.logEvents, [("kind", k.rawValue)])) }
+        for c in configuredModels { ensure(MetricKey(Counter.modelCalls, [("model", c.model), ("role", c.role)])) }
+        ensure(MetricKey(Counter.violationsIngested))
+        ensure(MetricKey(Counter.malformedLines))
+        let help = [
+            Counter.cycles: "Cycles run, by result.",
+            Counter.violationsIngested: "Violations read from the log and stored.",
+            Counter.malformedLines: "Log lines skipped as malformed.",
+            Counter.modelCalls: "Model calls, by model and role.",
+            Counter.logEvents: "Rotations drained, truncations detected and files lost, by kind.",
+        ]
+        for (name, series) in Dictionary(grouping: all.keys, by: \.name).sorted(by: { $0.key < $1.key }) {
+            out.append("# HELP \(name) \(Self.escapeHelp(help[name] ?? name))")
+            out.append("# TYPE \(name) counter")
+            for k in series.sorted() { out.append(name + k.labels + " " + Self.number(Double(all[k] ?? 0))) }
+        }
+    }
+
+    /// Each cycle stage's time and outcome in the last cycle (0 and "skipped" for one
+    /// that did not run).
+    private func stageFamilies(_ family: (String, String, [(labels: [(String, String)], value: Double)], String) -> Void) {
+        guard !stages.isEmpty else { return }
+        let cycleStages = Stage.allCases.filter { $0 != .morning }
+        let byStage = Dictionary(stages.map { ($0.stage, $0) }, uniquingKeysWith: { _, b in b })
+        family("consciousness_stage_duration_seconds", "Time each stage of the last cycle took.",
+               cycleStages.map { ([("stage", $0.rawValue)], (byStage[$0]?.milliseconds ?? 0) / 1000) }, "gauge")
+        let outcomes: [StageOutcome.Outcome] = [.ok, .degraded, .skipped, .failed]
+        family("consciousness_stage_outcome", "Outcome of each stage of the last cycle: 1 for the one it had.",
+               cycleStages.flatMap { s in outcomes.map { o in
+                   ([("stage", s.rawValue), ("outcome", o.rawValue)], (byStage[s]?.outcome ?? .skipped) == o ? 1 : 0)
+               } }, "gauge")
     }
 
     static func labels(_ l: [(String, String)]) -> String {

@@ -25,16 +25,21 @@ extension MorningReport {
     }
 
     /// Schedule slots are the multiples of the interval since the epoch (the daemon's
-    /// schedule); those that begin in [start, end) were due in the night.
-    static func scheduledSlots(_ night: Night, intervalSeconds: Int64) -> Int {
+    /// schedule); those that begin in [from, to) were due. The night's slots count from
+    /// when the daemon began watching, and, for a night in progress, up to now.
+    static func scheduledSlots(_ night: Night, intervalSeconds: Int64, watchingSince: Microseconds? = nil,
+                               now: Microseconds? = nil) -> Int {
         let step = max(1, intervalSeconds) * Timestamp.microsPerSecond
         func ceilDiv(_ a: Int64) -> Int64 { a >= 0 ? (a + step - 1) / step : a / step }
-        return Int(max(0, ceilDiv(night.end) - ceilDiv(night.start)))
+        let from = max(night.start, watchingSince ?? night.start)
+        let to = min(night.end, now ?? night.end)
+        return Int(max(0, ceilDiv(to) - ceilDiv(from)))
     }
 
     static func tally(_ i: NightInputs) -> CycleTally {
         let results = i.cycles.map(\.result)
-        return CycleTally(scheduled: scheduledSlots(i.night, intervalSeconds: i.cycleIntervalSeconds),
+        return CycleTally(scheduled: scheduledSlots(i.night, intervalSeconds: i.cycleIntervalSeconds,
+                                                    watchingSince: i.watchingSince, now: i.generatedAt),
                           intervalSeconds: i.cycleIntervalSeconds,
                           completed: results.filter { $0 == .completed || $0 == .degraded }.count,
                           degraded: results.filter { $0 == .degraded }.count,

@@ -41,6 +41,9 @@ public struct NightInputs: Sendable {
     public var scoredInNight: Int
     public var generatedAt: Microseconds
     public var origin: MorningReport.Origin
+    /// When the daemon began watching (its first cycle in this store): slots before it
+    /// were never scheduled, and are not counted as missed.
+    public var watchingSince: Microseconds?
 
     public init(night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, cycles: [CycleRow], apiCallsBefore: Int?,
                 hourly: [String: [Int64]], pending: [ProposalRecord], accuracy: ForecastAccuracy?, scoredInNight: Int,

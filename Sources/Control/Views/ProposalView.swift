@@ -4,9 +4,9 @@ import StateStore
 
 /// A proposal as `proposals list` and `proposals show` print it; with its decision
 /// trail for `show`.
-struct ProposalView: Encodable {
+public struct ProposalView: Encodable, Sendable {
     var id: Int64
-    var status: ProposalStatus
+    public var status: ProposalStatus
     var agent: String
     var confidence: Double
     var rationale: String
@@ -26,7 +26,7 @@ struct ProposalView: Encodable {
     /// Once approved and merged: what the fix did (the last cycle's measurement).
     var effect: FixEffect?
 
-    struct DecisionView: Encodable {
+    public struct DecisionView: Encodable, Sendable {
         var decision: ProposalStatus
         var user: String
         var at: String
@@ -34,9 +34,10 @@ struct ProposalView: Encodable {
         var branch: String?
         var commit: String?
         var superseded_by: Int64?
+        var peer: String?
     }
 
-    init(_ s: StoredProposal, decisions: [Decision]? = nil, effect: FixEffect? = nil) {
+    public init(_ s: StoredProposal, decisions: [Decision]? = nil, effect: FixEffect? = nil) {
         self.effect = effect
         let p = s.proposal
         id = s.id
@@ -56,18 +57,18 @@ struct ProposalView: Encodable {
         superseded_by = s.supersededBy
         self.decisions = decisions?.map {
             DecisionView(decision: $0.decision, user: $0.user, at: Timestamp.iso8601($0.at), reason: $0.reason,
-                         branch: $0.branch, commit: $0.commit, superseded_by: $0.supersededBy)
+                         branch: $0.branch, commit: $0.commit, superseded_by: $0.supersededBy, peer: $0.peer)
         }
     }
 
-    static func json<T: Encodable>(_ value: T) -> String {
+    public static func json<T: Encodable>(_ value: T) -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? e.encode(value)) ?? Data(), as: UTF8.self) + "\n"
     }
 
     /// One line for `list`.
-    var line: String {
+    public var line: String {
         let cycles = created_cycle == updated_cycle ? "cycle \(created_cycle)" : "cycles \(created_cycle)–\(updated_cycle)"
         let replaced = superseded_by.map { " (superseded by #\($0))" } ?? ""
         return "#\(id) \(status.rawValue)\(replaced) \(PrintableText.safe(agent)) — confidence \(Format.percent(confidence)), "
@@ -75,7 +76,7 @@ struct ProposalView: Encodable {
     }
 
     /// Everything, for `show`.
-    var text: String {
+    public var text: String {
         var out = ["Proposal \(id): \(status.rawValue)" + (superseded_by.map { ", superseded by #\($0)" } ?? "")]
         out.append("Agent: \(PrintableText.safe(agent)) → \(PrintableText.safe(target_file))")
         out.append("Confidence: \(Format.percent(confidence)); text by \(PrintableText.safe(author)); "
@@ -126,6 +127,7 @@ struct ProposalView: Encodable {
         if let c = d.commit { s += ", commit \(c)" }
         if let n = d.superseded_by { s += " — replaced by #\(n)" }
         if let r = d.reason { s += ": \(PrintableText.safe(r))" }
+        if let p = d.peer { s += " [\(PrintableText.safe(p))]" }
         return s
     }
 }

@@ -1,0 +1,164 @@
+import Cycle
+import Daemon
+import FeedbackLoop
+import Foundation
+import StateStore
+
+/// What the commands do with a state store — read a status, a report, the proposals;
+/// record a rejection or an approval. The daemon runs these for its socket's clients
+/// and the command line runs them itself when no daemon answers, so both print the same.
+public struct Operations: Sendable {
+    public let store: StateStore
+    public let now: @Sendable () -> Microseconds
+
+    public init(store: StateStore, now: @escaping @Sendable () -> Microseconds = Composition.systemClock) {
+        self.store = store
+        self.now = now
+    }
+
+    /// The store behind `directory`, which must exist: the reading commands create none
+    /// (a typo in --state-dir would otherwise show an empty store).
+    public static func existing(_ directory: String) throws(CommandFailure) -> Operations {
+        guard FileManager.default.fileExists(atPath: (directory as NSString).appendingPathComponent("consciousness.sqlite")) else {
+            throw CommandFailure("no state in \(directory): no cycle has run yet (consciousness cycle, or start the daemon)",
+                                 CommandFailure.noInput)
+        }
+        do { return Operations(store: try StateStore(directory: directory)) } catch {
+            throw CommandFailure(error.description, CommandFailure.cantCreate)
+        }
+    }
+
+    public func status(daemon: Supervisor.Snapshot?, json: Bool) throws(CommandFailure) -> String {
+        let s = try reading("the status") { try Status.read(store, daemon: daemon, now: now()) }
+        return json ? s.json() : s.text()
+    }
+
+    /// A cycle's report (the latest by default), as text or its stored JSON.
+    public func report(cycle: Int64?, json: Bool) throws(CommandFailure) -> String {
+        let record = try reading("the cycle") { try cycle.map(store.cycle) ?? store.lastCycle() }
+        guard let record else {
+            let last = try reading("the cycles") { try store.lastCycle()?.id }
+            throw CommandFailure(cycle.map { "no cycle \($0) in the store" + (last.map { " (cycles 1–\($0))" } ?? " (none has run)") }
+                                 ?? "no cycle has run yet", CommandFailure.noInput)
+        }
+        switch record.result {
+        case .failed:
+            let reason = record.failure ?? "no reason recorded"
+            return json ? JSONText.pretty(["cycle": "\(record.id)", "result": "failed", "reason": reason])
+                        : "Cycle \(record.id) failed: \(reason)\n"
+        case .running:
+            let started = Timestamp.iso8601(record.startedAt)
+            return json ? JSONText.pretty(["cycle": "\(record.id)", "result": "running", "started": started])
+                        : "Cycle \(record.id) started at \(started) and has not finished (running now, or interrupted).\n"
+        case .completed, .degraded:
+            guard let stored = record.reportJSON, let digest = CycleDigest.decode(stored) else {
+                throw CommandFailure("cycle \(record.id): its stored report cannot be read", CommandFailure.software)
+            }
+            return json ? stored + "\n" : digest.text(result: record.result.rawValue)
+        }
+    }
+
+    /// The night's morning report: the stored one, else made now from the store (the
+    /// daemon's schedule: `config`'s MORNING_REPORT_AT and CYCLE_INTERVAL; the night's
+    /// cycles counted from when the daemon began watching, `watchingSince`).
+    public func morning(date: LocalDate?, config: DaemonConfig, zone: TimeZone,
+                        watchingSince: Microseconds? = nil) async throws(CommandFailure) -> MorningReport {
+        if let stored = try reading("the morning report", { try store.morningReport(date: date?.description) }),
+           let r = try? MorningReport.decode(json: stored.json) {
+            return r
+        }
+        let t = now()
+        let day = date ?? Night.latestDate(atOrBefore: t, at: config.morningReportAt, in: zone)
+        let night = Night.ending(on: day, at: config.morningReportAt, in: zone)
+        guard night.start <= t else {
+            throw CommandFailure("the night of \(day) has not begun (it runs \(Timestamp.iso8601(night.start)) → \(Timestamp.iso8601(night.end)))",
+                                 CommandFailure.usage)
+        }
+        do {
+            return try await MorningReporter(store: store).make(
+                night, zone: zone, cycleIntervalSeconds: Int64(config.cycleInterval.components.seconds), generatedAt: t,
+                origin: .computed, watchingSince: watchingSince ?? firstCycleStart())
+        } catch {
+            throw CommandFailure("cannot make the morning report of \(day): \(error)", CommandFailure.software)
+        }
+    }
+
+    /// When this store's first cycle began: before it nothing was watched.
+    private func firstCycleStart() -> Microseconds? { try? store.cycle(1)?.startedAt }
+
+    public func proposals(status: ProposalStatus?, json: Bool) throws(CommandFailure) -> String {
+        let views = try reading("proposals") { try store.proposals(status: status).map { ProposalView($0) } }
+        if json { return ProposalView.json(views) }
+        guard !views.isEmpty else { return "No \(status.map { "\($0.rawValue) " } ?? "")proposals.\n" }
+        var out = views.map(\.line)
+        let pending = views.filter { $0.status == .pending }.count
+        if pending > 0 { out += ["", "\(pending) pending: consciousness proposals show ID, then approve ID or reject ID --reason TEXT"] }
+        return out.joined(separator: "\n") + "\n"
+    }
+
+    public func proposal(_ id: Int64, json: Bool) throws(CommandFailure) -> String {
+        let p = try stored(id)
+        let trail = try reading("the decisions of proposal \(id)") { try store.decisions(proposal: id) }
+        let effect = (try? store.fixEffects())?.first { $0.proposal == id }
+        let view = ProposalView(p, decisions: trail, effect: effect)
+        return json ? ProposalView.json(view) : view.text
+    }
+
+    /// The proposal as stored, or a clear refusal.
+    public func stored(_ id: Int64) throws(CommandFailure) -> StoredProposal {
+        guard let found = try reading("proposal \(id)", { try store.proposal(id: id) }) else {
+            throw CommandFailure(DecisionError.noSuchProposal(id).description, CommandFailure.dataError)
+        }
+        return found
+    }
+
+    public func reject(_ id: Int64, reason: String, user: String, peer: String?) throws(CommandFailure) -> String {
+        _ = try stored(id)
+        do {
+            try store.recordRejection(id, user: user, at: now(), reason: reason, peer: peer)
+        } catch let e as DecisionError {
+            throw CommandFailure(e.description, CommandFailure.dataError)
+        } catch {
+            throw CommandFailure("cannot record the rejection of proposal \(id): \(error)", CommandFailure.software)
+        }
+        return "Proposal \(id) rejected by \(PrintableText.safe(user)).\n"
+    }
+
+    /// Records an approval whose branch the person made in their own repository.
+    public func recordApproval(_ a: ApprovalRecord, peer: String?) throws(CommandFailure) -> String {
+        do {
+            try store.recordApproval(a.proposal, user: a.approvedBy, at: now(), branch: a.branch, commit: a.commit,
+                                     markdown: a.markdown, peer: peer)
+        } catch let e as DecisionError {
+            throw CommandFailure(e.description, CommandFailure.dataError)
+        } catch {
+            throw CommandFailure("cannot record the approval of proposal \(a.proposal): \(error)", CommandFailure.software)
+        }
+        return "recorded\n"
+    }
+
+    private func reading<T>(_ what: String, _ body: () throws -> T) throws(CommandFailure) -> T {
+        do { return try body() } catch let f as CommandFailure { throw f } catch {
+            throw CommandFailure("cannot read \(what): \(error)", CommandFailure.software)
+        }
+    }
+}
+
+/// An approval as the person's command line reports it to the daemon: the branch and
+/// commit it made, the Markdown it committed (refused if a cycle redrafted it since),
+/// and who approved by their git identity.
+public struct ApprovalRecord: Codable, Sendable, Equatable {
+    public var proposal: Int64
+    public var branch: String
+    public var commit: String
+    public var markdown: String
+    public var approvedBy: String
+
+    public init(proposal: Int64, branch: String, commit: String, markdown: String, approvedBy: String) {
+        self.proposal = proposal
+        self.branch = branch
+        self.commit = commit
+        self.markdown = markdown
+        self.approvedBy = approvedBy
+    }
+}
