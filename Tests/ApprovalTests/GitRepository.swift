@@ -1,4 +1,4 @@
-import Approval
+@testable import Approval
 @testable import FeedbackLoop
 import Foundation
 import ProcessRunner
@@ -56,6 +56,18 @@ struct Scratch {
     }
 
     struct GitFailed: Error { var args: [String]; var stderr: String }
+
+    /// git's blob hash of `text` (what names an approval's branch).
+    func hashObject(_ text: String) throws -> String {
+        let o = try ChildProcess.run("git", ["-C", root, "hash-object", "--stdin"], input: Data(text.utf8), environment: setupEnvironment)
+        guard o.ok else { throw GitFailed(args: ["hash-object"], stderr: o.stderr) }
+        return o.text
+    }
+
+    /// The branch the approval of proposal `id` made (`consciousness/proposal-<id>-<content>`).
+    func approvalBranch(_ id: Int64) throws -> String {
+        try git("for-each-ref", "--format=%(refname:short)", "refs/heads/consciousness/proposal-\(id)-*")
+    }
 
     /// The branches approvals made.
     func approvalBranches() throws -> String { try git("for-each-ref", "--format=%(refname)", "refs/heads/consciousness") }

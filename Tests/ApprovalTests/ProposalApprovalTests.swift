@@ -12,9 +12,13 @@ import Testing
         let index = try Data(contentsOf: URL(fileURLWithPath: s.root + "/.git/index"))
 
         let approved = try s.approve(id)
-        #expect(approved == ProposalApproval.Approved(proposal: id, branch: "consciousness/proposal-\(id)",
-                                                      commit: try s.git("rev-parse", "refs/heads/consciousness/proposal-\(id)"),
+        let branch = try s.approvalBranch(id)
+        #expect(approved == ProposalApproval.Approved(proposal: id, branch: branch,
+                                                      commit: try s.git("rev-parse", "refs/heads/\(branch)"),
                                                       path: ".claude/agents/planner-delta.md"))
+        // Named by number and content: the content hash is the one its commit carries.
+        let content = try s.git("log", "-1", "--format=%(trailers:key=Consciousness-Content,valueonly)", branch)
+        #expect(content.count == 40 && branch == "consciousness/proposal-\(id)-\(content.prefix(12))")
         #expect(try s.git("rev-parse", "\(approved.commit)^") == main)
         #expect(try s.git("diff", "--name-only", main, approved.commit) == approved.path)
         #expect(try s.git("show", "\(approved.commit):\(approved.path)") == """
@@ -116,7 +120,7 @@ import Testing
         #expect(e?.description == "proposal \(first) is superseded, not pending: it was decided already "
                 + "(consciousness proposals show \(first))")
         #expect(try s.approvalBranches().isEmpty)
-        #expect(try s.approve(second).branch == "consciousness/proposal-\(second)")
+        #expect(try s.approve(second).branch == s.approvalBranch(second))
     }
 
     @Test func anUnknownProposal() throws {
@@ -142,5 +146,36 @@ import Testing
         #expect(e?.description.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F } == false)
         #expect(try s.approvalBranches().isEmpty)
         #expect(try s.git("status", "--porcelain").isEmpty)
+    }
+
+    /// After a state reset proposals are numbered from 1 again: "proposal 1" of the new
+    /// store names another proposal's branch no longer, and the earlier branch stands.
+    @Test func aStateResetCannotReuseAnApprovedProposalsBranch() throws {
+        let s = try Scratch()
+        let id = try s.propose("planner")
+        let first = try s.approve(id)
+        var reset = try #require(try s.store.proposal(id: id))
+        reset.status = .pending
+        reset.proposal.markdown = "### Learnings for planner\n\n- A different lesson, from a fresh store.\n"
+        let second = try ProposalApproval.commit(reset, id: id, repository: s.root, user: "tester", now: Scratch.now,
+                                                 environment: isolatedEnvironment)
+        #expect(second.branch != first.branch && second.branch.hasPrefix("consciousness/proposal-\(id)-"))
+        #expect(try s.git("rev-parse", "refs/heads/\(first.branch)") == first.commit)
+        #expect(try s.git("show", "\(second.commit):\(second.path)").hasSuffix("- A different lesson, from a fresh store."))
+    }
+
+    /// An approval committed but not recorded (the daemon gone meanwhile): approving
+    /// again finds its own branch and commit, and makes nothing new.
+    @Test func approvingAgainFindsTheSameBranch() throws {
+        let s = try Scratch()
+        let id = try s.propose("planner")
+        let p = try #require(try s.store.proposal(id: id))
+        let once = try ProposalApproval.commit(p, id: id, repository: s.root, user: "tester", now: Scratch.now,
+                                               environment: isolatedEnvironment)
+        let refs = try s.approvalBranches()
+        let again = try ProposalApproval.commit(p, id: id, repository: s.root, user: "tester", now: Scratch.now + 60_000_000,
+                                                environment: isolatedEnvironment)
+        #expect(again == once)
+        #expect(try s.approvalBranches() == refs)
     }
 }

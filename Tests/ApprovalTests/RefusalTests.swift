@@ -32,8 +32,12 @@ import Testing
         case .unbornHead:
             return (top, .unbornHead(repository: top))
         case .branchExists:
-            try s.git("branch", "consciousness/proposal-\(id)")
-            return (top, .branchExists(repository: top, branch: "consciousness/proposal-\(id)"))
+            // The very name the approval would take, holding something else (main's tip).
+            let markdown = try #require(try s.store.proposal(id: id)).proposal.markdown
+            let content = try s.hashObject(markdown)
+            let name = ProposalBranch.branch(id: id, content: content)
+            try s.git("branch", name)
+            return (top, .branchExists(repository: top, branch: name))
         case .notAWorkTree:
             let plain = s.dir + "/plain"
             try FileManager.default.createDirectory(atPath: plain, withIntermediateDirectories: true)
@@ -113,6 +117,6 @@ import Testing
             branch: "consciousness/proposal-7", commit: "abc", root: "/r", cause: "disk full", decidedMeanwhile: false))
         #expect(notRecorded.exitStatus == 70)
         #expect(notRecorded.description == "branch consciousness/proposal-7 (commit abc) was created, but the approval could "
-                + "not be recorded: disk full. Delete the branch (git -C '/r' branch -D consciousness/proposal-7); then approve again.")
+                + "not be recorded: disk full. Approve again: the same branch is found and recorded.")
     }
 }

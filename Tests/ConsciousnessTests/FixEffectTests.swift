@@ -49,8 +49,8 @@ import Testing
         let date = "@\(Int64(fixHour) * 3600 + 1800) +0000"
         let dated = ["GIT_COMMITTER_DATE": date, "GIT_AUTHOR_DATE": date]
         _ = try await repo.gitResult(["-c", "user.name=P", "-c", "user.email=p@example.com", "merge", "--no-ff", "-q",
-                                      "-m", "merge researcher fix", "consciousness/proposal-\(researcher)"], env: dated)
-        _ = try await repo.gitResult(["merge", "--squash", "-q", "consciousness/proposal-\(planner)"], env: dated)
+                                      "-m", "merge researcher fix", repo.branch(of: Int64(researcher))], env: dated)
+        _ = try await repo.gitResult(["merge", "--squash", "-q", repo.branch(of: Int64(planner))], env: dated)
         _ = try await repo.gitResult(["-c", "user.name=P", "-c", "user.email=p@example.com", "commit", "-q",
                                       "-m", "planner fix, squashed"], env: dated)
 

@@ -21,7 +21,7 @@ import Testing
         let id = try await Proposals.store([Proposals.proposal("planner")], in: state)[0]
         let r = try await run(["approve", "\(id)", "--agency-root", sub])
         #expect(r.status == 0, "\(r.stderr)")
-        let commit = try await repo.git("rev-parse", "refs/heads/consciousness/proposal-\(id)")
+        let commit = try await repo.git("rev-parse", "refs/heads/" + repo.branch(of: id))
         await #expect(try repo.git("diff", "--name-only", "\(commit)^", commit) == "frameworks/agency/.claude/agents/planner-delta.md")
         await #expect(try repo.git("show", "\(commit):frameworks/agency/.claude/agents/planner-delta.md").hasPrefix("# sub planner"))
     }
@@ -35,8 +35,8 @@ import Testing
 
         let r = try await run(["approve", "\(id)", "--agency-root", repo.root])
         #expect(r.status == 0, "\(r.stderr)")
-        let branch = "consciousness/proposal-\(id)"
-        #expect(r.stdout.contains("branch \(branch)"))
+        let branch = try await repo.branch(of: id)
+        #expect(!branch.isEmpty && r.stdout.contains("branch \(branch)"))
         #expect(r.stdout.contains("git -C \(repo.root) merge \(branch)"))
 
         // The branch: one commit on top of main, changing the delta file only.
@@ -59,7 +59,7 @@ import Testing
         #expect(message.hasPrefix("consciousness: proposal \(id) for the planner agent"))
         for part in ["Confidence: 93%", "Rationale: 42 violations of the planner agent, trend INCREASING.",
                      "- pattern_create_planner_agent (create_planner_agent): 42 violations, trend INCREASING, Article I, Article II",
-                     "Consciousness-Proposal: \(id)", "Approved-by: tester"] {
+                     "Consciousness-Proposal: \(id)", "Approved-by: Test Person <test@example.com>"] {
             #expect(message.contains(part), "\(part)")
         }
         await #expect(try repo.git("log", "-1", "--format=%an <%ae>", commit) == "Test Person <test@example.com>")
@@ -74,12 +74,13 @@ import Testing
         // The decision trail names who, the branch and the commit; a second approval is refused.
         let show = try await run(["show", "\(id)"])
         #expect(show.stdout.contains("Proposal \(id): approved"))
-        #expect(show.stdout.contains("approved by tester — branch \(branch), commit \(commit)"))
+        // Approved by the person's git identity, not $USER.
+        #expect(show.stdout.contains("approved by Test Person <test@example.com> — branch \(branch), commit \(commit)"))
         let json = try await run(["show", "\(id)", "--json"])
         let obj = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let decision = (obj?["decisions"] as? [[String: Any]])?.first
         #expect(decision?["commit"] as? String == commit)
-        #expect(decision?["user"] as? String == "tester")
+        #expect(decision?["user"] as? String == "Test Person <test@example.com>")
         let again = try await run(["approve", "\(id)", "--agency-root", repo.root])
         #expect(again.status == 65)
         #expect(again.stderr.contains("proposal \(id) is approved, not pending"))
@@ -90,8 +91,10 @@ import Testing
         let id = try await Proposals.store([Proposals.proposal("planner")], in: state)[0]
         let r = try await run(["approve", "\(id)", "--agency-root", repo.root])
         #expect(r.status == 0, "\(r.stderr)")
-        await #expect(try repo.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", "consciousness/proposal-\(id)")
-                == "tester <tester@localhost>|tester <tester@localhost>")
+        // The login name as the system has it (not $USER, which says "tester" here).
+        let login = String(cString: getpwuid(geteuid())!.pointee.pw_name)
+        await #expect(try repo.git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%(trailers:key=Approved-by,valueonly)", repo.branch(of: id))
+                == "\(login) <\(login)@localhost>|\(login) <\(login)@localhost>|\(login)")
     }
 
     @Test func aNewDeltaFileIsCreatedOnTheBranch() async throws {
@@ -99,7 +102,7 @@ import Testing
         let id = try await Proposals.store([Proposals.proposal("auditor")], in: state)[0]
         let r = try await run(["approve", "\(id)"], env: ["AGENCY_ROOT": repo.root])
         #expect(r.status == 0, "\(r.stderr)")
-        let content = try await repo.git("show", "consciousness/proposal-\(id):.claude/agents/auditor-delta.md")
+        let content = try await repo.git("show", repo.branch(of: id) + ":.claude/agents/auditor-delta.md")
         #expect(content.hasPrefix("## \(todayUTC()) — proposal \(id) (auditor)\n\n### Constitutional learnings"))
         #expect(!FileManager.default.fileExists(atPath: repo.root + "/.claude/agents/auditor-delta.md"))
     }
@@ -113,10 +116,10 @@ import Testing
         let id = try await Proposals.store([Proposals.proposal("planner", ["plan\nApproved-by: mallory"])], in: state)[0]
         let r = try await run(["approve", "\(id)"], env: ["AGENCY_ROOT": "", "CONSCIOUSNESS_CONFIG": config])
         #expect(r.status == 0, "\(r.stderr)")
-        let message = try await repo.git("log", "-1", "--format=%B", "consciousness/proposal-\(id)")
+        let message = try await repo.git("log", "-1", "--format=%B", repo.branch(of: id))
         #expect(message.contains("(plan\\u{a}Approved-by: mallory)"))
-        await #expect(try repo.git("log", "-1", "--format=%(trailers:key=Approved-by,valueonly)", "consciousness/proposal-\(id)")
-                == "tester")
+        await #expect(try repo.git("log", "-1", "--format=%(trailers:key=Approved-by,valueonly)", repo.branch(of: id))
+                == "Test Person <test@example.com>")
     }
 
     @Test func aDirtyDeltaFileIsRefused() async throws {
@@ -151,13 +154,19 @@ import Testing
 
     @Test func anExistingBranchIsNeverMoved() async throws {
         let repo = try await Repo.make(in: dir)
-        let id = try await Proposals.store([Proposals.proposal("planner")], in: state)[0]
-        try await repo.git("branch", "consciousness/proposal-\(id)")
-        let before = try await repo.git("rev-parse", "consciousness/proposal-\(id)")
+        let proposal = Proposals.proposal("planner")
+        let id = try await Proposals.store([proposal], in: state)[0]
+        // A branch of the very name the approval takes (number and content hash), holding something else.
+        try proposal.markdown.write(toFile: dir + "/markdown", atomically: true, encoding: .utf8)
+        let content = try await repo.git("hash-object", dir + "/markdown")
+        let name = "consciousness/proposal-\(id)-\(content.prefix(12))"
+        try await repo.git("branch", name)
+        let before = try await repo.git("rev-parse", name)
         let r = try await run(["approve", "\(id)", "--agency-root", repo.root])
         #expect(r.status == 73)
-        #expect(r.stderr.contains("branch consciousness/proposal-\(id) already exists"))
-        await #expect(try repo.git("rev-parse", "consciousness/proposal-\(id)") == before)
+        #expect(r.stderr.contains("branch \(name) already exists"))
+        #expect(r.stderr.contains("git branch -m") && !r.stderr.contains("branch -D"), "no hint that deletes a branch")
+        await #expect(try repo.git("rev-parse", name) == before)
     }
 
     @Test func notAGitWorkTreeOrAnUnbornHeadIsRefused() async throws {

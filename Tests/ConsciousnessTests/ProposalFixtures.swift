@@ -28,6 +28,11 @@ struct Repo {
         try await git("-c", "user.name=Setup", "-c", "user.email=setup@example.com", "commit", "-q", "-m", message)
     }
 
+    /// The branch the approval of proposal `id` made (`consciousness/proposal-<id>-<content>`).
+    func branch(of id: Int64) async throws -> String {
+        try await git("for-each-ref", "--format=%(refname:short)", "refs/heads/consciousness/proposal-\(id)-*")
+    }
+
     /// Runs git here, isolated from the developer's own configuration.
     @discardableResult
     func git(_ args: String...) async throws -> String {

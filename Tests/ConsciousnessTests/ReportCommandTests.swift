@@ -51,7 +51,9 @@ import Testing
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("CONSTITUTIONAL CONSCIOUSNESS - MORNING REPORT"))
         #expect(text.stdout.contains("no morning report was stored for this date"))
-        #expect(text.stdout.contains("Cycles: 2 completed of 24 scheduled (every 1 h)"))
+        // Scheduled from when the store's first cycle began watching (00:00), not the
+        // night's start (07:00 the day before): 00:00–06:00, 7 slots.
+        #expect(text.stdout.contains("Cycles: 2 completed of 7 scheduled (every 1 h)"))
         #expect(text.stdout.contains("Narrative (template):"))
         #expect(text.stdout.contains("Cost: $0.00"))
         let json = try await Binary.run(["report", "--morning", "--date", "2025-10-08", "--json", "--state-dir", state,

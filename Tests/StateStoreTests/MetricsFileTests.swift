@@ -28,7 +28,16 @@ import Testing
         #expect(m.value("consciousness_patterns") == Double(report.analysis.patterns.count))
         #expect(m.value("consciousness_proposals_pending") == Double(try store.pendingProposals().count))
         #expect(m.value("consciousness_forecasts_pending") == Double(report.forecastAccuracy!.pending))
-        #expect(m.types.values.allSatisfy { $0 == "gauge" })
+        for (name, type) in m.types { #expect(type == (name.hasSuffix("_total") ? "counter" : "gauge"), "\(name)") }
+        // The all-time counters, kept in the store, and the series that are there from the first cycle.
+        #expect(m.value("consciousness_violations_ingested_total") == Double(try store.totals().violations))
+        #expect(m.value("consciousness_cycles_total", ["result": "completed"]) == 1)
+        #expect(m.value("consciousness_cycles_total", ["result": "failed"]) == 0)
+        #expect(try store.counters()[MetricKey(Counter.cycles, [("result", "completed")])] == 1)
+        #expect(m.value("consciousness_stage_outcome", ["stage": "observe", "outcome": "ok"]) == 1)
+        #expect(m.value("consciousness_stage_outcome", ["stage": "observe", "outcome": "failed"]) == 0)
+        #expect(m.value("consciousness_stage_duration_seconds", ["stage": "analyze"])! > 0)
+        #expect(m.samples.contains { $0.name == "consciousness_build_info" && $0.value == 1 })
         // No model ran: no per-model family, rather than a row of zeros.
         #expect(m.samples.allSatisfy { !$0.name.hasPrefix("consciousness_model_") })
         #expect(report.stages.last!.detail.contains("metrics \(o.metricsFile!)"))
@@ -75,5 +84,19 @@ import Testing
         #expect(parsed.value("consciousness_memory_available_bytes") == nil)
         #expect(!text.contains("consciousness_forecast_mape_ratio"))
     }
-}
 
+    /// A cycle without a model call keeps every configured model's series, at 0, so a
+    /// graph has no gap and `absent()` does not fire; the counters go on from the store.
+    @Test func aConfiguredModelNotCalledKeepsItsSeriesAtZero() throws {
+        var m = CycleMetrics(cycle: 4, result: "completed", timestampSeconds: 1_700_000_000, durationSeconds: 0.1)
+        m.configuredModels = [.init(role: "builder", model: "qwen2.5-coder:7b"), .init(role: "controller", model: "qwen2.5-coder:1.5b")]
+        m.counters = [MetricKey(Counter.modelCalls, [("model", "qwen2.5-coder:7b"), ("role", "builder")]): 12]
+        let p = try PromText.parse(m.exposition())
+        #expect(p.value("consciousness_model_calls", ["model": "qwen2.5-coder:7b", "role": "builder"]) == 0)
+        #expect(p.value("consciousness_model_latency_seconds", ["model": "qwen2.5-coder:1.5b", "role": "controller"]) == 0)
+        #expect(p.value("consciousness_model_calls_total", ["model": "qwen2.5-coder:7b", "role": "builder"]) == 12)
+        #expect(p.value("consciousness_model_calls_total", ["model": "qwen2.5-coder:1.5b", "role": "controller"]) == 0)
+        #expect(p.value("consciousness_cycles_total", ["result": "failed"]) == 0)
+        #expect(p.value("consciousness_log_events_total", ["kind": "lost"]) == 0)
+    }
+}
