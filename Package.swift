@@ -124,10 +124,7 @@ let package = Package(
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "StateStore", "FeedbackLoop"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Daemon", "Trinity", "OllamaSimulator"]),
         .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop", "Daemon"]),
-        .testTarget(name: "ControlTests", dependencies: [
-            "Control", "Daemon", "StateStore", "FeedbackLoop", "Approval",
-            .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        ]),
+
     ],
     swiftLanguageModes: [.v6]
 )
