@@ -5,7 +5,10 @@
 #   make soak    build, then the exactly-once chaos soak (SOAK_SECONDS, default 600) and
 #                the governor soak (SOAK_NIGHTS nights of 24 cycles, default 6)
 #   make bench   release build, then the benchmark table (medians of several runs)
-#   make install binary, unit and config under $(DESTDIR)$(PREFIX) (config never overwritten)
+#   make         (as yourself) the release binary, its man pages and shell completions
+#   sudo make install    copies what `make` built: binary, unit, sysusers.d entry, man
+#                        pages, completions, config (never overwritten); compiles nothing
+#   sudo make uninstall  removes them (the configuration and the state stay)
 
 SWIFT     ?= swift
 PREFIX    ?= /usr/local
@@ -16,7 +19,12 @@ BENCH_DEBUG = .build/debug/consciousness-bench
 BIN        = .build/release/consciousness
 SAMPLE     = $(OUT)/sample/constitutional_violations.jsonl
 
-.PHONY: setup build release run test soak bench install clean
+.PHONY: all setup version build release man completions run test soak bench install uninstall clean
+
+# `make` alone: everything `sudo make install` copies, built as the person. The man
+# pages first: their plugin links the binary without --static-swift-stdlib, and
+# `release` then links it as installed.
+all: man release completions
 
 # System packages the build links against; installed only when missing.
 APT_PACKAGES = libsqlite3-dev libsystemd-dev pkg-config
@@ -28,22 +36,54 @@ setup:
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq $$missing; \
 	fi
+	@# The tests read the metrics file with Prometheus's own Python parser.
+	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client
 
-build: setup
+# The version `git describe` gives, compiled into the binary (`--version`,
+# consciousness_build_info); the header is rewritten only when the text changes, so an
+# unchanged tree rebuilds nothing.
+VERSION_H = Sources/CBuildVersion/generated_version.h
+version:
+	@v=$$(git describe --tags --always --dirty 2>/dev/null || echo unknown); \
+	line="#define CONSCIOUSNESS_VERSION \"$$v\""; \
+	if [ "$$(cat $(VERSION_H) 2>/dev/null)" != "$$line" ]; then \
+	  echo "$$line" > $(VERSION_H); touch Sources/CBuildVersion/version.c; fi
+
+build: setup version
 	$(SWIFT) build
 
 # The release binary links the Swift runtime and Foundation statically: it starts in
 # half the time (no dynamic relocation of libFoundation) and runs on a machine with no
 # Swift toolchain, which is what `make install` wants for a system service.
-release: setup
+release: setup version
 	$(SWIFT) build -c release --static-swift-stdlib
+
+# Man pages from the command line's own help (swift-argument-parser's generate-manual):
+# consciousness(1) and one page per subcommand.
+# MAN_CONFIG=debug makes them from a debug build (the end-to-end test's install).
+MANDIR_OUT = $(OUT)/man
+MAN_CONFIG ?= release
+man: setup version
+	@rm -rf $(MANDIR_OUT); mkdir -p $(MANDIR_OUT)
+	$(SWIFT) package --allow-writing-to-directory $(MANDIR_OUT) generate-manual --multi-page \
+	  --configuration $(MAN_CONFIG) --output-directory $(MANDIR_OUT) --section 1 \
+	  --authors "Constitutional Consciousness" >/dev/null
+
+# Completions from the command line itself (swift-argument-parser), from $(BIN): `make`
+# builds it first.
+COMPLETIONS = $(OUT)/completions
+completions:
+	@mkdir -p $(COMPLETIONS)
+	$(BIN) --generate-completion-script bash > $(COMPLETIONS)/consciousness.bash
+	$(BIN) --generate-completion-script zsh > $(COMPLETIONS)/_consciousness
+	$(BIN) --generate-completion-script fish > $(COMPLETIONS)/consciousness.fish
 
 run: build
 	@rm -rf $(OUT)/state; mkdir -p $(OUT)/sample
 	$(BIN_DEBUG) sample --output $(SAMPLE) --lines 5000 --days 14 --malformed-every 997
 	$(BIN_DEBUG) cycle --log $(SAMPLE) --state-dir $(OUT)/state
 
-test: setup
+test: setup version
 	$(SWIFT) build --build-tests
 	# In parallel: the command-line tests wait for their child processes on threads of
 	# their own (Binary.capture), never on Swift's cooperative pool.
@@ -65,19 +105,52 @@ soak: build
 bench: release
 	python3 scripts/bench.py $(BIN)
 
-# Binary, unit (ExecStart pointed at $(PREFIX)/bin), config (kept if present), README.
+# Copies only: what `make` built as the person. The unit goes where systemd looks for a
+# package's units: $(PREFIX)/lib/systemd/system for PREFIX=/usr, /etc/systemd/system for
+# a local install (/usr/local). The system user comes from the sysusers.d entry.
+ifeq ($(PREFIX),/usr)
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+else
 UNITDIR ?= /etc/systemd/system
-install: release
+endif
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+MAN1DIR     ?= $(PREFIX)/share/man/man1
+DOCDIR      ?= $(PREFIX)/share/doc/consciousness
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+CONFIG_FILE  = $(DESTDIR)/etc/consciousness/consciousness.env
+
+install:
+	@for f in $(BIN) $(MANDIR_OUT)/consciousness.1 $(COMPLETIONS)/consciousness.bash; do \
+	  [ -e $$f ] || { echo "make install: $$f is missing: run 'make' first, as yourself (install compiles nothing)"; exit 1; }; done
 	install -D -m 0755 $(BIN) $(DESTDIR)$(PREFIX)/bin/consciousness
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|/usr/local/bin/consciousness|$(PREFIX)/bin/consciousness|; s|/usr/local/share/doc|$(PREFIX)/share/doc|' \
 	  systemd/consciousness.service > $(DESTDIR)$(UNITDIR)/consciousness.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/consciousness.service
-	install -D -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/consciousness/README.md
-	@if [ -e $(DESTDIR)/etc/consciousness/consciousness.env ]; then \
-	  echo "keeping existing $(DESTDIR)/etc/consciousness/consciousness.env"; \
-	else install -D -m 0644 config/consciousness.env $(DESTDIR)/etc/consciousness/consciousness.env; fi
-	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	install -D -m 0644 systemd/consciousness.sysusers $(DESTDIR)$(SYSUSERSDIR)/consciousness.conf
+	install -d $(DESTDIR)$(MAN1DIR)
+	install -m 0644 $(MANDIR_OUT)/consciousness.1 $(MANDIR_OUT)/consciousness.*.1 $(DESTDIR)$(MAN1DIR)/
+	install -D -m 0644 $(COMPLETIONS)/consciousness.bash $(DESTDIR)$(BASHCOMPDIR)/consciousness
+	install -D -m 0644 $(COMPLETIONS)/_consciousness $(DESTDIR)$(ZSHCOMPDIR)/_consciousness
+	install -D -m 0644 $(COMPLETIONS)/consciousness.fish $(DESTDIR)$(FISHCOMPDIR)/consciousness.fish
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	@if [ -e $(CONFIG_FILE) ]; then echo "keeping existing $(CONFIG_FILE)"; \
+	else install -D -m 0644 config/consciousness.env $(CONFIG_FILE); fi
+	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then \
+	  systemd-sysusers $(SYSUSERSDIR)/consciousness.conf && systemctl daemon-reload; \
+	  echo "next: sudo systemctl enable --now consciousness; sudo usermod -aG consciousness \$$USER (then log in again)"; fi
+
+uninstall:
+	-@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then \
+	  systemctl disable --now consciousness 2>/dev/null; fi
+	rm -f $(DESTDIR)$(PREFIX)/bin/consciousness $(DESTDIR)$(UNITDIR)/consciousness.service \
+	  $(DESTDIR)$(SYSUSERSDIR)/consciousness.conf $(DESTDIR)$(MAN1DIR)/consciousness.1 $(DESTDIR)$(MAN1DIR)/consciousness.*.1 \
+	  $(DESTDIR)$(BASHCOMPDIR)/consciousness $(DESTDIR)$(ZSHCOMPDIR)/_consciousness $(DESTDIR)$(FISHCOMPDIR)/consciousness.fish
+	rm -rf $(DESTDIR)$(DOCDIR)
+	-@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
+	@echo "kept: $(CONFIG_FILE), /var/lib/consciousness and the user consciousness (remove them by hand if wanted)"
 
 clean:
 	rm -rf .build $(OUT)

@@ -95,6 +95,11 @@ public actor Supervisor {
 
     private var schedule: Schedule { Schedule(interval: config.cycleInterval) }
 
+    /// With AUTONOMOUS_NIGHT_RUN, the hours scheduled cycles keep to.
+    private var nightWindow: NightWindow? {
+        config.autonomousNightRun ? NightWindow(start: config.nightStartsAt, end: config.morningReportAt, zone: seams.zone) : nil
+    }
+
     /// The scheduling loop, until cancelled.
     public func run() async {
         if !config.runAtStart { lastSlot = schedule.slot(at: wallClock()) }
@@ -104,6 +109,12 @@ public actor Supervisor {
             let now = wallClock()
             if runNow || schedule.isDue(now: now, lastSlot: lastSlot) {
                 let manual = runNow
+                // A night run skips the day's slots; the first cycle (RUN_AT_START) and one
+                // asked for run whatever the hour.
+                if !manual, lastSlot != nil, let w = nightWindow, !w.contains(now) {
+                    lastSlot = schedule.slot(at: now)
+                    continue
+                }
                 runNow = false
                 let previous = lastSlot
                 lastSlot = schedule.slot(at: now)
@@ -127,7 +138,9 @@ public actor Supervisor {
     }
 
     private func nextDue() -> Microseconds {
-        lastSlot.map { schedule.nextDue(after: $0) } ?? wallClock()
+        guard let lastSlot else { return wallClock() }
+        let next = schedule.nextDue(after: lastSlot)
+        return nightWindow?.firstSlot(schedule, from: next) ?? next
     }
 
     private enum CycleEnd { case ran, busy }

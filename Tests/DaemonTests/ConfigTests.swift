@@ -149,15 +149,56 @@ import Testing
 }
 
 @Suite struct EmbedderChoiceTests {
-    /// The seed's sentence-transformers is all-minilm whatever EMBEDDING_MODEL says;
-    /// `ollama` takes EMBEDDING_MODEL; `hash` asks no model.
+    /// The seed's sentence-transformers is all-minilm; `ollama` takes EMBEDDING_MODEL;
+    /// `hash` asks no model.
     @Test(arguments: [
         (["EMBEDDING_PROVIDER": "sentence-transformers"], "all-minilm:latest"),
-        (["EMBEDDING_PROVIDER": "sentence-transformers", "EMBEDDING_MODEL": "nomic-embed-text"], "all-minilm:latest"),
+        (["EMBEDDING_PROVIDER": "sentence-transformers", "EMBEDDING_MODEL": "all-minilm:l6-v2"], "all-minilm:l6-v2"),
         (["EMBEDDING_PROVIDER": "ollama", "EMBEDDING_MODEL": "nomic-embed-text"], "nomic-embed-text"),
         (["EMBEDDING_PROVIDER": "hash"], nil),
     ] as [([String: String], String?)])
     func providerChoosesTheModel(env: [String: String], model: String?) throws {
         #expect(try DaemonConfig.load(file: nil, environment: env).embedder == model)
+    }
+
+    /// Another model named beside sentence-transformers is refused, not silently replaced.
+    @Test func sentenceTransformersWithAnotherModelIsRefused() throws {
+        #expect(throws: ConfigError.self) {
+            try DaemonConfig.load(file: nil, environment: ["EMBEDDING_PROVIDER": "sentence-transformers",
+                                                            "EMBEDDING_MODEL": "nomic-embed-text"])
+        }
+        do {
+            _ = try DaemonConfig.load(file: nil, environment: ["EMBEDDING_PROVIDER": "sentence-transformers", "EMBEDDING_MODEL": "nomic-embed-text"])
+        } catch let e as ConfigError {
+            #expect(e.key == "EMBEDDING_MODEL" && e.allowed.contains("EMBEDDING_PROVIDER=ollama"))
+        }
+    }
+
+    /// Every key the daemon reads is in the shipped file (set or commented out), so a
+    /// person finds each one with its default and why.
+    @Test func theShippedConfigNamesEveryKey() throws {
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/consciousness.env").path
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        let named = Set(text.split(separator: "\n").compactMap { line -> String? in
+            let l = line.hasPrefix("#") ? line.dropFirst() : line[...]
+            guard let eq = l.firstIndex(of: "="), l[..<eq].allSatisfy({ $0.isUppercase || $0 == "_" || $0.isNumber }) else { return nil }
+            return String(l[..<eq])
+        })
+        for k in DaemonConfig.keys { #expect(named.contains(k), "config/consciousness.env does not mention \(k)") }
+    }
+
+    /// The night run keeps scheduled cycles between NIGHT_STARTS_AT and MORNING_REPORT_AT.
+    @Test func theNightWindowSpansMidnight() throws {
+        let utc = TimeZone(identifier: "UTC")!
+        let w = NightWindow(start: ClockTime(hour: 22, minute: 0), end: ClockTime(hour: 7, minute: 0), zone: utc)
+        let at = { (s: String) in Timestamp.parse(s)! }
+        #expect(w.contains(at("2026-12-02T22:00:00Z")) && w.contains(at("2026-12-03T03:30:00Z")))
+        #expect(!w.contains(at("2026-12-03T07:00:00Z")) && !w.contains(at("2026-12-02T12:00:00Z")))
+        let hourly = Schedule(interval: .seconds(3600))
+        #expect(w.firstSlot(hourly, from: at("2026-12-02T12:00:00Z")) == at("2026-12-02T22:00:00Z"))
+        #expect(w.firstSlot(hourly, from: at("2026-12-03T02:00:00Z")) == at("2026-12-03T02:00:00Z"))
+        let c = try DaemonConfig.load(file: nil, environment: ["AUTONOMOUS_NIGHT_RUN": "true", "NIGHT_STARTS_AT": "23:30"])
+        #expect(c.autonomousNightRun && c.nightStartsAt == ClockTime(hour: 23, minute: 30))
     }
 }

@@ -48,11 +48,23 @@ wait_for() {  # wait_for SECONDS COMMAND…
 
 echo "systemd e2e: sandbox systemd PID $PID ($(sbx systemctl --version | head -1))"
 
-# --- install: binary, unit, config; a sample log in the agency repository -----------
-# Files go in through stdin: the sandbox has its own /tmp, and the checkout may be there.
-sbx mkdir -p /usr/local/bin /srv/agency/logs/autonomous_healing /etc/consciousness /etc/systemd/system/consciousness.service.d
-sbx sh -c 'cat > /usr/local/bin/consciousness && chmod 0755 /usr/local/bin/consciousness' < "$BIN"
-sbx sh -c 'cat > /etc/systemd/system/consciousness.service' < "$root/systemd/consciousness.service"
+# --- install: `make install DESTDIR=…` of what make built, copied into the sandbox ---
+# Files go in through a pipe: the sandbox has its own /tmp, and the checkout may be there.
+stage=$(mktemp -d -t cc-e2e-install.XXXXXX)
+make -s -C "$root" man completions MAN_CONFIG=debug BIN="$BIN" >/dev/null
+make -s -C "$root" install DESTDIR="$stage" BIN="$BIN" >/dev/null
+tar -C "$stage" -cf - . | sbx tar -C / -xf -
+rm -rf "$stage"
+sbx mkdir -p /srv/agency/logs/autonomous_healing /etc/systemd/system/consciousness.service.d
+check "make install DESTDIR= put the unit, sysusers.d entry, man page and completions in place" \
+  sbx test -s /etc/systemd/system/consciousness.service -a -s /usr/local/lib/sysusers.d/consciousness.conf \
+  -a -s /usr/local/share/man/man1/consciousness.1 -a -s /usr/local/share/bash-completion/completions/consciousness \
+  -a -s /usr/local/share/zsh/site-functions/_consciousness -a -s /usr/local/share/fish/vendor_completions.d/consciousness.fish
+sbx systemd-sysusers
+check "systemd-sysusers made the system user and group consciousness" sbx getent passwd consciousness
+# A person in the group, and one who is not.
+sbx useradd -m -G consciousness alice
+sbx useradd -m bob
 # Ollama's place, taken by the simulator: the Trinity's four models, load times at 0.05 s/GB.
 sbx sh -c 'cat > /usr/local/bin/ollama-sim && chmod 0755 /usr/local/bin/ollama-sim' < "$SIM"
 sbx sh -c 'printf "[Service]\nExecStart=/usr/local/bin/ollama-sim --port 11434 --load-seconds-per-gb 0.05\n" > /etc/systemd/system/ollama.service'
@@ -97,7 +109,32 @@ for role in controller embedder builder; do
 done
 
 check "the metrics file is in the state directory, in Prometheus text format" \
-  sh -c "$SB run $PID grep -q '^consciousness_cycle_result{result=\"completed\"} 1' /var/lib/private/consciousness/consciousness.prom"
+  sh -c "$SB run $PID grep -q '^consciousness_cycle_result{result=\"completed\"} 1' /var/lib/consciousness/consciousness.prom"
+parsed=$(sbx cat /var/lib/consciousness/consciousness.prom | python3 "$root/scripts/promcheck.py" 2>&1)
+echo "       metrics: $parsed"
+check "…and a real Prometheus parser (prometheus_client) reads it: counters, build_info, stage series" \
+  sh -c "echo '$parsed' | grep -q '^ok'"
+
+# --- as a person: the command line talks to the daemon over its socket -----------------
+as_alice() { sbx runuser -u alice -- "$@"; }
+st=$(as_alice /usr/local/bin/consciousness status --json)
+check "as alice (group consciousness): status --json shows the running daemon and its cycle" \
+  sh -c "echo '$st' | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"running\"] is True and s[\"pid\"] > 1 and s[\"last_cycle\"][\"cycle\"] >= 1, s'"
+echo "       status as alice:"; as_alice /usr/local/bin/consciousness status | sed 's/^/         /' | head -12
+denied=$(sbx runuser -u bob -- /usr/local/bin/consciousness status 2>&1; echo "exit $?")
+check "as bob (not in the group): refused, told to join the group (exit 77)" \
+  sh -c "echo '$denied' | grep -q 'join the group consciousness' && echo '$denied' | grep -q 'exit 77'"
+as_alice sh -c 'cd ~ && git init -q -b main agency && cd agency && git config user.name "Alice Example" && git config user.email alice@example.org && echo "# agency" > README.md && git add . && git commit -qm init'
+approve=$(as_alice /usr/local/bin/consciousness proposals approve 1 --agency-root /home/alice/agency 2>&1; echo "exit $?")
+echo "       $(echo "$approve" | head -1)"
+check "as alice: proposals approve 1 in her own repository succeeds" sh -c "echo '$approve' | grep -q 'exit 0'"
+check "…leaving only files she owns in it" sh -c "[ -z \"\$($SB run $PID find /home/alice/agency ! -user alice)\" ]"
+check "…Approved-by is her git identity" \
+  sh -c "$SB run $PID runuser -u alice -- git -C /home/alice/agency log -1 --format=%B --branches='consciousness/*' | grep -q 'Approved-by: Alice Example <alice@example.org>'"
+check "…and the daemon recorded the decision with her uid (SO_PEERCRED)" \
+  sh -c "$SB run $PID runuser -u alice -- /usr/local/bin/consciousness proposals show 1 | grep -q \"\[uid \$($SB run $PID id -u alice) (alice)\""
+check "doctor --as-service runs the checks as the service sees them" \
+  sh -c "$SB run $PID runuser -u alice -- /usr/local/bin/consciousness doctor --as-service | grep -q 'As the service sees it (pid [0-9]*, consciousness)'"
 
 # --- reload ---------------------------------------------------------------------------
 sbx systemctl reload consciousness
@@ -123,7 +160,7 @@ check "the journal says Watchdog timeout" \
   sh -c "$SB run $PID journalctl -u consciousness --no-pager | grep -q 'Watchdog timeout'"
 second() { sbx journalctl -u consciousness -o cat --no-pager | grep -q "cycle 2 completed"; }
 check "after the restart the daemon resumes with a new cycle" wait_for 60 second
-state=/var/lib/private/consciousness
+state=/var/lib/consciousness
 sbx /usr/local/bin/consciousness cycle --log /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
    --state-dir /tmp/clean >/dev/null
 figures() { sbx /usr/local/bin/consciousness status --json --state-dir "$1" | python3 -c \
@@ -137,12 +174,12 @@ written() { sbx journalctl -u consciousness MORNING_DATE="$morning_date" -o cat 
 check "at MORNING_REPORT_AT the journal has the morning report's entry (MORNING_DATE=$morning_date)" wait_for 200 written
 check "…exactly one" test "$(sbx journalctl -u consciousness MORNING_DATE="$morning_date" -o cat --no-pager | wc -l)" = 1
 check "…its Markdown, JSON and SVG are in the reports directory" \
-  sbx test -s "/var/lib/private/consciousness/reports/morning-$morning_date.md" -a \
-  -s "/var/lib/private/consciousness/reports/morning-$morning_date.json" -a -s "/var/lib/private/consciousness/reports/morning-$morning_date.svg"
+  sbx test -s "/var/lib/consciousness/reports/morning-$morning_date.md" -a \
+  -s "/var/lib/consciousness/reports/morning-$morning_date.json" -a -s "/var/lib/consciousness/reports/morning-$morning_date.svg"
 check "…the Architect wrote its narrative (ROLE=architect in the journal, NARRATIVE_AUTHOR its model)" \
   sh -c "$SB run $PID journalctl -u consciousness MORNING_DATE=$morning_date -o json --no-pager | grep -q '\"NARRATIVE_AUTHOR\":\"codestral'"
 check "consciousness report --morning prints it again" \
-  sh -c "$SB run $PID /usr/local/bin/consciousness report --morning --state-dir /var/lib/private/consciousness | grep -q 'Narrative (codestral'"
+  sh -c "$SB run $PID /usr/local/bin/consciousness report --morning --state-dir /var/lib/consciousness | grep -q 'Narrative (codestral'"
 
 # --- Ollama stopped: the next cycle is degraded, the service carries on ----------------
 sbx systemctl stop ollama

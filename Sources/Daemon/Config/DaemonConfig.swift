@@ -21,7 +21,10 @@ public struct DaemonConfig: Sendable, Equatable {
     /// MODEL_STAGES=auto asks the Trinity each cycle (falling back when it cannot
     /// answer); off never calls a model (rules, templates and the hashed embedder).
     public var modelStages = true
-    public var autonomousNightRun = true
+    public var autonomousNightRun = false
+    /// NIGHT_STARTS_AT: with AUTONOMOUS_NIGHT_RUN, when the night's cycles begin (local
+    /// time); MORNING_REPORT_AT ends them.
+    public var nightStartsAt = ClockTime(hour: 22, minute: 0)
     public var embeddingProvider = "sentence-transformers"
     public var agencyRoot = FileManager.default.currentDirectoryPath
     public var violationsLog: String?
@@ -131,6 +134,7 @@ public struct DaemonConfig: Sendable, Equatable {
         var r = Reader(values: v)
         var c = try read(&r)
         try c.checkLocalOnly(raw: v)
+        try c.checkEmbedding(raw: v)
         let known = r.known
         c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         return c
@@ -179,10 +183,22 @@ public struct DaemonConfig: Sendable, Equatable {
         }
         if let m = try r.model("EMBEDDING_MODEL") { c.embeddingModel = m }
         if let t = try r.clockTime("MORNING_REPORT_AT") { c.morningReportAt = t }
+        if let t = try r.clockTime("NIGHT_STARTS_AT") { c.nightStartsAt = t }
         if let p = try r.path("REPORTS_DIR") { c.reportsDir = p }
         if let p = try r.promFile("METRICS_FILE") { c.metricsFile = p }
         if let p = try r.path("CONTROL_SOCKET") { c.controlSocket = p }
         return c
+    }
+
+    /// The seed's sentence-transformers is all-MiniLM-L6-v2 (Ollama's all-minilm): an
+    /// EMBEDDING_MODEL naming another model beside it would be silently overridden, so
+    /// the pair is refused, naming the key that says otherwise.
+    func checkEmbedding(raw: [String: String]) throws(ConfigError) {
+        guard embeddingProvider == "sentence-transformers", let given = raw["EMBEDDING_MODEL"],
+              !embeddingModel.hasPrefix("all-minilm") else { return }
+        throw ConfigError(key: "EMBEDDING_MODEL", value: given,
+                          allowed: "all-minilm (all-MiniLM-L6-v2) while EMBEDDING_PROVIDER=sentence-transformers; "
+                              + "set EMBEDDING_PROVIDER=ollama to use another embedding model")
     }
 
     /// local_only means nothing leaves the machine: the model endpoint must be loopback

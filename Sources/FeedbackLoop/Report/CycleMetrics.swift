@@ -95,8 +95,8 @@ public struct CycleMetrics: Sendable, Equatable {
                Self.results.map { ([("result", $0)], $0 == result ? 1 : 0) })
         one("consciousness_last_cycle_timestamp_seconds", "When the last cycle ended, seconds since the epoch.", timestampSeconds)
         one("consciousness_cycle_duration_seconds", "Wall time the last cycle took.", durationSeconds)
-        one("consciousness_violations_ingested", "New violations the last cycle read from the log.", violationsIngested.map(Double.init))
-        one("consciousness_malformed_lines", "Malformed log lines the last cycle skipped.", malformedLines.map(Double.init))
+        one("consciousness_last_cycle_violations_ingested", "New violations the last cycle read from the log.", violationsIngested.map(Double.init))
+        one("consciousness_last_cycle_malformed_lines", "Malformed log lines the last cycle skipped.", malformedLines.map(Double.init))
         family("consciousness_log_events", "Rotations drained, truncations detected and files lost in the last cycle, by kind.",
                LogEvent.Kind.allCases.map { k in ([("kind", k.rawValue)], Double(logEvents.filter { $0.kind == k }.count)) })
         one("consciousness_log_drained_bytes", "Bytes the last cycle read from rotated files and copies.",
