@@ -64,7 +64,8 @@ extension Supervisor {
         let reporter = MorningReporter(store: store)
         let report = try await reporter.make(night, zone: s.zone, cycleIntervalSeconds: Int64(c.cycleInterval.components.seconds),
                                              generatedAt: now, origin: .daemon,
-                                             narrator: c.modelStages ? narrator : nil)  // MODEL_STAGES as reloaded
+                                             narrator: c.modelStages ? narrator : nil,  // MODEL_STAGES as reloaded
+                                             watchingSince: try? store.cycle(1)?.startedAt)
         let files = try MorningReporter.write(report, to: c.reportsDir ?? store.defaultReportsDirectory)
         try reporter.save(report, writtenAt: now)
         try store.setMeta(StateStore.lastMorningReportKey, date.description)

@@ -104,9 +104,32 @@ import Testing
         // (the control character, which XML cannot hold, as U+FFFD; the legend cuts long names).
         let texts = try XMLTexts.parse(svg)
         #expect(texts.contains("</text><script>alert(\"x\")</script>&amp;'\u{FFFD}"))
-        #expect(texts.contains("</text><script>al… (72)"))
+        // The legend holds the whole name, and the picture is wide enough for it.
+        #expect(texts.contains("</text><script>alert(\"x\")</script>&amp;'\u{FFFD} (72)"))
         #expect(texts.contains("calm (46)"))
         #expect(texts.contains("07:00") && texts.contains("04:00"))
+        let legend = NightChart.legend(try #require(r.chartedPatterns.first { $0.function == hostile }))
+        let canvas = try #require(svg.firstMatch(of: /<svg [^>]*width="([0-9.]+)"/).map { Double($0.1)! })
+        #expect(canvas >= NightChart.left + (NightChart.width - NightChart.left - NightChart.right) + 16 + 26
+                + Double(legend.count) * NightChart.charWidth)
+    }
+
+    /// A report made before the night ended says so, and draws no line into the hours
+    /// that have not come (they are not zeros).
+    @Test func aNightInProgressIsMarkedAndItsFutureNotDrawn() throws {
+        var i = Self.inputs([Self.digest(cycle: 1)], hourly: ["calm": (0..<24).map { Int64($0 % 5) }])
+        i.cycles = []
+        i.generatedAt = i.night.start + 5 * Timestamp.microsPerHour + 1_800_000_000
+        let r = MorningReport.build(i)
+        #expect(r.inProgress && r.observedHours == 6)
+        #expect(r.text().contains("NIGHT IN PROGRESS"))
+        let svg = NightChart.svg(r)
+        let points = try #require(svg.firstMatch(of: /<polyline [^>]*points="([^"]*)"/)).1
+        #expect(points.split(separator: " ").count == 6)
+        #expect(try XMLTexts.parse(svg).contains { $0.hasSuffix("(in progress)") })
+        var done = i
+        done.generatedAt = i.night.end
+        #expect(!MorningReport.build(done).inProgress && MorningReport.build(done).observedHours == 24)
     }
 
     @Test func anEmptyNightStillDrawsAValidChart() throws {

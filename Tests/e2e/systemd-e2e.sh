@@ -53,7 +53,8 @@ echo "systemd e2e: sandbox systemd PID $PID ($(sbx systemctl --version | head -1
 stage=$(mktemp -d -t cc-e2e-install.XXXXXX)
 make -s -C "$root" man completions MAN_CONFIG=debug BIN="$BIN" >/dev/null
 make -s -C "$root" install DESTDIR="$stage" BIN="$BIN" >/dev/null
-tar -C "$stage" -cf - . | sbx tar -C / -xf -
+# (--no-overwrite-dir: the stage's own mode, 0700 from mktemp, must not become /'s.)
+tar -C "$stage" -cf - . | sbx tar -C / --no-overwrite-dir -xf -
 rm -rf "$stage"
 sbx mkdir -p /srv/agency/logs/autonomous_healing /etc/systemd/system/consciousness.service.d
 check "make install DESTDIR= put the unit, sysusers.d entry, man page and completions in place" \
@@ -70,6 +71,9 @@ sbx sh -c 'cat > /usr/local/bin/ollama-sim && chmod 0755 /usr/local/bin/ollama-s
 sbx sh -c 'printf "[Service]\nExecStart=/usr/local/bin/ollama-sim --port 11434 --load-seconds-per-gb 0.05\n" > /etc/systemd/system/ollama.service'
 sbx /usr/local/bin/consciousness sample --output /srv/agency/logs/autonomous_healing/constitutional_violations.jsonl \
    --lines 60000 --days 14 --malformed-every 5000
+# The agency's repository, as on a real machine: the daemon looks there for merged fixes.
+sbx sh -c 'cd /srv/agency && printf "logs/\n" > .gitignore && git init -q -b main && git add .gitignore \
+  && git -c user.name=agency -c user.email=agency@localhost commit -qm init'
 sbx chmod -R a+rX /srv/agency
 # The morning report two minutes from now (sandbox local time), so the test sees one written.
 morning=$(sbx date -d '+2 min' +%H:%M); morning_date=$(sbx date -d '+2 min' +%F)
@@ -120,7 +124,7 @@ as_alice() { sbx runuser -u alice -- "$@"; }
 st=$(as_alice /usr/local/bin/consciousness status --json)
 check "as alice (group consciousness): status --json shows the running daemon and its cycle" \
   sh -c "echo '$st' | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"running\"] is True and s[\"pid\"] > 1 and s[\"last_cycle\"][\"cycle\"] >= 1, s'"
-echo "       status as alice:"; as_alice /usr/local/bin/consciousness status | sed 's/^/         /' | head -12
+echo "       status as alice:"; as_alice /usr/local/bin/consciousness status | sed "s/^/         /"
 denied=$(sbx runuser -u bob -- /usr/local/bin/consciousness status 2>&1; echo "exit $?")
 check "as bob (not in the group): refused, told to join the group (exit 77)" \
   sh -c "echo '$denied' | grep -q 'join the group consciousness' && echo '$denied' | grep -q 'exit 77'"

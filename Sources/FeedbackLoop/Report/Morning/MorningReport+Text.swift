@@ -58,10 +58,21 @@ extension MorningReport {
             + "(\(night.reportTime) to \(night.reportTime) \(night.timeZone), \(Format.fixed(night.hours, 0)) h)"
     }
 
+    /// Made before the night ended: the hours since are not in it yet.
+    public var inProgress: Bool { Timestamp.parse(generatedAt).map { $0 < night.end } ?? false }
+
+    /// The chart's hours the report could see: all of them, or for a night in progress
+    /// those begun before it was made (the later ones are not zeros, they have not come).
+    public var observedHours: Int {
+        guard inProgress, let made = Timestamp.parse(generatedAt) else { return hourLabels.count }
+        return min(hourLabels.count, night.bucketHours.filter { Int64($0) * Timestamp.microsPerHour < made }.count)
+    }
+
     var originLine: String {
-        switch origin {
-        case .daemon: "Written by the daemon at \(generatedAt)"
-        case .computed: "Computed at \(generatedAt) from the store: no morning report was stored for this date"
+        let progress = inProgress ? " — NIGHT IN PROGRESS: it runs until \(Timestamp.iso8601(night.end)); later hours are not counted yet" : ""
+        return switch origin {
+        case .daemon: "Written by the daemon at \(generatedAt)" + progress
+        case .computed: "Computed at \(generatedAt) from the store: no morning report was stored for this date" + progress
         }
     }
 

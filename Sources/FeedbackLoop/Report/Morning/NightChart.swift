@@ -10,18 +10,22 @@ public enum NightChart {
     public static func svg(_ r: MorningReport) -> String {
         let series = r.chartedPatterns
         let hours = max(r.hourLabels.count, 1)
-        let peak = max(series.flatMap(\.hourly).max() ?? 0, 1)
+        let seen = r.observedHours
+        let peak = max(series.flatMap { $0.hourly.prefix(seen) }.max() ?? 0, 1)
         let yMax = niceCeiling(peak)
         let plotW = width - left - right, plotH = height - top - bottom
+        // The legend's column as wide as its longest entry: names are never cut.
+        let legendWidth = 16 + 26 + Double(series.map { legend($0).count }.max() ?? 0) * charWidth + 12
+        let canvasWidth = left + plotW + max(right, legendWidth)
         func x(_ i: Int) -> Double { left + (hours > 1 ? plotW * Double(i) / Double(hours - 1) : plotW / 2) }
         func y(_ v: Int64) -> Double { top + plotH * (1 - Double(v) / Double(yMax)) }
 
         var out = [
             ##"<?xml version="1.0" encoding="UTF-8"?>"##,
-            ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(n(width))" height="\##(n(height))" viewBox="0 0 \##(n(width)) \##(n(height))" role="img" font-family="sans-serif" font-size="12">"##,
+            ##"<svg xmlns="http://www.w3.org/2000/svg" width="\##(n(canvasWidth))" height="\##(n(height))" viewBox="0 0 \##(n(canvasWidth)) \##(n(height))" role="img" font-family="sans-serif" font-size="12">"##,
             "<title>\(XMLText.escape("Violations per hour, night of \(r.night.date) (\(r.night.timeZone))"))</title>",
             ##"<rect width="100%" height="100%" fill="#ffffff"/>"##,
-            "<text x=\"\(n(left))\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(XMLText.escape("Violations per hour — night of \(r.night.date)"))</text>",
+            "<text x=\"\(n(left))\" y=\"22\" font-size=\"14\" font-weight=\"bold\">\(XMLText.escape("Violations per hour — night of \(r.night.date)" + (r.inProgress ? " (in progress)" : "")))</text>",
         ]
         // Axes and horizontal grid, four steps of the rounded maximum.
         out.append(##"<g stroke="#333333" stroke-width="1">"##)
@@ -44,8 +48,14 @@ public enum NightChart {
         out.append("<text x=\"\(n(left + plotW / 2))\" y=\"\(n(height - 8))\">\(XMLText.escape("local time (\(r.night.timeZone))"))</text>")
         out.append("</g>")
         out.append("<text x=\"14\" y=\"\(n(top + plotH / 2))\" transform=\"rotate(-90 14 \(n(top + plotH / 2)))\" text-anchor=\"middle\" fill=\"#333333\">violations per hour</text>")
+        if seen < hours {
+            // A night in progress: the hours not yet come are shaded, and no line enters them.
+            let from = x(max(seen - 1, 0))
+            out.append("<rect x=\"\(n(from))\" y=\"\(n(top))\" width=\"\(n(left + plotW - from))\" height=\"\(n(plotH))\" fill=\"#f2f2f2\"/>")
+            out.append("<text x=\"\(n((from + left + plotW) / 2))\" y=\"\(n(top + 16))\" text-anchor=\"middle\" fill=\"#666666\">not yet</text>")
+        }
         for (k, p) in series.enumerated() {
-            let points = p.hourly.enumerated().map { "\(n(x($0.offset))),\(n(y($0.element)))" }.joined(separator: " ")
+            let points = p.hourly.prefix(seen).enumerated().map { "\(n(x($0.offset))),\(n(y($0.element)))" }.joined(separator: " ")
             // The full name as a tooltip: the legend may cut it.
             out.append("<polyline fill=\"none\" stroke=\"\(colours[k])\" stroke-width=\"2\" points=\"\(points)\"><title>\(XMLText.escape(p.function))</title></polyline>")
         }
@@ -63,11 +73,12 @@ public enum NightChart {
         return out.joined(separator: "\n") + "\n"
     }
 
-    /// Long names are cut so the legend stays inside the picture.
-    static func legend(_ p: MorningReport.NightPattern) -> String {
-        let name = p.function.count > 18 ? String(p.function.prefix(17)) + "…" : p.function
-        return "\(name) (\(Format.group(p.nightCount)))"
-    }
+    /// The full name and the night's count; the picture widens to hold it.
+    static func legend(_ p: MorningReport.NightPattern) -> String { "\(p.function) (\(Format.group(p.nightCount)))" }
+
+    /// A generous average advance of a 12 px sans-serif character (digits and lower
+    /// case are narrower), so the widest legend still fits.
+    static let charWidth = 7.5
 
     /// The smallest of 4, 8, 20 × 10ⁿ at or above `v`: quarters of it are whole,
     /// round numbers a person reads at a glance.
