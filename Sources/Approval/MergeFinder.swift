@@ -50,7 +50,7 @@ public struct MergeFinder: Sendable {
     }
 
     func merged(_ git: Git, _ fix: ApprovedFix, main: String) throws -> FixMerge? {
-        guard try git.run(["merge-base", "--is-ancestor", fix.commit, main]).ok else { return nil }
+        guard try git.run(["merge-base", "--is-ancestor", "--end-of-options", fix.commit, main]).ok else { return nil }
         // The main line's commits after the fix's, oldest first, with their parents.
         let log = try git.check(["log", "--first-parent", "--ancestry-path", "--reverse", "--format=%H %ct %P",
                                  "\(fix.commit)..\(main)"])
@@ -60,7 +60,7 @@ public struct MergeFinder: Sendable {
             return FixMerge(proposal: fix.proposal, mergedAt: seconds * 1_000_000, how: "merged", mainCommit: f[0])
         }
         // Fast-forwarded (or the tip itself): the commit is on the main line.
-        guard let seconds = Int64(try git.check(["show", "-s", "--format=%ct", fix.commit])) else { return nil }
+        guard let seconds = Int64(try git.check(["show", "-s", "--format=%ct", "--end-of-options", fix.commit])) else { return nil }
         return FixMerge(proposal: fix.proposal, mergedAt: seconds * 1_000_000, how: "merged", mainCommit: fix.commit)
     }
 
@@ -77,7 +77,7 @@ public struct MergeFinder: Sendable {
     /// The heading the approval wrote, read from the approval's own commit (the date in
     /// it is the approval's, which the store knows only in UTC microseconds).
     func headingLine(_ git: Git, _ fix: ApprovedFix, path: String) throws -> String? {
-        let text = try git.run(["show", "\(fix.commit):\(path)"])
+        let text = try git.run(["show", "--end-of-options", "\(fix.commit):\(path)"])
         guard text.ok else { return nil }
         let suffix = "proposal \(fix.proposal) (\(fix.agent))"
         return text.text.split(separator: "\n").last { $0.hasPrefix("## ") && $0.hasSuffix(suffix) }.map(String.init)

@@ -223,7 +223,7 @@ public struct ApprovalError: Error, Sendable, Equatable, CustomStringConvertible
                 ? "branch \(branch) (commit \(commit)) was created, but the proposal was decided meanwhile: \(cause). "
                     + "The branch is yours to delete (git -C '\(root)' branch -D \(branch)); `consciousness proposals list` shows what stands now."
                 : "branch \(branch) (commit \(commit)) was created, but the approval could not be recorded: \(cause). "
-                    + "Approve again: the same branch is found and recorded."
+                    + "Approve again: an unchanged proposal finds this branch and records it; a redrafted one gets a branch of its own."
         }
     }
 

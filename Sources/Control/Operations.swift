@@ -28,8 +28,11 @@ public struct Operations: Sendable {
         }
     }
 
-    public func status(daemon: Supervisor.Snapshot?, json: Bool) throws(CommandFailure) -> String {
-        let s = try reading("the status") { try Status.read(store, daemon: daemon, now: now()) }
+    /// `daemonAsked`: false when the person named a state directory, so no daemon was
+    /// asked and none is said to be down.
+    public func status(daemon: Supervisor.Snapshot?, json: Bool, daemonAsked: Bool = true) throws(CommandFailure) -> String {
+        var s = try reading("the status") { try Status.read(store, daemon: daemon, now: now()) }
+        s.daemonAsked = daemonAsked
         return json ? s.json() : s.text()
     }
 
@@ -77,14 +80,11 @@ public struct Operations: Sendable {
         do {
             return try await MorningReporter(store: store).make(
                 night, zone: zone, cycleIntervalSeconds: Int64(config.cycleInterval.components.seconds), generatedAt: t,
-                origin: .computed, watchingSince: watchingSince ?? firstCycleStart())
+                origin: .computed, watchingSince: watchingSince, window: config.nightWindow(zone: zone))
         } catch {
             throw CommandFailure("cannot make the morning report of \(day): \(error)", CommandFailure.software)
         }
     }
-
-    /// When this store's first cycle began: before it nothing was watched.
-    private func firstCycleStart() -> Microseconds? { try? store.cycle(1)?.startedAt }
 
     public func proposals(status: ProposalStatus?, json: Bool) throws(CommandFailure) -> String {
         let views = try reading("proposals") { try store.proposals(status: status).map { ProposalView($0) } }
@@ -124,8 +124,18 @@ public struct Operations: Sendable {
         return "Proposal \(id) rejected by \(PrintableText.safe(user)).\n"
     }
 
-    /// Records an approval whose branch the person made in their own repository.
+    /// Records an approval whose branch the person made in their own repository. What
+    /// the client sends is checked before it is stored: the commit is a full object id
+    /// (it later reaches git as an argument) and the branch is this proposal's name.
     public func recordApproval(_ a: ApprovalRecord, peer: String?) throws(CommandFailure) -> String {
+        guard ApprovalRecord.isObjectID(a.commit) else {
+            throw CommandFailure("the approval's commit '\(PrintableText.safe(a.commit))' is not a full git object id", CommandFailure.usage)
+        }
+        guard a.branch.hasPrefix("consciousness/proposal-\(a.proposal)-"),
+              ApprovalRecord.isObjectID(String(a.branch.dropFirst("consciousness/proposal-\(a.proposal)-".count)), length: 12) else {
+            throw CommandFailure("the approval's branch '\(PrintableText.safe(a.branch))' is not consciousness/proposal-\(a.proposal)-<12 hex digits>",
+                                 CommandFailure.usage)
+        }
         do {
             try store.recordApproval(a.proposal, user: a.approvedBy, at: now(), branch: a.branch, commit: a.commit,
                                      markdown: a.markdown, peer: peer)
@@ -153,6 +163,12 @@ public struct ApprovalRecord: Codable, Sendable, Equatable {
     public var commit: String
     public var markdown: String
     public var approvedBy: String
+
+    /// Lower-case hex of a SHA-1 (40) or SHA-256 (64) object id, or of `length`.
+    static func isObjectID(_ s: String, length: Int? = nil) -> Bool {
+        let fits = length.map { s.utf8.count == $0 } ?? (s.utf8.count == 40 || s.utf8.count == 64)
+        return fits && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+    }
 
     public init(proposal: Int64, branch: String, commit: String, markdown: String, approvedBy: String) {
         self.proposal = proposal

@@ -18,7 +18,8 @@ public struct MorningReporter: Sendable {
 
     /// The night's inputs, read from the store.
     public func gather(_ night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, generatedAt: Microseconds,
-                       origin: MorningReport.Origin, watchingSince: Microseconds? = nil) throws -> NightInputs {
+                       origin: MorningReport.Origin, watchingSince: Microseconds? = nil,
+                       window: NightWindow? = nil) throws -> NightInputs {
         let rows = try store.cycles(startedFrom: night.start, before: night.end).map { c in
             NightInputs.CycleRow(id: c.id, startedAt: c.startedAt, result: c.result, malformed: c.malformed,
                                  digest: c.reportJSON.flatMap(CycleDigest.decode), failure: c.failure)
@@ -29,16 +30,17 @@ public struct MorningReporter: Sendable {
                                  apiCallsBefore: before?.outboundRequests?.remote ?? before?.apiCalls,
                                  hourly: try store.hourlyCounts(hours: night.bucketHours), pending: try store.pendingProposals(),
                                  accuracy: accuracy, scoredInNight: scored, generatedAt: generatedAt, origin: origin)
-        inputs.watchingSince = watchingSince
+        inputs.watchingSince = try watchingSince ?? store.cycle(1)?.startedAt
+        inputs.window = window
         return inputs
     }
 
     /// Gathers and builds; `narrator` may replace the template's narrative.
     public func make(_ night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, generatedAt: Microseconds,
                      origin: MorningReport.Origin, narrator: Narrator? = nil,
-                     watchingSince: Microseconds? = nil) async throws -> MorningReport {
+                     watchingSince: Microseconds? = nil, window: NightWindow? = nil) async throws -> MorningReport {
         let inputs = try gather(night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, generatedAt: generatedAt,
-                                origin: origin, watchingSince: watchingSince)
+                                origin: origin, watchingSince: watchingSince, window: window)
         return await MorningReport.make(inputs, narrator: narrator)
     }
 

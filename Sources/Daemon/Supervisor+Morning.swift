@@ -65,7 +65,7 @@ extension Supervisor {
         let report = try await reporter.make(night, zone: s.zone, cycleIntervalSeconds: Int64(c.cycleInterval.components.seconds),
                                              generatedAt: now, origin: .daemon,
                                              narrator: c.modelStages ? narrator : nil,  // MODEL_STAGES as reloaded
-                                             watchingSince: try? store.cycle(1)?.startedAt)
+                                             window: c.nightWindow(zone: s.zone))
         let files = try MorningReporter.write(report, to: c.reportsDir ?? store.defaultReportsDirectory)
         try reporter.save(report, writtenAt: now)
         try store.setMeta(StateStore.lastMorningReportKey, date.description)

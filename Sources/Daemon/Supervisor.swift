@@ -96,25 +96,20 @@ public actor Supervisor {
     private var schedule: Schedule { Schedule(interval: config.cycleInterval) }
 
     /// With AUTONOMOUS_NIGHT_RUN, the hours scheduled cycles keep to.
-    private var nightWindow: NightWindow? {
-        config.autonomousNightRun ? NightWindow(start: config.nightStartsAt, end: config.morningReportAt, zone: seams.zone) : nil
-    }
+    private var nightWindow: NightWindow? { config.nightWindow(zone: seams.zone) }
 
     /// The scheduling loop, until cancelled.
     public func run() async {
         if !config.runAtStart { lastSlot = schedule.slot(at: wallClock()) }
+        if config.autonomousNightRun {
+            logger.notice("AUTONOMOUS_NIGHT_RUN=true: scheduled cycles only from \(config.nightStartsAt) to \(config.morningReportAt) local time")
+        }
         notifier.ready(status: "ready · next \(clockText(nextDue()))")
         logger.notice("started", metadata: ["next": "\(Timestamp.iso8601(nextDue()))", "log": "\(config.logPath)"])
         while !Task.isCancelled {
             let now = wallClock()
-            if runNow || schedule.isDue(now: now, lastSlot: lastSlot) {
+            if runNow || isDue(now) {
                 let manual = runNow
-                // A night run skips the day's slots; the first cycle (RUN_AT_START) and one
-                // asked for run whatever the hour.
-                if !manual, lastSlot != nil, let w = nightWindow, !w.contains(now) {
-                    lastSlot = schedule.slot(at: now)
-                    continue
-                }
                 runNow = false
                 let previous = lastSlot
                 lastSlot = schedule.slot(at: now)
@@ -140,7 +135,16 @@ public actor Supervisor {
     private func nextDue() -> Microseconds {
         guard let lastSlot else { return wallClock() }
         let next = schedule.nextDue(after: lastSlot)
-        return nightWindow?.firstSlot(schedule, from: next) ?? next
+        return nightWindow?.firstDue(interval: schedule.interval, from: next) ?? next
+    }
+
+    /// A scheduled cycle is due: the first one (RUN_AT_START) at once; then at each new
+    /// slot — with a night run, at the first moment in the window after the last one
+    /// (the day's slots pass unrun, and a night with no slot boundary still gets its
+    /// cycle at the window's opening).
+    private func isDue(_ now: Microseconds) -> Bool {
+        guard lastSlot != nil, nightWindow != nil else { return schedule.isDue(now: now, lastSlot: lastSlot) }
+        return now >= nextDue()
     }
 
     private enum CycleEnd { case ran, busy }

@@ -58,7 +58,12 @@ struct DaemonCommand: AsyncParsableCommand {
         if let socket = ControlSocket.daemonPath(configured: cfg.controlSocket, environment: env) {
             let server = ControlServer(socketPath: socket, store: store, supervisor: supervisor, logger: logger,
                                        doctor: { await DoctorCommand.asService(configFile: file, environment: env, stateDirectory: store.directory) })
-            do { services.append(.init(service: try server.application())) } catch {
+            // The loop is the service; a socket that cannot be bound (a path too long, a
+            // read-only place) is logged by the group and the daemon goes on without it.
+            do {
+                services.append(.init(service: try server.application(), successTerminationBehavior: .ignore,
+                                      failureTerminationBehavior: .ignore))
+            } catch {
                 logger.error("control socket \(socket) not served: \(error)")
             }
         }

@@ -22,14 +22,4 @@ enum Paths {
         let home = env["HOME"] ?? NSHomeDirectory()
         return (home as NSString).appendingPathComponent(".local/state/consciousness")
     }
-
-    /// The store in the state directory, which must exist: the reading commands create
-    /// none (a typo in --state-dir would otherwise show an empty store).
-    static func existingStore(_ option: String?) throws -> StateStore {
-        let dir = stateDirectory(option)
-        guard FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("consciousness.sqlite")) else {
-            throw fail("no state in \(dir): no cycle has run yet (consciousness cycle, or start the daemon)", ExitStatus.noInput)
-        }
-        do { return try StateStore(directory: dir) } catch { throw fail(error.description, ExitStatus.cantCreate) }
-    }
 }

@@ -45,6 +45,3 @@ extension CommandFailure {
 func printing(_ body: () async throws -> String) async throws {
     do { print(try await body(), terminator: "") } catch let f as CommandFailure { throw f.exit }
 }
-
-/// A query string value, escaped.
-func query(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? s }

@@ -18,7 +18,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         switch try Source.resolve(stateDir: stateDir) {
         case .daemon(let d): try await printing { try await d.output(.GET, "/v1/status" + (json ? "?json=1" : "")) }
-        case .local(let ops): try await printing { try ops.status(daemon: nil, json: json) }
+        case .local(let ops): try await printing { try ops.status(daemon: nil, json: json, daemonAsked: stateDir == nil) }
         }
     }
 }

@@ -117,6 +117,7 @@ import Testing
             branch: "consciousness/proposal-7", commit: "abc", root: "/r", cause: "disk full", decidedMeanwhile: false))
         #expect(notRecorded.exitStatus == 70)
         #expect(notRecorded.description == "branch consciousness/proposal-7 (commit abc) was created, but the approval could "
-                + "not be recorded: disk full. Approve again: the same branch is found and recorded.")
+                + "not be recorded: disk full. Approve again: an unchanged proposal finds this branch and records it; "
+                + "a redrafted one gets a branch of its own.")
     }
 }

@@ -195,9 +195,16 @@ import Testing
         let at = { (s: String) in Timestamp.parse(s)! }
         #expect(w.contains(at("2026-12-02T22:00:00Z")) && w.contains(at("2026-12-03T03:30:00Z")))
         #expect(!w.contains(at("2026-12-03T07:00:00Z")) && !w.contains(at("2026-12-02T12:00:00Z")))
-        let hourly = Schedule(interval: .seconds(3600))
-        #expect(w.firstSlot(hourly, from: at("2026-12-02T12:00:00Z")) == at("2026-12-02T22:00:00Z"))
-        #expect(w.firstSlot(hourly, from: at("2026-12-03T02:00:00Z")) == at("2026-12-03T02:00:00Z"))
+        let hour = Timestamp.microsPerHour
+        #expect(w.firstDue(interval: hour, from: at("2026-12-02T12:00:00Z")) == at("2026-12-02T22:00:00Z"))
+        #expect(w.firstDue(interval: hour, from: at("2026-12-03T02:00:00Z")) == at("2026-12-03T02:00:00Z"))
+        // Twelve-hourly, boundaries at 00:00 and 12:00 UTC: a window 01:00–07:00 holds none,
+        // and its cycle is due at the opening.
+        let early = NightWindow(start: ClockTime(hour: 1, minute: 0), end: ClockTime(hour: 7, minute: 0), zone: utc)
+        #expect(early.firstDue(interval: 12 * hour, from: at("2026-12-02T12:00:00Z")) == at("2026-12-03T01:00:00Z"))
+        #expect(throws: ConfigError.self) {
+            try DaemonConfig.load(file: nil, environment: ["AUTONOMOUS_NIGHT_RUN": "true", "NIGHT_STARTS_AT": "07:00"])
+        }
         let c = try DaemonConfig.load(file: nil, environment: ["AUTONOMOUS_NIGHT_RUN": "true", "NIGHT_STARTS_AT": "23:30"])
         #expect(c.autonomousNightRun && c.nightStartsAt == ClockTime(hour: 23, minute: 30))
     }

@@ -95,6 +95,31 @@ private final class CycleRecorder: Sendable {
         #expect(Array(runs[1...]) == ["2026-01-05T10:15:00+00:00", "2026-01-05T10:30:00+00:00", "2026-01-05T10:45:00+00:00"])
     }
 
+    /// AUTONOMOUS_NIGHT_RUN: the cycle at start runs whatever the hour; then only the
+    /// slots between NIGHT_STARTS_AT and MORNING_REPORT_AT.
+    @Test func aNightRunKeepsToItsWindow() async throws {
+        let d = Self.dir()
+        defer { try? FileManager.default.removeItem(atPath: d) }
+        let clock = FakeClock(Self.start)
+        let recorder = CycleRecorder()
+        var c = DaemonConfig()
+        c.cycleInterval = .seconds(900)
+        c.autonomousNightRun = true
+        c.nightStartsAt = ClockTime(hour: 10, minute: 40)
+        c.morningReportAt = ClockTime(hour: 11, minute: 20)
+        let supervisor = try Self.make(clock, recorder, config: c, dir: d)
+        let loop = Task { await supervisor.run() }
+        #expect(await Self.until { recorder.instants.count >= 4 })
+        let status = await supervisor.snapshot()
+        loop.cancel()
+        await loop.value
+        let runs = recorder.instants.prefix(4).map(Timestamp.iso8601)
+        #expect(runs == ["2026-01-05T10:00:30+00:00", "2026-01-05T10:45:00+00:00", "2026-01-05T11:00:00+00:00",
+                         "2026-01-05T11:15:00+00:00"], "\(runs)")
+        // After the night, the next cycle is the next night's first slot.
+        #expect(Timestamp.iso8601(status.nextCycle) == "2026-01-06T10:45:00+00:00")
+    }
+
     @Test func aSuspendOfFiveHoursRunsOneCycleNotFive() async throws {
         let d = Self.dir()
         defer { try? FileManager.default.removeItem(atPath: d) }

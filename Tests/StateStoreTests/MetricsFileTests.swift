@@ -92,7 +92,7 @@ import Testing
         m.configuredModels = [.init(role: "builder", model: "qwen2.5-coder:7b"), .init(role: "controller", model: "qwen2.5-coder:1.5b")]
         m.counters = [MetricKey(Counter.modelCalls, [("model", "qwen2.5-coder:7b"), ("role", "builder")]): 12]
         let p = try PromText.parse(m.exposition())
-        #expect(p.value("consciousness_model_calls", ["model": "qwen2.5-coder:7b", "role": "builder"]) == 0)
+        #expect(p.value("consciousness_last_cycle_model_calls", ["model": "qwen2.5-coder:7b", "role": "builder"]) == 0)
         #expect(p.value("consciousness_model_latency_seconds", ["model": "qwen2.5-coder:1.5b", "role": "controller"]) == 0)
         #expect(p.value("consciousness_model_calls_total", ["model": "qwen2.5-coder:7b", "role": "builder"]) == 12)
         #expect(p.value("consciousness_model_calls_total", ["model": "qwen2.5-coder:1.5b", "role": "controller"]) == 0)

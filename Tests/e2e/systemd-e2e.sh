@@ -55,7 +55,11 @@ make -s -C "$root" man completions MAN_CONFIG=debug BIN="$BIN" >/dev/null
 make -s -C "$root" install DESTDIR="$stage" BIN="$BIN" >/dev/null
 # (--no-overwrite-dir: the stage's own mode, 0700 from mktemp, must not become /'s.)
 tar -C "$stage" -cf - . | sbx tar -C / --no-overwrite-dir -xf -
+make -s -C "$root" uninstall DESTDIR="$stage" >/dev/null
+left=$(cd "$stage" && find . -type f | sort | tr '\n' ' ')
 rm -rf "$stage"
+check "make uninstall DESTDIR= removes every file install put there but the configuration (left: $left)" \
+  test "$left" = "./etc/consciousness/consciousness.env "
 sbx mkdir -p /srv/agency/logs/autonomous_healing /etc/systemd/system/consciousness.service.d
 check "make install DESTDIR= put the unit, sysusers.d entry, man page and completions in place" \
   sbx test -s /etc/systemd/system/consciousness.service -a -s /usr/local/lib/sysusers.d/consciousness.conf \
@@ -114,24 +118,30 @@ done
 
 check "the metrics file is in the state directory, in Prometheus text format" \
   sh -c "$SB run $PID grep -q '^consciousness_cycle_result{result=\"completed\"} 1' /var/lib/consciousness/consciousness.prom"
-parsed=$(sbx cat /var/lib/consciousness/consciousness.prom | python3 "$root/scripts/promcheck.py" 2>&1)
+# The Python that has prometheus_client (make's setup installed it by pip or by apt).
+PROMPY=""
+for py in python3 /usr/bin/python3; do "$py" -c 'import prometheus_client' 2>/dev/null && { PROMPY=$py; break; }; done
+parsed=$(sbx cat /var/lib/consciousness/consciousness.prom | "${PROMPY:-python3}" "$root/scripts/promcheck.py" 2>&1)
 echo "       metrics: $parsed"
-check "…and a real Prometheus parser (prometheus_client) reads it: counters, build_info, stage series" \
-  sh -c "echo '$parsed' | grep -q '^ok'"
+parsed_ok() { printf '%s\n' "$parsed" | grep -q '^ok'; }
+check "…and a real Prometheus parser (prometheus_client) reads it: counters, build_info, stage series" parsed_ok
 
 # --- as a person: the command line talks to the daemon over its socket -----------------
 as_alice() { sbx runuser -u alice -- "$@"; }
 st=$(as_alice /usr/local/bin/consciousness status --json)
-check "as alice (group consciousness): status --json shows the running daemon and its cycle" \
-  sh -c "echo '$st' | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s[\"running\"] is True and s[\"pid\"] > 1 and s[\"last_cycle\"][\"cycle\"] >= 1, s'"
+status_ok() {
+  printf '%s' "$st" | python3 -c 'import json,sys; s=json.load(sys.stdin); assert s["running"] is True and s["pid"] > 1 and s["last_cycle"]["cycle"] >= 1, s'
+}
+check "as alice (group consciousness): status --json shows the running daemon and its cycle" status_ok
 echo "       status as alice:"; as_alice /usr/local/bin/consciousness status | sed "s/^/         /"
 denied=$(sbx runuser -u bob -- /usr/local/bin/consciousness status 2>&1; echo "exit $?")
-check "as bob (not in the group): refused, told to join the group (exit 77)" \
-  sh -c "echo '$denied' | grep -q 'join the group consciousness' && echo '$denied' | grep -q 'exit 77'"
+denied_ok() { printf '%s\n' "$denied" | grep -q 'join the group consciousness' && printf '%s\n' "$denied" | grep -q 'exit 77'; }
+check "as bob (not in the group): refused, told to join the group (exit 77)" denied_ok
 as_alice sh -c 'cd ~ && git init -q -b main agency && cd agency && git config user.name "Alice Example" && git config user.email alice@example.org && echo "# agency" > README.md && git add . && git commit -qm init'
 approve=$(as_alice /usr/local/bin/consciousness proposals approve 1 --agency-root /home/alice/agency 2>&1; echo "exit $?")
 echo "       $(echo "$approve" | head -1)"
-check "as alice: proposals approve 1 in her own repository succeeds" sh -c "echo '$approve' | grep -q 'exit 0'"
+approve_ok() { printf '%s\n' "$approve" | grep -q 'exit 0'; }
+check "as alice: proposals approve 1 in her own repository succeeds" approve_ok
 check "…leaving only files she owns in it" sh -c "[ -z \"\$($SB run $PID find /home/alice/agency ! -user alice)\" ]"
 check "…Approved-by is her git identity" \
   sh -c "$SB run $PID runuser -u alice -- git -C /home/alice/agency log -1 --format=%B --branches='consciousness/*' | grep -q 'Approved-by: Alice Example <alice@example.org>'"

@@ -60,7 +60,7 @@ public struct ControlServer: Sendable {
         let v1 = router.group("v1")
         v1.get("status") { req, _ in
             let daemon = await supervisor.snapshot()
-            return reply { try operations.status(daemon: daemon, json: req.flag("json")) }
+            return await blocking { reply { try operations.status(daemon: daemon, json: req.flag("json")) } }
         }
         v1.get("report") { req, _ in
             reply { try operations.report(cycle: req.uri.queryParameters.get("cycle", as: Int64.self), json: req.flag("json")) }
@@ -94,7 +94,7 @@ public struct ControlServer: Sendable {
             guard !reason.isEmpty else { return Self.response("a rejection must say why", exit: CommandFailure.usage) }
             let user = peer?.userName ?? peer.map { "uid \($0.uid)" } ?? "unknown"
             logger.notice("proposal \(id) rejected by \(user)", metadata: ["proposal": "\(id)", "peer": "\(peer.map(\.description) ?? "?")"])
-            return reply { try operations.reject(id, reason: reason, user: user, peer: peer?.description) }
+            return await blocking { reply { try operations.reject(id, reason: reason, user: user, peer: peer?.description) } }
         }
         v1.post("proposals/:id/approval") { req, ctx in
             let id = try ctx.parameters.require("id", as: Int64.self)
@@ -105,7 +105,7 @@ public struct ControlServer: Sendable {
             let peer = await PeerCredentials.of(ctx.channel)
             logger.notice("proposal \(id) approved by \(record.approvedBy): branch \(record.branch), commit \(record.commit)",
                           metadata: ["proposal": "\(id)", "peer": "\(peer.map(\.description) ?? "?")"])
-            return reply { try operations.recordApproval(record, peer: peer?.description) }
+            return await blocking { reply { try operations.recordApproval(record, peer: peer?.description) } }
         }
         v1.post("cycle") { _, ctx in
             let peer = await PeerCredentials.of(ctx.channel)
@@ -121,6 +121,15 @@ public struct ControlServer: Sendable {
 
     /// The body's output, or its refusal, as a response (never a thrown error: the
     /// client needs the reason and the exit status, not Hummingbird's 500).
+    /// Runs `body` on a thread of its own: a decision's write may wait for a cycle's
+    /// transaction, and must not hold one of the cooperative pool's few threads (the
+    /// watchdog's pings run there) while it waits.
+    private func blocking(_ body: @escaping @Sendable () -> Response) async -> Response {
+        await withCheckedContinuation { c in
+            Thread.detachNewThread { c.resume(returning: body()) }
+        }
+    }
+
     private func reply(_ body: () throws -> String) -> Response {
         do { return Self.response(try body(), exit: 0) } catch let f as CommandFailure {
             return Self.response(f.message, exit: f.exitStatus)

@@ -11,9 +11,13 @@ public struct PeerCredentials: Sendable, Equatable, CustomStringConvertible {
     public var uid: UInt32
     public var gid: UInt32
 
-    /// The login name of `uid` on this machine, if it has one.
+    /// The login name of `uid` on this machine, if it has one (getpwuid_r: handlers run
+    /// concurrently, and getpwuid's static buffer is shared).
     public var userName: String? {
-        guard let pw = getpwuid(uid), let n = pw.pointee.pw_name else { return nil }
+        var pw = passwd()
+        var found: UnsafeMutablePointer<passwd>?
+        var buffer = [CChar](repeating: 0, count: 4096)
+        guard getpwuid_r(uid, &pw, &buffer, buffer.count, &found) == 0, found != nil, let n = pw.pw_name else { return nil }
         return String(cString: n)
     }
 

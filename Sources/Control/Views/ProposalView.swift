@@ -123,8 +123,8 @@ public struct ProposalView: Encodable, Sendable {
 
     static func describe(_ d: DecisionView) -> String {
         var s = "\(d.at) \(d.decision.rawValue) by \(PrintableText.safe(d.user))"
-        if let b = d.branch { s += " — branch \(b)" }
-        if let c = d.commit { s += ", commit \(c)" }
+        if let b = d.branch { s += " — branch \(PrintableText.safe(b))" }
+        if let c = d.commit { s += ", commit \(PrintableText.safe(c))" }
         if let n = d.superseded_by { s += " — replaced by #\(n)" }
         if let r = d.reason { s += ": \(PrintableText.safe(r))" }
         if let p = d.peer { s += " [\(PrintableText.safe(p))]" }

@@ -26,6 +26,8 @@ public struct Status: Encodable, Sendable {
     public var store: Store
     /// When this was read (microseconds since the epoch), for the "ago"s.
     var now: Microseconds
+    /// Whether the control socket was tried (not with an explicit --state-dir).
+    var daemonAsked = true
 
     /// What the store holds: the figures that prove two runs ingested the same.
     public struct Store: Encodable, Sendable {
@@ -144,8 +146,10 @@ public struct Status: Encodable, Sendable {
             line("Active", "active (running) since \(Elapsed.wall(since)); \(Elapsed.ago(since, now: now))")
             if let pid { line("Main PID", "\(pid) (consciousness)") }
             if let activity { line("Doing", activity) }
-        } else {
+        } else if daemonAsked {
             line("Active", "inactive (no daemon answers on the control socket)")
+        } else {
+            line("Active", "not asked: read from the state directory (--state-dir)")
         }
         if let c = last_cycle {
             let when = c.finished_us.map { ", \(Elapsed.ago($0, now: now))" } ?? ""
@@ -164,7 +168,8 @@ public struct Status: Encodable, Sendable {
         if let next = next_cycle, let t = Timestamp.parse(next) {
             line("Next cycle", "\(Elapsed.until(t, now: now)) (\(Elapsed.wall(t)))")
         } else {
-            line("Next cycle", "none scheduled: the daemon is not running (systemctl start consciousness)")
+            line("Next cycle", daemonAsked ? "none scheduled: the daemon is not running (systemctl start consciousness)"
+                                           : "not known here: ask the daemon (consciousness status, without --state-dir)")
         }
         line("Proposals", proposals_pending.isEmpty ? "none pending" : "\(proposals_pending.count) pending approval")
         for p in proposals_pending { line("", "#\(p.id) \(p.agent) (confidence \(Format.percent(p.confidence))) → \(p.target_file)") }

@@ -135,6 +135,10 @@ public struct DaemonConfig: Sendable, Equatable {
         var c = try read(&r)
         try c.checkLocalOnly(raw: v)
         try c.checkEmbedding(raw: v)
+        if c.autonomousNightRun, c.nightStartsAt == c.morningReportAt {
+            throw ConfigError(key: "NIGHT_STARTS_AT", value: v["NIGHT_STARTS_AT"] ?? c.nightStartsAt.description,
+                              allowed: "a time other than MORNING_REPORT_AT (\(c.morningReportAt)) while AUTONOMOUS_NIGHT_RUN=true: the night would be empty")
+        }
         let known = r.known
         c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         return c
@@ -199,6 +203,11 @@ public struct DaemonConfig: Sendable, Equatable {
         throw ConfigError(key: "EMBEDDING_MODEL", value: given,
                           allowed: "all-minilm (all-MiniLM-L6-v2) while EMBEDDING_PROVIDER=sentence-transformers; "
                               + "set EMBEDDING_PROVIDER=ollama to use another embedding model")
+    }
+
+    /// AUTONOMOUS_NIGHT_RUN's hours, nil when cycles run around the clock.
+    public func nightWindow(zone: TimeZone) -> NightWindow? {
+        autonomousNightRun ? NightWindow(start: nightStartsAt, end: morningReportAt, zone: zone) : nil
     }
 
     /// local_only means nothing leaves the machine: the model endpoint must be loopback

@@ -97,7 +97,7 @@ public struct CycleMetrics: Sendable, Equatable {
         one("consciousness_cycle_duration_seconds", "Wall time the last cycle took.", durationSeconds)
         one("consciousness_last_cycle_violations_ingested", "New violations the last cycle read from the log.", violationsIngested.map(Double.init))
         one("consciousness_last_cycle_malformed_lines", "Malformed log lines the last cycle skipped.", malformedLines.map(Double.init))
-        family("consciousness_log_events", "Rotations drained, truncations detected and files lost in the last cycle, by kind.",
+        family("consciousness_last_cycle_log_events", "Rotations drained, truncations detected and files lost in the last cycle, by kind.",
                LogEvent.Kind.allCases.map { k in ([("kind", k.rawValue)], Double(logEvents.filter { $0.kind == k }.count)) })
         one("consciousness_log_drained_bytes", "Bytes the last cycle read from rotated files and copies.",
             Double(logEvents.reduce(0) { $0 + $1.bytesRead }))
@@ -124,7 +124,7 @@ public struct CycleMetrics: Sendable, Equatable {
         one("consciousness_memory_available_bytes", "MemAvailable at the end of the last cycle.", memoryAvailableBytes.map(Double.init))
         one("consciousness_peak_rss_bytes", "Peak resident memory of the process at the end of the last cycle.", peakRssBytes.map(Double.init))
         let models = perModel()
-        family("consciousness_model_calls", "Model calls in the last cycle (0 for a configured model not called).", models.map { ($0.labels, Double($0.calls)) })
+        family("consciousness_last_cycle_model_calls", "Model calls in the last cycle (0 for a configured model not called).", models.map { ($0.labels, Double($0.calls)) })
         family("consciousness_model_load_seconds", "Mean time the model took to load for the last cycle's calls (0: resident).",
                models.map { ($0.labels, $0.load) })
         family("consciousness_model_latency_seconds", "Mean latency of the model's calls in the last cycle.",

@@ -27,19 +27,28 @@ extension MorningReport {
     /// Schedule slots are the multiples of the interval since the epoch (the daemon's
     /// schedule); those that begin in [from, to) were due. The night's slots count from
     /// when the daemon began watching, and, for a night in progress, up to now.
+    /// With a night run's `window`, only the slots inside it (or, when it holds none,
+    /// its one cycle at the opening).
     static func scheduledSlots(_ night: Night, intervalSeconds: Int64, watchingSince: Microseconds? = nil,
-                               now: Microseconds? = nil) -> Int {
+                               now: Microseconds? = nil, window: NightWindow? = nil) -> Int {
         let step = max(1, intervalSeconds) * Timestamp.microsPerSecond
         func ceilDiv(_ a: Int64) -> Int64 { a >= 0 ? (a + step - 1) / step : a / step }
         let from = max(night.start, watchingSince ?? night.start)
         let to = min(night.end, now ?? night.end)
-        return Int(max(0, ceilDiv(to) - ceilDiv(from)))
+        guard let window else { return Int(max(0, ceilDiv(to) - ceilDiv(from))) }
+        var n = 0
+        var t = ceilDiv(from) * step
+        while t < to {
+            if window.contains(t) { n += 1 }
+            t += step
+        }
+        return n == 0 && from < to && window.firstDue(interval: step, from: from) < to ? 1 : n
     }
 
     static func tally(_ i: NightInputs) -> CycleTally {
         let results = i.cycles.map(\.result)
         return CycleTally(scheduled: scheduledSlots(i.night, intervalSeconds: i.cycleIntervalSeconds,
-                                                    watchingSince: i.watchingSince, now: i.generatedAt),
+                                                    watchingSince: i.watchingSince, now: i.generatedAt, window: i.window),
                           intervalSeconds: i.cycleIntervalSeconds,
                           completed: results.filter { $0 == .completed || $0 == .degraded }.count,
                           degraded: results.filter { $0 == .degraded }.count,

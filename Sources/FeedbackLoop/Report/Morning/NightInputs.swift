@@ -44,6 +44,8 @@ public struct NightInputs: Sendable {
     /// When the daemon began watching (its first cycle in this store): slots before it
     /// were never scheduled, and are not counted as missed.
     public var watchingSince: Microseconds?
+    /// AUTONOMOUS_NIGHT_RUN's window: only its slots were scheduled.
+    public var window: NightWindow?
 
     public init(night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, cycles: [CycleRow], apiCallsBefore: Int?,
                 hourly: [String: [Int64]], pending: [ProposalRecord], accuracy: ForecastAccuracy?, scoredInNight: Int,

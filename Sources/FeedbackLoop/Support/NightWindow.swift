@@ -1,4 +1,3 @@
-import FeedbackLoop
 import Foundation
 
 /// The seed's night run (AUTONOMOUS_NIGHT_RUN=true): scheduled cycles only from
@@ -27,15 +26,17 @@ public struct NightWindow: Sendable, Equatable {
         return s <= e ? (s <= m && m < e) : (m >= s || m < e)
     }
 
-    /// The first slot of `schedule` at or after `from` that falls in the window.
-    public func firstSlot(_ schedule: Schedule, from: Microseconds) -> Microseconds {
+    /// The first instant at or after `from` when a cycle of `interval` is due in the
+    /// window: `from` itself when inside; else the first multiple of the interval after
+    /// the window opens, or the opening itself when the window holds no multiple (an
+    /// interval longer than the night).
+    public func firstDue(interval: Microseconds, from: Microseconds) -> Microseconds {
         if contains(from) { return from }
         let day = Night.localDate(of: from, in: zone)
         var opening = Night.instant(of: day, at: start, in: zone)
         if opening < from { opening = Night.instant(of: day.adding(days: 1), at: start, in: zone) }
-        let slot = schedule.slot(at: opening)
-        let aligned = schedule.start(of: slot) < opening ? schedule.start(of: slot + 1) : schedule.start(of: slot)
-        // An interval longer than the window may put no slot in it: the opening then.
+        let step = max(1, interval)
+        let aligned = (opening + step - 1) / step * step
         return contains(aligned) ? aligned : opening
     }
 }
