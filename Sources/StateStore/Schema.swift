@@ -205,6 +205,12 @@ enum Schema {
                     value  INTEGER NOT NULL,
                     PRIMARY KEY (name, labels)
                 ) WITHOUT ROWID;
+                -- A store from before the counters: what its cycles table knows exactly.
+                INSERT INTO counters (name, labels, value)
+                    SELECT 'consciousness_cycles_total', '{result="' || result || '"}', count(*) FROM cycles
+                    WHERE result IN ('completed', 'degraded', 'failed') GROUP BY result;
+                INSERT INTO counters (name, labels, value)
+                    SELECT 'consciousness_malformed_lines_total', '', coalesce(sum(malformed), 0) FROM cycles;
                 """)
         }
         return m
