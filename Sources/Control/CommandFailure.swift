@@ -12,6 +12,9 @@ public struct CommandFailure: Error, Sendable, Equatable, CustomStringConvertibl
 
     public var description: String { message }
 
+    /// The response header that carries a command's exit status from the daemon.
+    public static let exitHeader = "Consciousness-Exit"
+
     /// sysexits(3).
     public static let usage: Int32 = 64, dataError: Int32 = 65, noInput: Int32 = 66, unavailable: Int32 = 69,
         software: Int32 = 70, cantCreate: Int32 = 73, tempFail: Int32 = 75, noPermission: Int32 = 77, config: Int32 = 78

@@ -27,7 +27,7 @@ public struct DaemonClient: Sendable {
         do {
             let response = try await HTTPClient.shared.execute(request, timeout: timeout)
             let text = String(buffer: try await response.body.collect(upTo: 64 << 20))
-            let exit = response.headers.first(name: "Consciousness-Exit").flatMap { Int32($0) }
+            let exit = response.headers.first(name: CommandFailure.exitHeader).flatMap { Int32($0) }
                 ?? (response.status == .ok ? 0 : CommandFailure.software)
             return Reply(text: text, exitStatus: exit)
         } catch {

@@ -138,7 +138,7 @@ public struct ControlServer: Sendable {
         }
     }
 
-    static let exitHeader = HTTPField.Name("Consciousness-Exit")!
+    static let exitHeader = HTTPField.Name(CommandFailure.exitHeader)!
 
     /// 200 with the output, or 4xx/5xx with the one-line reason; the exit status always.
     static func response(_ text: String, exit: Int32) -> Response {
