@@ -103,7 +103,8 @@ public struct ControlServer: Sendable {
                 return Self.response("the approval record is not valid JSON for proposal \(id)", exit: CommandFailure.usage)
             }
             let peer = await PeerCredentials.of(ctx.channel)
-            logger.notice("proposal \(id) approved by \(record.approvedBy): branch \(record.branch), commit \(record.commit)",
+            // What the client sent, escaped: it is checked only when recorded.
+            logger.notice("proposal \(id) approved by \(PrintableText.safe(record.approvedBy)): branch \(PrintableText.safe(record.branch)), commit \(PrintableText.safe(record.commit))",
                           metadata: ["proposal": "\(id)", "peer": "\(peer.map(\.description) ?? "?")"])
             return await blocking { reply { try operations.recordApproval(record, peer: peer?.description) } }
         }
@@ -119,8 +120,6 @@ public struct ControlServer: Sendable {
         return router
     }
 
-    /// The body's output, or its refusal, as a response (never a thrown error: the
-    /// client needs the reason and the exit status, not Hummingbird's 500).
     /// Runs `body` on a thread of its own: a decision's write may wait for a cycle's
     /// transaction, and must not hold one of the cooperative pool's few threads (the
     /// watchdog's pings run there) while it waits.
@@ -130,6 +129,8 @@ public struct ControlServer: Sendable {
         }
     }
 
+    /// The body's output, or its refusal, as a response (never a thrown error: the
+    /// client needs the reason and the exit status, not Hummingbird's 500).
     private func reply(_ body: () throws -> String) -> Response {
         do { return Self.response(try body(), exit: 0) } catch let f as CommandFailure {
             return Self.response(f.message, exit: f.exitStatus)
