@@ -47,11 +47,11 @@ public struct Operations: Sendable {
         switch record.result {
         case .failed:
             let reason = record.failure ?? "no reason recorded"
-            return json ? JSONText.pretty(["cycle": "\(record.id)", "result": "failed", "reason": reason])
+            return json ? JSONText.pretty(Unfinished(cycle: record.id, result: "failed", reason: reason))
                         : "Cycle \(record.id) failed: \(reason)\n"
         case .running:
             let started = Timestamp.iso8601(record.startedAt)
-            return json ? JSONText.pretty(["cycle": "\(record.id)", "result": "running", "started": started])
+            return json ? JSONText.pretty(Unfinished(cycle: record.id, result: "running", started: started))
                         : "Cycle \(record.id) started at \(started) and has not finished (running now, or interrupted).\n"
         case .completed, .degraded:
             guard let stored = record.reportJSON, let digest = CycleDigest.decode(stored) else {
@@ -145,6 +145,14 @@ public struct Operations: Sendable {
             throw CommandFailure("cannot record the approval of proposal \(a.proposal): \(error)", CommandFailure.software)
         }
         return "recorded\n"
+    }
+
+    /// A cycle with no report: its number (a JSON number), how it stands, and why or since when.
+    private struct Unfinished: Encodable {
+        var cycle: Int64
+        var result: String
+        var reason: String?
+        var started: String?
     }
 
     private func reading<T>(_ what: String, _ body: () throws -> T) throws(CommandFailure) -> T {

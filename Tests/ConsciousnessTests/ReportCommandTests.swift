@@ -1,4 +1,5 @@
 import Foundation
+import StateStore
 import Testing
 
 /// `consciousness report` as a user runs it, and the `cycle` command's progress bar
@@ -42,6 +43,21 @@ import Testing
         // The metrics file sits beside the store, rewritten by each cycle.
         let prom = try String(contentsOfFile: state + "/consciousness.prom", encoding: .utf8)
         #expect(prom.contains("consciousness_last_cycle_number 2\n"))
+    }
+
+    /// A failed or unfinished cycle's JSON keeps its number a number, as a finished one's.
+    @Test func aFailedCycleReportsItsNumberAndReasonAsJSON() async throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try StateStore(directory: dir + "/failed")
+        let id = try store.beginCycle(at: 1_760_000_000_000_000)
+        try store.failCycle(id, reason: "disk full", at: 1_760_000_001_000_000)
+        let r = try await Binary.run(["report", "--json", "--state-dir", dir + "/failed"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let obj = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(obj["cycle"] as? Int == Int(id) && obj["result"] as? String == "failed" && obj["reason"] as? String == "disk full")
+        let open = try store.beginCycle(at: 1_760_000_002_000_000)
+        let running = try JSONSerialization.jsonObject(with: Data(try await Binary.run(["report", "--json", "--state-dir", dir + "/failed"]).stdout.utf8)) as? [String: Any]
+        #expect(running?["cycle"] as? Int == Int(open) && running?["result"] as? String == "running")
     }
 
     @Test func aMorningReportNotStoredIsComputedAndSaysSo() async throws {

@@ -28,6 +28,8 @@ public struct Status: Encodable, Sendable {
     var now: Microseconds
     /// Whether the control socket was tried (not with an explicit --state-dir).
     var daemonAsked = true
+    /// When the daemon started, for "active since … ago".
+    var since: Microseconds?
 
     /// What the store holds: the figures that prove two runs ingested the same.
     public struct Store: Encodable, Sendable {
@@ -91,29 +93,6 @@ public struct Status: Encodable, Sendable {
                                    signatures: t.signatures, log: cp?.path, log_offset: cp?.offset, log_lines: cp?.lines,
                                    database_bytes: store.databaseSize()),
                       now: now, since: daemon?.since)
-    }
-
-    var since: Microseconds?
-
-    init(running: Bool, pid: Int32?, active_since: String?, activity: String?, state_directory: String,
-         last_cycle: LastCycle?, next_cycle: String?, next_cycle_in_seconds: Int64?, memory_plan: String?,
-         malformed_lines: [String: Int64], proposals_pending: [Pending], fixes: [FixEffect], store: Store,
-         now: Microseconds, since: Microseconds?) {
-        self.running = running
-        self.pid = pid
-        self.active_since = active_since
-        self.activity = activity
-        self.state_directory = state_directory
-        self.last_cycle = last_cycle
-        self.next_cycle = next_cycle
-        self.next_cycle_in_seconds = next_cycle_in_seconds
-        self.memory_plan = memory_plan
-        self.malformed_lines = malformed_lines
-        self.proposals_pending = proposals_pending
-        self.fixes = fixes
-        self.store = store
-        self.now = now
-        self.since = since
     }
 
     private static func lastCycle(_ c: CycleRecord) -> LastCycle {
