@@ -55,7 +55,7 @@ let package = Package(
         // The Trinity at work in a cycle: Controller, embedder and Builder (and the
         // Architect at the morning report), each call under a governor lease.
         .target(name: "Workers", dependencies: [
-            "Cycle", "FeedbackLoop", "Trinity", .product(name: "Logging", package: "swift-log"),
+            "Cycle", "FeedbackLoop", "StateStore", "Trinity", .product(name: "Logging", package: "swift-log"),
         ]),
         // An Ollama-API simulator on loopback, for tests and demos: real HTTP, real
         // streaming, simulated load times and memory, injectable faults.
@@ -80,7 +80,7 @@ let package = Package(
         // framework's repository with git plumbing, the decision recorded in the store.
         .target(name: "Approval", dependencies: ["FeedbackLoop", "StateStore", "ProcessRunner"]),
         // `doctor`: the deployment checklist's checks, each with its fix.
-        .target(name: "Doctor", dependencies: ["Daemon", "FeedbackLoop", "Trinity", "ProcessRunner"]),
+        .target(name: "Doctor", dependencies: ["Daemon", "FeedbackLoop", "Trinity", "Workers", "ProcessRunner"]),
         // The version `git describe` gave at `make` (build_version.h, written by the
         // Makefile; "unknown" for a build without it).
         .target(name: "CBuildVersion"),

@@ -86,6 +86,36 @@ public struct Operations: Sendable {
         }
     }
 
+    /// What left the machine for `night`: each remote Architect call's payload, byte for
+    /// byte as sent (AGENCY_MODE=hybrid), with what it cost.
+    public func sent(night: LocalDate, json: Bool) throws(CommandFailure) -> String {
+        let calls = try reading("the remote calls") { try store.remoteCalls(night: night) }
+        if json {
+            struct Sent: Encodable {
+                var id: Int64, started_at: String, host: String, model: String, state: String
+                var outcome: String?, reason: String?, reserved_usd: Double, cost_usd: Double?, payload: String
+            }
+            return JSONText.pretty(calls.map {
+                Sent(id: $0.id, started_at: Timestamp.iso8601($0.startedAt), host: $0.host, model: $0.model, state: $0.state,
+                     outcome: $0.outcome, reason: $0.reason, reserved_usd: $0.reservedUSD, cost_usd: $0.costUSD, payload: $0.payload)
+            })
+        }
+        guard !calls.isEmpty else { return "Nothing left the machine for the night ending \(night): no remote call was made.\n" }
+        var out = ["Remote Architect calls for the night ending \(night) — each payload exactly as sent (the key went in a header, never in a payload):"]
+        for c in calls {
+            var head = "\n#\(c.id) \(Timestamp.iso8601(c.startedAt)) → \(c.host), \(c.model): "
+            switch c.state {
+            case "refused": head += "not made (its worst case would have crossed the cap); nothing was sent"
+            case "reserved": head += "sent, never booked (cut short): counted at its worst case, $\(Format.fixed(c.reservedUSD, 4))"
+            default: head += "\(c.outcome ?? "booked"), $\(Format.fixed(c.costUSD ?? 0, 4)) (reserved $\(Format.fixed(c.reservedUSD, 4)))"
+            }
+            if let why = c.reason { head += "\n   \(why)" }
+            out.append(head)
+            if c.state != "refused" { out.append(c.payload) }
+        }
+        return out.joined(separator: "\n") + "\n"
+    }
+
     public func proposals(status: ProposalStatus?, json: Bool) throws(CommandFailure) -> String {
         let views = try reading("proposals") { try store.proposals(status: status).map { ProposalView($0) } }
         if json { return ProposalView.json(views) }

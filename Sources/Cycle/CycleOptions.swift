@@ -37,6 +37,8 @@ public struct CycleOptions: Sendable {
     public var configuredModels: [CycleMetrics.ConfiguredModel] = []
     /// The binary's version, for `consciousness_build_info`.
     public var version: String?
+    /// API_BUDGET_USD_PER_NIGHT in AGENCY_MODE=hybrid, for the metrics.
+    public var remoteCapUSD: Double?
     /// Told how far Observe has read (cycle, progress), at most once per percent:
     /// the command line's progress bar, the daemon's STATUS=.
     public var readProgress: (@Sendable (Int64, IngestProgress) -> Void)?

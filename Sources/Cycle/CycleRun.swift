@@ -79,6 +79,9 @@ final class CycleRun {
     func describe(_ m: inout CycleMetrics) {
         m.version = o.version
         m.configuredModels = o.configuredModels
+        m.remote = try? store.remoteTotals()
+        m.remoteCapUSD = o.remoteCapUSD
+        m.remoteLastNight = (try? store.latestRemoteNight()).flatMap { $0 }.flatMap { try? store.remoteSpend(night: $0) }
     }
 
     var metricsPath: String { o.metricsFile ?? MetricsFile.defaultPath(stateDirectory: store.directory) }

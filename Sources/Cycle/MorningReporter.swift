@@ -32,6 +32,7 @@ public struct MorningReporter: Sendable {
                                  accuracy: accuracy, scoredInNight: scored, generatedAt: generatedAt, origin: origin)
         inputs.watchingSince = try watchingSince ?? store.cycle(1)?.startedAt
         inputs.window = window
+        inputs.remote = try store.remoteSpend(night: night.date)
         return inputs
     }
 
@@ -41,7 +42,13 @@ public struct MorningReporter: Sendable {
                      watchingSince: Microseconds? = nil, window: NightWindow? = nil) async throws -> MorningReport {
         let inputs = try gather(night, zone: zone, cycleIntervalSeconds: cycleIntervalSeconds, generatedAt: generatedAt,
                                 origin: origin, watchingSince: watchingSince, window: window)
-        return await MorningReport.make(inputs, narrator: narrator)
+        var report = await MorningReport.make(inputs, narrator: narrator)
+        // The narrator may have called the remote Architect: the ledger as it is now.
+        let remote = try store.remoteSpend(night: night.date)
+        if remote != inputs.remote {
+            report.apiCalls = MorningReport.apiCalls(inputs.cycles.compactMap(\.digest), before: inputs.apiCallsBefore, remote: remote)
+        }
+        return report
     }
 
     /// `morning-YYYY-MM-DD.md`, `.json` and `.svg` in `directory`, each replaced whole.

@@ -3,6 +3,7 @@ import Cycle
 import FeedbackLoop
 import Foundation
 import Logging
+import StateStore
 import Trinity
 import Workers
 
@@ -43,6 +44,7 @@ public struct Composition: Sendable {
         o.wallClock = wallClock
         o.configuredModels = roles.map { CycleMetrics.ConfiguredModel(role: $0.0.rawValue, model: $0.1) }
         o.version = BuildInfo.version
+        o.remoteCapUSD = c.remote?.budgetUSDPerNight
         return o
     }
 
@@ -52,14 +54,20 @@ public struct Composition: Sendable {
     public var budget: Budget { config.memoryBudget }
     public var governorSettings: GovernorSettings { config.governorSettings }
 
-    /// The Ollama client (loopback-checked in local_only), the governor that owns what
+    /// The Ollama client (loopback-checked: in hybrid too, only the Architect goes remote), the governor that owns what
     /// it loads, and the workers that call it under the governor's leases.
     public func models(logger: Logger) throws -> (client: OllamaClient, governor: Governor, workers: ModelWorkers) {
-        let client = OllamaClient(try Endpoint(config.ollamaHost, localOnly: config.agencyMode == .localOnly))
+        let client = OllamaClient(try Endpoint(config.ollamaHost, localOnly: true))
         let governor = Governor(client: client, memory: MemorySource(), settings: governorSettings, logger: logger)
         let workers = ModelWorkers(client: client, governor: governor,
                                    models: Dictionary(roles, uniquingKeysWith: { a, _ in a }), logger: logger)
         return (client, governor, workers)
+    }
+
+    /// The remote Architect, in AGENCY_MODE=hybrid: its calls booked in `store`, each
+    /// within STAGE_TIMEOUT.
+    public func remoteArchitect(store: StateStore, logger: Logger) -> RemoteArchitect? {
+        config.remote.map { RemoteArchitect(settings: $0, store: store, deadline: config.stageTimeout, clock: wallClock, logger: logger) }
     }
 
     /// MemAvailable now, for the report.

@@ -78,6 +78,15 @@ public actor Supervisor {
         public var lastSummary: String
         public var enabled: Bool
         public var memoryPlan: String?
+        /// AGENCY_MODE=hybrid: the night the remote Architect's next calls count against
+        /// (the next morning report's date), its cap and its API's host.
+        public var remote: Remote?
+
+        public struct Remote: Sendable, Codable, Equatable {
+            public var night: String
+            public var capUSD: Double
+            public var host: String
+        }
     }
 
     public func snapshot() -> Snapshot {
@@ -87,7 +96,14 @@ public actor Supervisor {
         case .running(let cycle, let stage, _): "cycle \(cycle): \(stage)"
         }
         return Snapshot(pid: getpid(), since: startedAt, activity: activity, nextCycle: nextDue(), lastSummary: lastSummary,
-                        enabled: config.enableConsciousness, memoryPlan: memoryLine)
+                        enabled: config.enableConsciousness, memoryPlan: memoryLine, remote: remoteSnapshot())
+    }
+
+    private func remoteSnapshot() -> Snapshot.Remote? {
+        guard let r = config.remote else { return nil }
+        let s = morningSchedule
+        let night = Night.latestDate(atOrBefore: s.nextDue(after: wallClock()), at: s.time, in: s.zone)
+        return .init(night: night.description, capUSD: r.budgetUSDPerNight, host: r.host)
     }
 
     /// The memory plan in a line, from the daemon's start-up survey.

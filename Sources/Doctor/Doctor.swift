@@ -38,6 +38,7 @@ public struct Doctor: Sendable {
         let ollama = await OllamaChecks.run(d)
         checks += ollama.checks
         checks.append(LocalOnlyCheck.run(d))
+        checks += await HybridChecks.run(d)
         checks.append(await Self.memoryPlan(d, askOllama: ollama.answered, root: root))
         checks.append(PathChecks.stateDirectory(stateDirectory, user: user))
         checks.append(PathChecks.violationsLog(d.config.logPath, d))

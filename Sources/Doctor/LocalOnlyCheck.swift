@@ -10,7 +10,8 @@ enum LocalOnlyCheck {
         var wrong: [String] = []
         var fixes: [String] = []
         let mode = raw["AGENCY_MODE"] ?? "local_only"
-        if mode != "local_only" {
+        let hybrid = mode == "hybrid"
+        if mode != "local_only", !hybrid {
             wrong.append("AGENCY_MODE=\(mode)")
             fixes.append("AGENCY_MODE=local_only")
         }
@@ -19,7 +20,7 @@ enum LocalOnlyCheck {
             wrong.append("OLLAMA_HOST=\(host) is not loopback")
             fixes.append("OLLAMA_HOST=http://127.0.0.1:11434")
         }
-        for key in ["ENABLE_GPT5_ESCALATION", "USE_OPENAI_FALLBACK"] {
+        for key in ["ENABLE_GPT5_ESCALATION", "USE_OPENAI_FALLBACK"] where !hybrid {
             if let v = raw[key], ["true", "yes", "on", "1"].contains(v.lowercased()) {
                 wrong.append("\(key)=\(v)")
                 fixes.append("\(key)=false")
@@ -27,6 +28,9 @@ enum LocalOnlyCheck {
         }
         guard wrong.isEmpty else {
             return .failure("local only", wrong.joined(separator: "; "), fix: "set " + fixes.joined(separator: ", ") + " \(d.whereToEdit)")
+        }
+        if hybrid {
+            return .pass("local only", "AGENCY_MODE=hybrid: Ollama at \(host) is loopback; the Architect alone may go to ARCHITECT_API_BASE when its local model cannot serve")
         }
         return .pass("local only", "AGENCY_MODE=local_only, Ollama at \(host) is loopback, remote fallbacks off")
     }

@@ -69,15 +69,32 @@ struct ConnectionHandler: Sendable {
             }
             return reusable ? .keepOpen : .closeAfterWriting
         case .notFound?:
-            reply = HTTPError.modelNotFound(request.requestedModelName ?? "unknown").reply
+            reply = errorReply(request, HTTPError.modelNotFound(request.requestedModelName ?? "unknown"))
         case .serverError?:
-            reply = .error(.internalServerError, "simulated internal error")
+            reply = errorReply(request, HTTPError(.internalServerError, "simulated internal error"))
         case .malformed?:
             reply = .json(ByteBuffer(string: #"{"model": "x", "message": {"#))
+        case .unauthorized?:
+            reply = OpenAIEndpoint.error(.unauthorized, "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
+        case .forbidden?:
+            reply = OpenAIEndpoint.error(.forbidden, "Country, region, or territory not supported",
+                                         type: "request_forbidden", code: "unsupported_country_region_territory")
+        case .rateLimited?:
+            var r = OpenAIEndpoint.error(.tooManyRequests, "Rate limit reached for requests", type: "requests", code: "rate_limit_exceeded")
+            r.headers = [("Retry-After", "\(await state.retryAfterSeconds)")]
+            reply = r
+        case .noUsage?:
+            reply = OpenAIEndpoint.withoutUsage(await router.route(request))
         case nil, .fenced?, .sloppy?, .salad?, .truncated?, .wrongIDs?:
             reply = await router.route(request)
         }
         return try await deliver(reply) { try await writer.send(reply) } ? .keepOpen : .closeAfterWriting
+    }
+
+    /// An error in the envelope of the API the request used: OpenAI's under /v1
+    /// (middleware/openai.go `writeError`), Ollama's `{"error": …}` elsewhere.
+    private func errorReply(_ request: HTTPRequest, _ e: HTTPError) -> Reply {
+        request.path.hasPrefix("/v1/") ? OpenAIEndpoint.error(e.status, e.message) : e.reply
     }
 
     /// Writes a reply, then runs its `finish` (the model's release) whether the write

@@ -15,6 +15,10 @@ struct ControlEndpoints: Sendable {
         }
         let count = request.count ?? 1
         guard count > 0 else { throw HTTPError(.badRequest, "count must be at least 1") }
+        if let seconds = request.retry_after {
+            guard seconds >= 0 else { throw HTTPError(.badRequest, "retry_after must be >= 0") }
+            await context.state.setRetryAfter(seconds)
+        }
         await context.state.inject(fault, count: count, path: request.path)
         return .json(AcknowledgementBody())
     }

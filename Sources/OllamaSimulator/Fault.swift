@@ -36,6 +36,15 @@ public enum Fault: String, Sendable, CaseIterable, Codable {
     /// only by answers with content, never by a load or unload request.
     case fenced, sloppy, salad, truncated
     case wrongIDs = "wrong_ids"
+    /// A hosted OpenAI-compatible API's refusals, which Ollama itself never sends (it
+    /// checks no key): 401 `invalid_api_key` ("Incorrect API key provided"), 403
+    /// `unsupported_country_region_territory`, and 429 "Rate limit reached" with a
+    /// `Retry-After` header of the seconds to wait (`retry_after` in the fault request,
+    /// default 1) — platform.openai.com/docs/guides/error-codes and /docs/guides/rate-limits.
+    case unauthorized, forbidden
+    case rateLimited = "rate_limited"
+    /// A whole, valid chat completion without its `usage` object.
+    case noUsage = "no_usage"
 
     /// A fault in the text of an answer, not in its transport.
     public var isContent: Bool {

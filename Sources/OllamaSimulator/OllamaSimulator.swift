@@ -68,7 +68,8 @@ public actor OllamaSimulator {
         case .idle, .stopped: break
         case .starting, .running: throw SimulatorError.alreadyStarted
         }
-        guard SimulatorConfiguration.isLoopbackHost(configuration.host) else {
+        // Off loopback only as a keyed remote API (a test network's, for AGENCY_MODE=hybrid).
+        guard SimulatorConfiguration.isLoopbackHost(configuration.host) || configuration.apiKey != nil else {
             throw SimulatorError.nonLoopbackHost(configuration.host)
         }
         phase = .starting

@@ -18,6 +18,8 @@ struct Reply: Sendable {
     /// Run once the reply has been written (or the write failed): releases the model the
     /// request held, so a model mid-stream counts as busy (a reference), as in Ollama.
     var finish: ReplyFinish? = nil
+    /// Headers beyond the content's own (Retry-After).
+    var headers: [(name: String, value: String)] = []
 
     static let jsonType = "application/json; charset=utf-8"
     static let ndjsonType = "application/x-ndjson"

@@ -62,6 +62,8 @@ struct FaultRequest: Decodable {
     var fault: String?
     var count: Int?
     var path: String?
+    /// rate_limited: the Retry-After header's seconds.
+    var retry_after: Int?
 }
 
 extension Dictionary where Key == String, Value == JSONValue {

@@ -83,7 +83,7 @@ struct ResponseWriter {
 
     /// The endpoints whose content is made up: real Ollama never sends this header, so a
     /// client or a log can tell simulated text from a model's.
-    static let simulatedPaths: Set<String> = ["/api/generate", "/api/chat", "/api/embed"]
+    static let simulatedPaths: Set<String> = ["/api/generate", "/api/chat", "/api/embed", "/v1/chat/completions"]
     static let simulatorHeader = (name: "X-Ollama-Simulator", value: "1")
 
     private func writeHead(_ reply: Reply, contentLength: Int?, keepAlive: Bool) async throws {
@@ -97,6 +97,7 @@ struct ResponseWriter {
         } else if supportsChunked {
             headers.add(name: "Transfer-Encoding", value: "chunked")
         }
+        for h in reply.headers { headers.add(name: h.name, value: h.value) }
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         let head = HTTPResponseHead(version: request.version, status: reply.status, headers: headers)
         try await outbound.write(.head(head))

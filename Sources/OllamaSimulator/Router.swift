@@ -44,6 +44,9 @@ struct Router: Sendable {
         case (.POST, "/api/generate"): return try await generation.generate(request.body)
         case (.POST, "/api/chat"): return try await generation.chat(request.body)
         case (.POST, "/api/embed"): return try await EmbedEndpoint(context: context).embed(request.body)
+        // The OpenAI-compatible API (server/routes.go registers both under /v1).
+        case (.POST, "/v1/chat/completions"): return await OpenAIEndpoint(context: context).chatCompletions(request)
+        case (.GET, "/v1/models"): return OpenAIEndpoint(context: context).models(request)
         case (.POST, "/sim/fault"): return try await control.inject(request.body)
         case (.POST, "/sim/clear"): return await control.clear()
         case (.POST, "/sim/hog"): return try await control.hog(request.body)

@@ -56,6 +56,10 @@ public struct SimulatorConfiguration: Sendable {
     /// together hold at most this much. A failure counts as a violation.
     public var watchBudgetBytes: Int64? = nil
 
+    /// When set, `/v1/*` requires `Authorization: Bearer` this key, as a hosted API does
+    /// (Ollama ignores the key); `ollama-sim --api-key-file`.
+    public var apiKey: String? = nil
+
     public init() {}
 
     /// Bytes per KV-cache element as a load really gets it. A quantized cache type takes

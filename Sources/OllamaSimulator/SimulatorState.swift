@@ -91,6 +91,11 @@ actor SimulatorState {
         faults.take(for: path) { $0.isContent == content }
     }
 
+    /// The rate_limited fault's Retry-After, in seconds.
+    private(set) var retryAfterSeconds = 1
+
+    func setRetryAfter(_ seconds: Int) { retryAfterSeconds = seconds }
+
     func inject(_ fault: Fault, count: Int, path: String?) {
         faults.add(fault, count: count, path: path)
     }

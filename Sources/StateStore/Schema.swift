@@ -213,6 +213,29 @@ enum Schema {
                     SELECT 'consciousness_malformed_lines_total', '', coalesce(sum(malformed), 0) FROM cycles;
                 """)
         }
+        m.registerMigration("v12: the remote Architect's ledger (AGENCY_MODE=hybrid)") { db in
+            try db.execute(sql: """
+                CREATE TABLE remote_calls (
+                    id INTEGER PRIMARY KEY,
+                    night TEXT NOT NULL,              -- the morning report's date: the budget it counts against
+                    started_us INTEGER NOT NULL,
+                    host TEXT NOT NULL,
+                    model TEXT NOT NULL,
+                    cap_usd REAL NOT NULL,            -- API_BUDGET_USD_PER_NIGHT when it was reserved
+                    reserved_usd REAL NOT NULL,       -- the worst case, counted until booked
+                    state TEXT NOT NULL,              -- 'reserved', 'booked', or 'refused' (over the cap: not sent)
+                    payload TEXT NOT NULL,            -- the exact request body sent ('' when refused)
+                    outcome TEXT,                     -- 'used', or the fallback's kind
+                    reason TEXT,
+                    prompt_tokens INTEGER,
+                    completion_tokens INTEGER,
+                    cost_usd REAL,                    -- what was booked: usage × prices, or the worst case
+                    usage_reported INTEGER,           -- 0: booked at the worst case, the answer had no usage
+                    finished_us INTEGER
+                );
+                CREATE INDEX remote_calls_by_night ON remote_calls (night);
+                """)
+        }
         return m
     }
 }

@@ -44,22 +44,45 @@ extension ModelWorkers {
 extension ModelWorkers {
     /// The morning report's narrator: the Architect's ranking and summary, or — when it
     /// cannot answer or its answer fails the checks — an empty narrative whose note says
-    /// why, so the template stands and the report says so.
-    public func narrator() -> Narrator {
+    /// why, so the template stands and the report says so. With `remote`
+    /// (AGENCY_MODE=hybrid), a local Architect that cannot serve — not reachable, not
+    /// pulled, refused by the governor, or its answer refused — hands the same prompt to
+    /// the remote one, within the night's cap.
+    public func narrator(remote: RemoteArchitect? = nil) -> Narrator {
         { report in
-            if let down = await begin() {
-                return Narrative(text: "", author: models[.architect] ?? "architect", ranking: [], note: "Architect not asked: \(down)")
-            }
             let items = report.proposals.map {
                 NightPlan.Item(id: $0.id, agent: $0.agent, confidence: $0.confidence,
                                about: "\($0.evidenceVolume) violations in \($0.patterns.joined(separator: ", "))")
             }
-            let answer = await plan(pending: items, facts: [report.narrative.text], report: report)
-            _ = await end()  // the 22B's night is over: its memory goes back now
-            guard let plan = answer.value else {
-                return Narrative(text: "", author: answer.call.modelShown, ranking: [], note: answer.call.fallbackReason)
+            let facts = [report.narrative.text]
+            let local = await localPlan(items, facts: facts, report: report)
+            if case .success(let n) = local { return n }
+            let why = local.failureNote
+            guard let remote else {
+                return Narrative(text: "", author: models[.architect] ?? "architect", ranking: [], note: why)
             }
-            return Narrative(text: plan.summary, author: answer.call.modelShown, ranking: plan.ranking)
+            let (plan, note) = await remote.plan(pending: items, facts: facts, report: report)
+            guard let plan else {
+                return Narrative(text: "", author: remote.shownName, ranking: [], note: "\(why); \(note)")
+            }
+            return Narrative(text: plan.summary, author: remote.shownName, ranking: plan.ranking)
         }
     }
+
+    /// The local Architect's narrative, or why it has none.
+    private func localPlan(_ items: [NightPlan.Item], facts: [String], report: MorningReport) async -> Result<Narrative, LocalRefusal> {
+        if let down = await begin() { return .failure(LocalRefusal(note: "Architect not asked: \(down)")) }
+        let answer = await plan(pending: items, facts: facts, report: report)
+        _ = await end()  // the 22B's night is over: its memory goes back now
+        guard let plan = answer.value else {
+            return .failure(LocalRefusal(note: answer.call.fallbackReason ?? "Architect gave no answer"))
+        }
+        return .success(Narrative(text: plan.summary, author: answer.call.modelShown, ranking: plan.ranking))
+    }
+
+    struct LocalRefusal: Error { let note: String }
+}
+
+private extension Result where Failure == ModelWorkers.LocalRefusal {
+    var failureNote: String { if case .failure(let f) = self { f.note } else { "" } }
 }

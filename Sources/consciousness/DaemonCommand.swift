@@ -38,8 +38,8 @@ struct DaemonCommand: AsyncParsableCommand {
             logger.critical("cannot start: \(error.description)")
             throw fail(error.description, ExitStatus.cantCreate)
         }
-        // The model client: loopback only in local_only mode (the configuration was
-        // checked already), every request counted for the reports' "API calls".
+        // The model client: loopback only (the configuration was checked already), every
+        // request counted; in hybrid, the Architect's remote calls are in the store's ledger.
         let parts = Composition(cfg)
         let (client, governor, workers) = try parts.models(logger: logger)
         // Its leases, for `consciousness memory` in another process.
@@ -50,7 +50,7 @@ struct DaemonCommand: AsyncParsableCommand {
                                     logger: logger, seams: SupervisorSeams(wallClock: parts.wallClock),
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
                                     models: workers, memoryAvailable: { Composition.memoryAvailable() },
-                                    narrator: workers.narrator())
+                                    narrator: workers.narrator(remote: parts.remoteArchitect(store: store, logger: logger)))
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
                                     models: Dictionary(parts.roles, uniquingKeysWith: { a, _ in a }))

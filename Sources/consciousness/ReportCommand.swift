@@ -31,7 +31,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Configuration file, for MORNING_REPORT_AT and CYCLE_INTERVAL when a morning report must be computed without the daemon (default: $CONSCIOUSNESS_CONFIG, else /etc/consciousness/consciousness.env if it exists).")
     var config: String?
 
+    @Flag(help: "With --morning: what left the machine that night (AGENCY_MODE=hybrid): each remote Architect call's payload, exactly as sent, and its cost.")
+    var sent = false
+
     func validate() throws {
+        if !morning, sent { throw ValidationError("--sent needs --morning") }
+        if sent, output != nil { throw ValidationError("--sent and --output exclude each other") }
         if morning, cycle != nil { throw ValidationError("--cycle and --morning exclude each other") }
         if !morning, date != nil { throw ValidationError("--date needs --morning") }
         if !morning, output != nil { throw ValidationError("--output needs --morning") }
@@ -53,6 +58,15 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let report: MorningReport
         do { report = try await morningReport(source) } catch let f as CommandFailure { throw f.exit }
+        if sent {
+            let night = report.night.date
+            switch source {
+            case .daemon(let d):
+                try await printing { try await d.output(.GET, "/v1/report/morning/sent?date=\(night)" + (json ? "&json=1" : "")) }
+            case .local(let ops): try await printing { try ops.sent(night: night, json: json) }
+            }
+            return
+        }
         print(json ? report.json() : report.text(), terminator: "")
         if let output {
             do {

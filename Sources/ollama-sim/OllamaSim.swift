@@ -68,11 +68,15 @@ struct OllamaSim: AsyncParsableCommand {
     @Option(name: .customLong("watch-budget-gb"), help: "Count a violation when a load completes with the resident models above this many GB.")
     var watchBudgetGB: Double?
 
+    @Option(name: .customLong("api-key-file"), help: "Serve /v1/* as a hosted OpenAI-compatible API: require `Authorization: Bearer` the key in this file. Allows a non-loopback --host (a test network's remote API).")
+    var apiKeyFile: String?
+
     /// ArgumentParser exits with 64 (EX_USAGE) on a ValidationError.
     func validate() throws {
-        guard SimulatorConfiguration.isLoopbackHost(host) else {
-            throw ValidationError("--host \(host) is not a loopback address: ollama-sim only listens on 127.0.0.1, ::1 or localhost")
+        guard SimulatorConfiguration.isLoopbackHost(host) || apiKeyFile != nil else {
+            throw ValidationError("--host \(host) is not a loopback address: ollama-sim listens on 127.0.0.1, ::1 or localhost, unless it serves a keyed API (--api-key-file)")
         }
+        if let apiKeyFile, apiKey(apiKeyFile) == nil { throw ValidationError("--api-key-file \(apiKeyFile): no key in a readable file") }
         guard (0...65_535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard loadSecondsPerGB >= 0, loadSecondsPerGB.isFinite else { throw ValidationError("--load-seconds-per-gb must be >= 0") }
         guard memTotalGB > 0, memTotalGB < 1e6 else { throw ValidationError("--mem-total-gb must be positive") }
@@ -105,6 +109,12 @@ struct OllamaSim: AsyncParsableCommand {
         try await simulator.stop()
     }
 
+    private func apiKey(_ path: String) -> String? {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        let key = text.split(whereSeparator: \.isNewline).first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+        return key.isEmpty ? nil : key
+    }
+
     private var simulatorConfiguration: SimulatorConfiguration {
         var configuration = SimulatorConfiguration()
         configuration.host = host
@@ -124,6 +134,7 @@ struct OllamaSim: AsyncParsableCommand {
         configuration.hogPeriod = .milliseconds(Int64(hogPeriodSeconds * 1000))
         configuration.watchReserveBytes = watchReserveGB.map { Int64($0 * 1e9) }
         configuration.watchBudgetBytes = watchBudgetGB.map { Int64($0 * 1e9) }
+        configuration.apiKey = apiKeyFile.flatMap(apiKey)
         return configuration
     }
 }

@@ -75,6 +75,12 @@ public struct ControlServer: Sendable {
                 return Self.response("\(error)", exit: CommandFailure.software)
             }
         }
+        v1.get("report/morning/sent") { req, _ in
+            guard let date = req.uri.queryParameters.get("date").flatMap(LocalDate.init) else {
+                return Self.response("date=YYYY-MM-DD is required", exit: CommandFailure.usage)
+            }
+            return reply { try operations.sent(night: date, json: req.flag("json")) }
+        }
         v1.get("proposals") { req, _ in
             let status = req.uri.queryParameters.get("status").flatMap(ProposalStatus.init(rawValue:))
             return reply { try operations.proposals(status: status, json: req.flag("json")) }

@@ -24,6 +24,9 @@ public struct Status: Encodable, Sendable {
     /// Approved fixes on the agency's main line and what they did.
     public var fixes: [FixEffect]
     public var store: Store
+    /// AGENCY_MODE=hybrid's remote Architect: tonight's calls against the cap (from the
+    /// daemon), else the last night the ledger has.
+    public var remote_architect: RemoteArchitect?
     /// When this was read (microseconds since the epoch), for the "ago"s.
     var now: Microseconds
     /// Whether the control socket was tried (not with an explicit --state-dir).
@@ -41,6 +44,12 @@ public struct Status: Encodable, Sendable {
         public var log_offset: Int64?
         public var log_lines: Int64?
         public var database_bytes: Int64
+    }
+
+    public struct RemoteArchitect: Encodable, Sendable {
+        public var night: String
+        public var host: String?
+        public var spend: RemoteSpend
     }
 
     public struct LastCycle: Encodable, Sendable {
@@ -92,7 +101,18 @@ public struct Status: Encodable, Sendable {
                       store: Store(violations: t.violations, buckets: t.buckets, functions: t.functions,
                                    signatures: t.signatures, log: cp?.path, log_offset: cp?.offset, log_lines: cp?.lines,
                                    database_bytes: store.databaseSize()),
+                      remote_architect: try remote(store, daemon: daemon),
                       now: now, since: daemon?.since)
+    }
+
+    private static func remote(_ store: StateStore, daemon: Supervisor.Snapshot?) throws -> RemoteArchitect? {
+        if let r = daemon?.remote, let night = LocalDate(r.night) {
+            var spend = try store.remoteSpend(night: night)
+            spend.capUSD = r.capUSD
+            return RemoteArchitect(night: r.night, host: r.host, spend: spend)
+        }
+        guard let night = try store.latestRemoteNight() else { return nil }
+        return RemoteArchitect(night: night.description, host: nil, spend: try store.remoteSpend(night: night))
     }
 
     private static func lastCycle(_ c: CycleRecord) -> LastCycle {
@@ -153,6 +173,9 @@ public struct Status: Encodable, Sendable {
         line("Proposals", proposals_pending.isEmpty ? "none pending" : "\(proposals_pending.count) pending approval")
         for p in proposals_pending { line("", "#\(p.id) \(p.agent) (confidence \(Format.percent(p.confidence))) → \(p.target_file)") }
         if let m = memory_plan { line("Memory", m) }
+        if let r = remote_architect {
+            line("Remote", "the Architect's API\(r.host.map { " at \($0)" } ?? ""), night ending \(r.night): \(r.spend.line)")
+        }
         let total = malformed_lines.values.reduce(0, +)
         line("Malformed", "\(total) lines" + (total > 0 ? " (" + malformed_lines.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" : ""))
         line("State", "\(state_directory): \(Format.group(store.violations)) violations in \(Format.group(store.buckets)) hour buckets, \(Format.bytes(store.database_bytes))"

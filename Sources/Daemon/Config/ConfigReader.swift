@@ -18,7 +18,7 @@ struct Reader {
 
     init(values: [String: String]) { self.values = values }
 
-    private mutating func raw(_ key: String) throws(ConfigError) -> String? {
+    mutating func raw(_ key: String) throws(ConfigError) -> String? {
         if known.insert(key).inserted { order.append(key) }
         guard let v = values[key] else { return nil }
         guard v.utf8.count <= Self.maxValueBytes else {

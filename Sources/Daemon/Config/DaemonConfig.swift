@@ -73,6 +73,17 @@ public struct DaemonConfig: Sendable, Equatable {
     /// CONTROL_SOCKET: the control API's Unix socket (nil: $RUNTIME_DIRECTORY/consciousness.sock
     /// under systemd, else none).
     public var controlSocket: String?
+    /// AGENCY_MODE=hybrid: the remote Architect's API, model, key, prices and nightly cap
+    /// (HybridConfig.swift). Read in every mode, used only in hybrid.
+    public var architectAPIBase: String?
+    public var architectAPIModel: String?
+    public var architectAPIKeyFile: String?
+    public var architectAPIMaxTokens = 1024
+    public var apiBudgetUSDPerNight: Double?
+    public var architectAPIInputUSDPerMTok: Double?
+    public var architectAPIOutputUSDPerMTok: Double?
+    /// $CREDENTIALS_DIRECTORY (systemd's LoadCredential=): where the key is when no file is named.
+    public var credentialsDirectory: String?
     /// Keys of the file this build does not know: warned about, never fatal.
     public var unknownKeys: [String] = []
 
@@ -133,7 +144,9 @@ public struct DaemonConfig: Sendable, Equatable {
     public static func parse(_ v: [String: String], fileKeys: [String] = []) throws(ConfigError) -> DaemonConfig {
         var r = Reader(values: v)
         var c = try read(&r)
+        c.credentialsDirectory = v["CREDENTIALS_DIRECTORY"].flatMap { $0.hasPrefix("/") ? $0 : nil }
         try c.checkLocalOnly(raw: v)
+        try c.checkHybrid(raw: v)
         try c.checkEmbedding(raw: v)
         if c.autonomousNightRun, c.nightStartsAt == c.morningReportAt {
             throw ConfigError(key: "NIGHT_STARTS_AT", value: v["NIGHT_STARTS_AT"] ?? c.nightStartsAt.description,
@@ -191,6 +204,7 @@ public struct DaemonConfig: Sendable, Equatable {
         if let p = try r.path("REPORTS_DIR") { c.reportsDir = p }
         if let p = try r.promFile("METRICS_FILE") { c.metricsFile = p }
         if let p = try r.path("CONTROL_SOCKET") { c.controlSocket = p }
+        try readHybrid(&r, into: &c)
         return c
     }
 
@@ -211,20 +225,21 @@ public struct DaemonConfig: Sendable, Equatable {
     }
 
     /// local_only means nothing leaves the machine: the model endpoint must be loopback
-    /// and the remote fallbacks off.
+    /// and the remote fallbacks off. Ollama is loopback in hybrid too: only the
+    /// Architect may go remote, and only through ARCHITECT_API_BASE.
     func checkLocalOnly(raw: [String: String]) throws(ConfigError) {
-        guard agencyMode == .localOnly else { return }
         guard let host = URL(string: ollamaHost)?.host, Endpoint.isLoopback(host) else {
             throw ConfigError(key: "OLLAMA_HOST", value: raw["OLLAMA_HOST"] ?? ollamaHost,
-                              allowed: "a loopback address (127.0.0.0/8, ::1, localhost) while AGENCY_MODE=local_only")
+                              allowed: "a loopback address (127.0.0.0/8, ::1, localhost): Builder, Controller and the embedder are local in every AGENCY_MODE")
         }
+        guard agencyMode == .localOnly else { return }
         if enableGPT5Escalation {
             throw ConfigError(key: "ENABLE_GPT5_ESCALATION", value: raw["ENABLE_GPT5_ESCALATION"] ?? "true",
-                              allowed: "false while AGENCY_MODE=local_only")
+                              allowed: "false while AGENCY_MODE=local_only (AGENCY_MODE=hybrid sends the Architect, alone, to a remote API)")
         }
         if useOpenAIFallback {
             throw ConfigError(key: "USE_OPENAI_FALLBACK", value: raw["USE_OPENAI_FALLBACK"] ?? "true",
-                              allowed: "false while AGENCY_MODE=local_only")
+                              allowed: "false while AGENCY_MODE=local_only (AGENCY_MODE=hybrid sends the Architect, alone, to a remote API)")
         }
     }
 }

@@ -44,6 +44,11 @@ public struct CycleMetrics: Sendable, Equatable {
     }
     /// `git describe` of the binary.
     public var version: String?
+    /// The remote Architect's calls, all nights together (AGENCY_MODE=hybrid).
+    public var remote: RemoteSpend?
+    /// API_BUDGET_USD_PER_NIGHT, in hybrid; and the latest night's spend against it.
+    public var remoteCapUSD: Double?
+    public var remoteLastNight: RemoteSpend?
 
     public static let results = [CycleResult.completed, .degraded, .failed].map(\.rawValue)
 
@@ -89,6 +94,7 @@ public struct CycleMetrics: Sendable, Equatable {
                [([("version", version ?? "unknown")], 1)])
         counterFamilies(&out)
         stageFamilies(family)
+        remoteFamilies(family)
 
         one("consciousness_last_cycle_number", "Number of the last cycle.", Double(cycle))
         family("consciousness_cycle_result", "Result of the last cycle: 1 for the result it had, 0 for the others.",
@@ -132,6 +138,24 @@ public struct CycleMetrics: Sendable, Equatable {
         family("consciousness_model_tokens_per_second", "Mean generation speed of the model's calls that produced tokens.",
                models.compactMap { m in m.speed.map { (m.labels, $0) } })
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// The remote Architect against its cap: shown in hybrid, or once any call was made.
+    private func remoteFamilies(_ family: (String, String, [(labels: [(String, String)], value: Double)], String) -> Void) {
+        guard let r = remote, remoteCapUSD != nil || r.calls + r.refusedByCap > 0 else { return }
+        family("consciousness_remote_calls_total", "Remote Architect calls sent (AGENCY_MODE=hybrid), all time.", [([], Double(r.calls))], "counter")
+        family("consciousness_remote_calls_over_cap_total", "Remote Architect calls not made: their worst case would have crossed the night's cap.",
+               [([], Double(r.refusedByCap))], "counter")
+        family("consciousness_remote_tokens_total", "Tokens the remote Architect's calls were booked at, by kind.",
+               [([("kind", "prompt")], Double(r.promptTokens)), ([("kind", "completion")], Double(r.completionTokens))], "counter")
+        family("consciousness_remote_cost_usd_total", "US dollars booked for remote Architect calls (a call without usage at its worst case), all time.",
+               [([], r.spentUSD)], "counter")
+        if let cap = remoteCapUSD {
+            family("consciousness_remote_budget_usd", "API_BUDGET_USD_PER_NIGHT: the hard cap on one night's remote calls.", [([], cap)], "gauge")
+        }
+        if let n = remoteLastNight {
+            family("consciousness_remote_last_night_spent_usd", "What the latest night with remote calls spent against its cap.", [([], n.spentUSD)], "gauge")
+        }
     }
 
     private func windows(_ a: ForecastAccuracy, _ f: (Accuracy) -> Double?) -> [(labels: [(String, String)], value: Double)] {

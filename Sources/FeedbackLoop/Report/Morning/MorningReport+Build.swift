@@ -14,7 +14,7 @@ extension MorningReport {
             },
             accuracy: i.accuracy.map { accuracy($0, scoredInNight: i.scoredInNight) },
             proposals: i.pending.map { pending($0, ranks: ranks(digests.last)) }, vectorMemory: vectorMemory(digests),
-            apiCalls: apiCalls(digests, before: i.apiCallsBefore),
+            apiCalls: apiCalls(digests, before: i.apiCallsBefore, remote: i.remote),
             peakRssBytes: digests.compactMap(\.peakRssBytes).max(),
             lowestMemoryAvailableBytes: digests.compactMap(\.memoryAvailableBytes).min(),
             models: models(digests.flatMap { $0.modelCalls ?? [] }), degraded: degraded(i.cycles),
@@ -125,6 +125,21 @@ extension MorningReport {
             previous = v
         }
         return total
+    }
+
+    /// The night's outbound calls: the cycles' loopback requests, and the remote
+    /// Architect's ledger when it was asked (or refused by the cap).
+    public static func apiCalls(_ digests: [CycleDigest], before: Int?, remote: RemoteSpend) -> ApiCalls {
+        let local = apiCalls(digests, before: before)
+        guard remote.calls + remote.refusedByCap > 0 else { return local }
+        var note = "\(remote.calls) call\(remote.calls == 1 ? "" : "s") to the remote Architect (AGENCY_MODE=hybrid), "
+            + "\(Format.group(Int64(remote.promptTokens))) prompt + \(Format.group(Int64(remote.completionTokens))) completion tokens"
+        if let cap = remote.capUSD { note += ", against the night's cap of $\(Format.fixed(cap, 2))" }
+        if remote.refusedByCap > 0 { note += "; \(remote.refusedByCap) not made: \(remote.refusedByCap == 1 ? "it" : "each") could have crossed the cap" }
+        note += "; every other model ran locally"
+        return ApiCalls(remote: remote.calls, loopback: local.loopback, costUsd: remote.spentUSD, costNote: note,
+                        promptTokens: remote.promptTokens, completionTokens: remote.completionTokens, capUsd: remote.capUSD,
+                        refusedByCap: remote.refusedByCap)
     }
 
     static func apiCalls(_ digests: [CycleDigest], before: Int?) -> ApiCalls {

@@ -114,11 +114,18 @@ extension MorningReport {
 
     var apiCallsLine: String {
         guard let remote = apiCalls.remote else { return "not counted (no model client ran in the night's cycles)" }
-        return "\(remote) remote" + (apiCalls.loopback.map { ", \($0) to local Ollama (loopback)" } ?? "")
+        var line = "\(remote) remote"
+        if let p = apiCalls.promptTokens, let c = apiCalls.completionTokens {
+            line += " (the Architect: \(Format.group(Int64(p))) + \(Format.group(Int64(c))) tokens)"
+        }
+        return line + (apiCalls.loopback.map { ", \($0) to local Ollama (loopback)" } ?? "")
     }
 
     var costLine: String {
-        (apiCalls.costUsd.map { "$" + Format.fixed($0, 2) } ?? "unknown") + " — " + apiCalls.costNote
+        if let cap = apiCalls.capUsd, let spent = apiCalls.costUsd {
+            return "$\(Format.fixed(spent, 4)) of the night's $\(Format.fixed(cap, 2)) cap — " + apiCalls.costNote
+        }
+        return (apiCalls.costUsd.map { "$" + Format.fixed($0, 2) } ?? "unknown") + " — " + apiCalls.costNote
     }
 
     var memoryLine: String {

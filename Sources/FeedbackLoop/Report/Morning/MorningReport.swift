@@ -132,6 +132,11 @@ public struct MorningReport: Sendable, Equatable, Codable {
         /// build cannot price them.
         public var costUsd: Double?
         public var costNote: String
+        /// The remote Architect's tokens and the night's cap (hybrid only; nil otherwise).
+        public var promptTokens: Int? = nil
+        public var completionTokens: Int? = nil
+        public var capUsd: Double? = nil
+        public var refusedByCap: Int? = nil
     }
 
     /// A model's night: the same summary the metrics file writes per model.

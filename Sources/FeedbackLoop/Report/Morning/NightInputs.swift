@@ -46,6 +46,8 @@ public struct NightInputs: Sendable {
     public var watchingSince: Microseconds?
     /// AUTONOMOUS_NIGHT_RUN's window: only its slots were scheduled.
     public var window: NightWindow?
+    /// The remote Architect's calls booked against this night (AGENCY_MODE=hybrid).
+    public var remote = RemoteSpend.none
 
     public init(night: Night, zone: TimeZone, cycleIntervalSeconds: Int64, cycles: [CycleRow], apiCallsBefore: Int?,
                 hourly: [String: [Int64]], pending: [ProposalRecord], accuracy: ForecastAccuracy?, scoredInNight: Int,

@@ -1,0 +1,90 @@
+import Foundation
+
+/// The OpenAI chat-completions wire format (`POST /v1/chat/completions`), the part the
+/// Architect uses: non-streaming, a JSON-schema answer, a token limit. Ollama serves the
+/// same shapes (openai/openai.go), so the project's simulator answers it too.
+public enum OpenAIChat {
+    public struct Message: Codable, Sendable, Equatable {
+        public var role: String
+        public var content: String
+
+        public init(role: String, content: String) {
+            self.role = role
+            self.content = content
+        }
+    }
+
+    public struct Request: Encodable, Sendable {
+        public var model: String
+        public var messages: [Message]
+        /// OpenAI's limit on the answer (reasoning tokens included); `max_tokens` is
+        /// refused by its newer models.
+        public var max_completion_tokens: Int
+        public var response_format: ResponseFormat
+        public var stream = false
+
+        public init(model: String, messages: [Message], maxTokens: Int, schema: JSONValue) {
+            self.model = model
+            self.messages = messages
+            self.max_completion_tokens = maxTokens
+            self.response_format = ResponseFormat(json_schema: .init(name: "night_plan", schema: schema))
+        }
+
+        /// The exact bytes sent: sorted keys, so the same night makes the same payload.
+        public func encoded() -> Data {
+            let e = JSONEncoder()
+            e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            // Strings, numbers and arrays only: encoding cannot fail.
+            return (try? e.encode(self)) ?? Data()
+        }
+    }
+
+    public struct ResponseFormat: Encodable, Sendable {
+        public var type = "json_schema"
+        public var json_schema: Schema
+
+        public struct Schema: Encodable, Sendable {
+            public var name: String
+            public var schema: JSONValue
+            public var strict = true
+        }
+    }
+
+    public struct Response: Decodable, Sendable {
+        public var model: String?
+        public var choices: [Choice]
+        public var usage: Usage?
+    }
+
+    public struct Choice: Decodable, Sendable {
+        public var message: Message?
+        public var finish_reason: String?
+    }
+
+    public struct Usage: Decodable, Sendable, Equatable {
+        public var prompt_tokens: Int
+        public var completion_tokens: Int
+    }
+
+    /// `{"error": {"message": …, "type": …, "code": …}}`.
+    public struct ErrorBody: Decodable, Sendable {
+        public struct Detail: Decodable, Sendable {
+            public var message: String?
+            public var type: String?
+            public var code: String?
+        }
+        public var error: Detail
+    }
+}
+
+/// A remote answer, with what the API says it used.
+public struct RemoteCompletion: Sendable, Equatable {
+    public var text: String
+    /// "length": cut at `max_completion_tokens`.
+    public var finishReason: String?
+    /// Nil when the answer carried no `usage`: the call is booked at its worst case.
+    public var usage: OpenAIChat.Usage?
+    public var latencySeconds: Double
+    /// 429s waited out before this answer.
+    public var rateLimitedRetries: Int
+}

@@ -1,0 +1,153 @@
+import AsyncHTTPClient
+import FeedbackLoop
+import Foundation
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
+
+/// One chat completion from an OpenAI-compatible API, within a deadline. A 429 is
+/// waited out as its `Retry-After` says, when the wait ends before the deadline; every
+/// other failure is a `RemoteError` at once (a 5xx is not retried: the night has one
+/// call to spend, and the local template stands meanwhile).
+public struct RemoteClient: Sendable {
+    public let settings: RemoteSettings
+    /// At most this many 429s are waited out.
+    public var maxRateLimitRetries = 3
+
+    public init(settings: RemoteSettings) { self.settings = settings }
+
+    public func complete(_ body: Data, within deadline: Duration) async throws(RemoteError) -> RemoteCompletion {
+        let key = try settings.key.read()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let end = start + deadline
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.configuration)
+        defer { http.shutdown { _ in } }
+        var retries = 0
+        while true {
+            let response = try await send(http, body, key: key, until: end, clock: clock)
+            if response.status == 429, retries < maxRateLimitRetries {
+                let wait = Self.retryAfter(response.headers, attempt: retries)
+                if clock.now + .seconds(wait) < end {
+                    retries += 1
+                    try? await Task.sleep(for: .seconds(wait))
+                    continue
+                }
+                throw .rateLimited(retryAfterSeconds: wait, message: Self.message(response.body))
+            }
+            var completion = try Self.completion(response)
+            completion.latencySeconds = (clock.now - start).seconds
+            completion.rateLimitedRetries = retries
+            return completion
+        }
+    }
+
+    /// `GET /models`: the models the key may use (OpenAI bills nothing for it), for
+    /// `doctor`.
+    public func listModels(within deadline: Duration) async throws(RemoteError) -> [String] {
+        let key = try settings.key.read()
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.configuration)
+        defer { http.shutdown { _ in } }
+        var request = HTTPClientRequest(url: settings.url("/models"))
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        let answer: Answer
+        do {
+            let r = try await http.execute(request, timeout: .nanoseconds(deadline.nanoseconds))
+            answer = Answer(status: Int(r.status.code), headers: r.headers, body: Data(buffer: try await r.body.collect(upTo: 8 << 20)))
+        } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout || e == .connectTimeout {
+            throw .timeout(seconds: deadline.seconds)
+        } catch {
+            throw .unreachable("\(error)")
+        }
+        switch answer.status {
+        case 200..<300: break
+        case 401, 403: throw .refused(status: answer.status, message: Self.message(answer.body))
+        default: throw .server(status: answer.status, message: Self.message(answer.body))
+        }
+        struct List: Decodable { struct Entry: Decodable { var id: String }; var data: [Entry]? }
+        guard let list = try? JSONDecoder().decode(List.self, from: answer.body) else { throw .malformed("not a model list") }
+        return (list.data ?? []).map(\.id)
+    }
+
+    /// A connect timeout of its own: the unit's IP filter drops a denied address's
+    /// packets, and a stage should learn that in seconds, not at its deadline.
+    static let configuration: HTTPClient.Configuration = {
+        var c = HTTPClient.Configuration()
+        c.timeout = .init(connect: .seconds(10))
+        c.connectionPool.retryConnectionEstablishment = false
+        return c
+    }()
+
+    struct Answer {
+        var status: Int
+        var headers: HTTPHeaders
+        var body: Data
+    }
+
+    private func send(_ http: HTTPClient, _ body: Data, key: String, until end: ContinuousClock.Instant,
+                      clock: ContinuousClock) async throws(RemoteError) -> Answer {
+        var request = HTTPClientRequest(url: settings.url("/chat/completions"))
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "Authorization", value: "Bearer \(key)")
+        request.body = .bytes(ByteBuffer(data: body))
+        let left = end - clock.now
+        guard left > .zero else { throw .timeout(seconds: 0) }
+        do {
+            let r = try await http.execute(request, deadline: .now() + .nanoseconds(left.nanoseconds))
+            let bytes = try await r.body.collect(upTo: 8 << 20)
+            return Answer(status: Int(r.status.code), headers: r.headers, body: Data(buffer: bytes))
+        } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout {
+            throw .timeout(seconds: (end - clock.now + left).seconds)
+        } catch let e as HTTPClientError where e == .connectTimeout {
+            throw .unreachable("no connection within 10 s (\(settings.host) dropped, or filtered by the unit's IPAddressAllow=)")
+        } catch let e as HTTPClientError where e == .remoteConnectionClosed {
+            throw .malformed("the connection closed before a whole answer")
+        } catch {
+            if clock.now >= end { throw .timeout(seconds: left.seconds) }
+            throw .unreachable("\(error)")
+        }
+    }
+
+    /// The status's meaning, or the answer's completion.
+    static func completion(_ a: Answer) throws(RemoteError) -> RemoteCompletion {
+        switch a.status {
+        case 200..<300: break
+        case 401, 403: throw .refused(status: a.status, message: message(a.body))
+        case 429: throw .rateLimited(retryAfterSeconds: nil, message: message(a.body))
+        default: throw .server(status: a.status, message: message(a.body))
+        }
+        guard let r = try? JSONDecoder().decode(OpenAIChat.Response.self, from: a.body) else {
+            throw .malformed("not a chat completion (\(a.body.count) bytes)")
+        }
+        guard let choice = r.choices.first, let text = choice.message?.content else {
+            throw .malformed("no choice with a message")
+        }
+        return RemoteCompletion(text: text, finishReason: choice.finish_reason, usage: r.usage,
+                                latencySeconds: 0, rateLimitedRetries: 0)
+    }
+
+    /// The API's own words for an error: `error.message`, else the body's start.
+    static func message(_ body: Data) -> String {
+        if let e = try? JSONDecoder().decode(OpenAIChat.ErrorBody.self, from: body), let m = e.error.message {
+            return String(m.prefix(300))
+        }
+        return String(decoding: body.prefix(200), as: UTF8.self)
+    }
+
+    /// Retry-After in seconds (RFC 9110 §10.2.3: a number of seconds or an HTTP date;
+    /// OpenAI's SDK reads `retry-after-ms` first, openai-python `_parse_retry_after_header`);
+    /// without either, 1, 2, 4 s.
+    static func retryAfter(_ headers: HTTPHeaders, attempt: Int, now: Date = Date()) -> Double {
+        if let ms = headers.first(name: "retry-after-ms").flatMap(Double.init), ms.isFinite, ms >= 0 { return ms / 1000 }
+        if let v = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) {
+            if let s = Double(v), s.isFinite, s >= 0 { return s }
+            let f = DateFormatter()
+            f.locale = Locale(identifier: "en_US_POSIX")
+            f.timeZone = TimeZone(identifier: "GMT")
+            f.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+            if let d = f.date(from: v) { return max(0, d.timeIntervalSince(now)) }
+        }
+        return Double(1 << min(attempt, 2))
+    }
+}
