@@ -115,6 +115,11 @@ public actor OllamaSimulator {
         await state.inject(fault, count: count, path: path)
     }
 
+    /// The `rate_limited` fault's Retry-After, in seconds.
+    public func setRetryAfter(seconds: Int) async {
+        await state.setRetryAfter(seconds)
+    }
+
     public func clearFaults() async {
         await state.clearFaults()
     }

@@ -63,8 +63,19 @@ struct Harness: Sendable {
         return try await send(request)
     }
 
-    func get(_ path: String) async throws -> Answer {
-        try await send(HTTPClientRequest(url: baseURL + path))
+    func get(_ path: String, headers: [(String, String)] = []) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        for (n, v) in headers { request.headers.add(name: n, value: v) }
+        return try await send(request)
+    }
+
+    func post(_ path: String, _ json: String, headers: [(String, String)]) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + path)
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        for (n, v) in headers { request.headers.add(name: n, value: v) }
+        request.body = .bytes(ByteBuffer(string: json))
+        return try await send(request)
     }
 
     /// A streaming request whose body the caller reads at its own pace.
