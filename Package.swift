@@ -123,7 +123,7 @@ let package = Package(
         .testTarget(name: "DaemonTests", dependencies: ["Daemon", "Systemd", "FeedbackLoop", "StateStore", "Cycle"]),
         .testTarget(name: "ApprovalTests", dependencies: ["Approval", "StateStore", "FeedbackLoop"]),
         .testTarget(name: "DoctorTests", dependencies: ["Doctor", "Daemon", "Trinity", "OllamaSimulator"]),
-        .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop", "Daemon"]),
+        .testTarget(name: "ConsciousnessTests", dependencies: ["SampleLog", "StateStore", "FeedbackLoop", "Daemon", "OllamaSimulator"]),
 
     ],
     swiftLanguageModes: [.v6]
