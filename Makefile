@@ -139,6 +139,8 @@ install:
 	install -D -m 0644 $(COMPLETIONS)/_consciousness $(DESTDIR)$(ZSHCOMPDIR)/_consciousness
 	install -D -m 0644 $(COMPLETIONS)/consciousness.fish $(DESTDIR)$(FISHCOMPDIR)/consciousness.fish
 	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+	sed 's|/usr/local/share/doc|$(PREFIX)/share/doc|' systemd/consciousness.service.d/hybrid.conf > $(DESTDIR)$(DOCDIR)/hybrid.conf
+	chmod 0644 $(DESTDIR)$(DOCDIR)/hybrid.conf
 	@if [ -e $(CONFIG_FILE) ]; then echo "keeping existing $(CONFIG_FILE)"; \
 	else install -D -m 0644 config/consciousness.env $(CONFIG_FILE); fi
 	@if [ -z "$(DESTDIR)" ] && command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then \

@@ -1,3 +1,4 @@
+import FeedbackLoop
 import Foundation
 import StateStore
 import Testing
@@ -58,6 +59,32 @@ import Testing
         let open = try store.beginCycle(at: 1_760_000_002_000_000)
         let running = try JSONSerialization.jsonObject(with: Data(try await Binary.run(["report", "--json", "--state-dir", dir + "/failed"]).stdout.utf8)) as? [String: Any]
         #expect(running?["cycle"] as? Int == Int(open) && running?["result"] as? String == "running")
+    }
+
+    /// `report --morning --sent`: what left the machine that night, byte for byte, with
+    /// its cost; the report's API calls and Cost and `status` are the ledger's.
+    @Test func whatLeftTheMachineIsShownByteForByte() async throws {
+        let (_, state) = try await twoCycles()
+        let env = ["TZ": "UTC"]
+        let none = try await Binary.run(["report", "--morning", "--sent", "--date", "2025-10-08", "--state-dir", state, "--config", config()], env: env)
+        #expect(none.status == 0 && none.stdout.contains("Nothing left the machine"), "\(none.stdout)\(none.stderr)")
+        let store = try StateStore(directory: state)
+        let night = try #require(LocalDate("2025-10-08"))
+        let payload = #"{"messages":[{"content":"The night: 12 violations in run_quality_gate","role":"user"}],"model":"gpt-5"}"#
+        guard case .reserved(let id, _) = try store.reserveRemoteCall(.init(
+            night: night, startedAt: 1_759_906_800_000_000, host: "api.example.com", model: "gpt-5", capUSD: 0.5,
+            worstCaseUSD: 0.02, payload: payload)) else { Issue.record("not reserved"); return }
+        try store.bookRemoteCall(id: id, .init(outcome: "used", reason: nil, promptTokens: 900, completionTokens: 150,
+                                               costUSD: 0.0026, usageReported: true, finishedAt: 1_759_906_801_000_000))
+        let sent = try await Binary.run(["report", "--morning", "--sent", "--date", "2025-10-08", "--state-dir", state, "--config", config()], env: env)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.stdout.contains("api.example.com, gpt-5: used, $0.0026 (reserved $0.0200)"), "\(sent.stdout)")
+        #expect(sent.stdout.contains("\n" + payload + "\n"), "the payload exactly as sent")
+        let morning = try await Binary.run(["report", "--morning", "--date", "2025-10-08", "--state-dir", state, "--config", config()], env: env)
+        #expect(morning.stdout.contains("API calls: 1 remote (the Architect: 900 + 150 tokens)"), "\(morning.stdout)")
+        #expect(morning.stdout.contains("Cost: $0.0026 of the night's $0.50 cap"))
+        let status = try await Binary.run(["status", "--state-dir", state])
+        #expect(status.stdout.contains("night ending 2025-10-08: 1 call, 1,050 tokens, $0.0026 of $0.50 cap"), "\(status.stdout)")
     }
 
     @Test func aMorningReportNotStoredIsComputedAndSaysSo() async throws {

@@ -87,8 +87,10 @@ import Testing
                             ("http://:11434", "http://127.0.0.1:11434")] {
             #expect(try DaemonConfig.parse(["OLLAMA_HOST": host]).ollamaHost == url)
         }
-        #expect(try DaemonConfig.parse(["AGENCY_MODE": "hybrid", "OLLAMA_HOST": "http://gpu-box.lan:11434"]).ollamaHost
-                == "http://gpu-box.lan:11434")
+        // Only the Architect may go remote (ARCHITECT_API_BASE): Ollama is loopback in hybrid too.
+        #expect { try DaemonConfig.parse(["AGENCY_MODE": "hybrid", "OLLAMA_HOST": "http://gpu-box.lan:11434"]) } throws: {
+            ($0 as? ConfigError)?.key == "OLLAMA_HOST"
+        }
         // Paths: anything absolute up to PATH_MAX, non-ASCII included.
         let long = "/" + String(repeating: "a", count: 4095)
         #expect(try DaemonConfig.parse(["VIOLATIONS_LOG": long]).violationsLog == long)

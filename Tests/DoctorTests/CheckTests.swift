@@ -38,8 +38,11 @@ import Testing
              "local only: ✓ AGENCY_MODE=local_only, Ollama at http://localhost:11434 is loopback, remote fallbacks off"),
             (["OLLAMA_HOST": "http://10.1.2.3:11434"], "local only: ✗ OLLAMA_HOST=http://10.1.2.3:11434 is not loopback"),
             (["OLLAMA_HOST": "http://127.0.0.1.example.com"], "local only: ✗ OLLAMA_HOST=http://127.0.0.1.example.com is not loopback"),
+            (["AGENCY_MODE": "cloud", "ENABLE_GPT5_ESCALATION": "Yes"],
+             "local only: ✗ AGENCY_MODE=cloud; ENABLE_GPT5_ESCALATION=Yes"),
             (["AGENCY_MODE": "hybrid", "ENABLE_GPT5_ESCALATION": "Yes"],
-             "local only: ✗ AGENCY_MODE=hybrid; ENABLE_GPT5_ESCALATION=Yes"),
+             "local only: ✓ AGENCY_MODE=hybrid: Ollama at http://127.0.0.1:11434 is loopback; the Architect alone may go to ARCHITECT_API_BASE when its local model cannot serve"),
+            (["AGENCY_MODE": "hybrid", "OLLAMA_HOST": "http://10.1.2.3:11434"], "local only: ✗ OLLAMA_HOST=http://10.1.2.3:11434 is not loopback"),
         ]
         for (environment, expected) in cases {
             #expect(row(LocalOnlyCheck.run(DoctorConfig.load(file: nil, environment: environment))) == expected)

@@ -99,4 +99,24 @@ import Testing
         #expect(p.value("consciousness_cycles_total", ["result": "failed"]) == 0)
         #expect(p.value("consciousness_log_events_total", ["kind": "lost"]) == 0)
     }
+
+    /// AGENCY_MODE=hybrid: the remote Architect's calls, tokens and dollars against the
+    /// cap; none of it in local_only with no call ever made.
+    @Test func theRemoteArchitectsSpendIsInTheMetricsInHybridOnly() throws {
+        var m = CycleMetrics(cycle: 5, result: "completed", timestampSeconds: 1_700_000_000, durationSeconds: 0.1)
+        m.remote = RemoteSpend()
+        #expect(!m.exposition().contains("consciousness_remote_"))
+        m.remote = RemoteSpend(calls: 3, refusedByCap: 1, promptTokens: 2_400, completionTokens: 600, spentUSD: 0.0125)
+        m.remoteCapUSD = 0.5
+        m.remoteLastNight = RemoteSpend(calls: 1, promptTokens: 800, completionTokens: 200, spentUSD: 0.004, capUSD: 0.5)
+        let p = try PromText.parse(m.exposition())
+        #expect(p.value("consciousness_remote_calls_total") == 3)
+        #expect(p.value("consciousness_remote_calls_over_cap_total") == 1)
+        #expect(p.value("consciousness_remote_tokens_total", ["kind": "prompt"]) == 2_400)
+        #expect(p.value("consciousness_remote_tokens_total", ["kind": "completion"]) == 600)
+        #expect(p.value("consciousness_remote_cost_usd_total") == 0.0125)
+        #expect(p.value("consciousness_remote_budget_usd") == 0.5)
+        #expect(p.value("consciousness_remote_last_night_spent_usd") == 0.004)
+        #expect(p.types["consciousness_remote_cost_usd_total"] == "counter" && p.types["consciousness_remote_budget_usd"] == "gauge")
+    }
 }
