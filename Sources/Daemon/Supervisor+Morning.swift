@@ -64,7 +64,7 @@ extension Supervisor {
         let reporter = MorningReporter(store: store)
         let report = try await reporter.make(night, zone: s.zone, cycleIntervalSeconds: Int64(c.cycleInterval.components.seconds),
                                              generatedAt: now, origin: .daemon,
-                                             narrator: c.modelStages ? narrator : nil,  // MODEL_STAGES as reloaded
+                                             narrator: c.modelStages ? narrator?(c) : nil,  // MODEL_STAGES and hybrid as reloaded
                                              window: c.nightWindow(zone: s.zone))
         let files = try MorningReporter.write(report, to: c.reportsDir ?? store.defaultReportsDirectory)
         try reporter.save(report, writtenAt: now)
@@ -85,6 +85,10 @@ extension Supervisor {
             "report_file": "\(f.markdown)", "chart_file": "\(f.chart)",
         ]
         if let remote = r.apiCalls.remote { m["api_calls"] = "\(remote)" }
+        if let cap = r.apiCalls.capUsd {
+            m["api_cost_usd"] = "\(Format.fixed(r.apiCalls.costUsd ?? 0, 6))"
+            m["api_cap_usd"] = "\(Format.fixed(cap, 2))"
+        }
         if let peak = r.peakRssBytes { m["peak_rss_bytes"] = "\(peak)" }
         if !r.degraded.isEmpty { m["degraded"] = "\(r.degraded.map { "\($0.cycle):\($0.stage)" }.joined(separator: ","))" }
         return m

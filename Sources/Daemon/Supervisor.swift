@@ -29,7 +29,9 @@ public actor Supervisor {
     private let models: (any ModelStages)?
     private let memoryAvailable: (@Sendable () -> Int64?)?
     private let clock = ContinuousClock()
-    let narrator: Narrator?
+    /// The morning report's narrator for a configuration: made at each report, so a
+    /// reload's AGENCY_MODE, API and cap apply to the next one.
+    let narrator: (@Sendable (DaemonConfig) -> Narrator?)?
     /// After a failed morning report, not again before this instant (the same date).
     var morningRetry: (date: LocalDate, at: Microseconds)?
 
@@ -51,7 +53,8 @@ public actor Supervisor {
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
                 notifier: Notifier, logger: Logger, seams: SupervisorSeams = .live,
                 outbound: (@Sendable () -> OutboundRequests)? = nil, models: (any ModelStages)? = nil,
-                memoryAvailable: (@Sendable () -> Int64?)? = nil, narrator: Narrator? = nil) {
+                memoryAvailable: (@Sendable () -> Int64?)? = nil,
+                narrator: (@Sendable (DaemonConfig) -> Narrator?)? = nil) {
         self.narrator = narrator
         self.outbound = outbound
         self.models = models

@@ -50,7 +50,9 @@ struct DaemonCommand: AsyncParsableCommand {
                                     logger: logger, seams: SupervisorSeams(wallClock: parts.wallClock),
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
                                     models: workers, memoryAvailable: { Composition.memoryAvailable() },
-                                    narrator: workers.narrator(remote: parts.remoteArchitect(store: store, logger: logger)))
+                                    narrator: { (c: DaemonConfig) -> Narrator? in
+                                        workers.narrator(remote: Composition(c).remoteArchitect(store: store, logger: logger))
+                                    })
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
                                     models: Dictionary(parts.roles, uniquingKeysWith: { a, _ in a }))
