@@ -21,8 +21,12 @@ enum HybridChecks {
     /// Readable, one line, and not readable by every user.
     static func keyCheck(_ r: RemoteSettings, _ d: DoctorConfig) -> DoctorCheck {
         do { _ = try r.key.read() } catch {
+            if FileManager.default.fileExists(atPath: r.key.path), !FileManager.default.isReadableFile(atPath: r.key.path) {
+                return .failure("API key", "\(r.key) exists but cannot be read by \(ProcessInfo.processInfo.userName)",
+                                fix: "check it as the service sees it: consciousness doctor --as-service")
+            }
             return .failure("API key", "\(error)",
-                            fix: "put the key in \(r.key.path), readable by the service's user only (chmod 0600), or use LoadCredential= (hybrid.conf)")
+                            fix: "put the key in \(r.key.path), readable by the service only (root 0600 with LoadCredential=, see hybrid.conf; or root:consciousness 0640)")
         }
         if case .file(let path) = r.key, let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
            mode & 0o004 != 0 {

@@ -16,7 +16,10 @@ import Workers
 /// that rises and falls in the simulated machine's meminfo. The simulator checks, at the
 /// moment every load completes, that MemAvailable is at least OS_RESERVE_GB and the
 /// resident models hold at most TRINITY_BUDGET_GB; any breach is a violation and the soak
-/// exits 1.
+/// exits 1. In hybrid (the default here) each morning is asked three times, the local
+/// Architect missing on every other night (the first included), against a keyed remote API that stalls,
+/// rate-limits or drops `usage` at random, under a cap of about two calls a night: a night
+/// whose ledger passes its cap is a violation too.
 struct GovernorSoak: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "governor-soak", abstract: "Nights of cycles against a self-willed Ollama; prints loads, refusals, evictions, violations.")
@@ -30,6 +33,8 @@ struct GovernorSoak: AsyncParsableCommand {
     @Option(name: .customLong("keep-alive-scale"), help: "Real seconds of keep_alive per second the governor asks for.") var keepAliveScale = 0.004
     @Option(help: "The most real seconds between two cycles (a random pause).") var pause = 2.0
     @Option(help: "Random seed (printed).") var seed: UInt64?
+    @Option(name: .customLong("remote-cap-usd"), help: "AGENCY_MODE=hybrid's API_BUDGET_USD_PER_NIGHT for the remote Architect (0: local only).")
+    var remoteCapUSD = 0.02
 
     func run() async throws {
         let seed = self.seed ?? UInt64.random(in: 1...999_999)
@@ -45,12 +50,13 @@ struct GovernorSoak: AsyncParsableCommand {
         let governor = Governor(client: client, memory: MemorySource(root: dir, ollamaCgroup: nil), settings: settings, logger: logger)
         let workers = ModelWorkers(client: client, governor: governor, models: Self.models, logger: logger)
         let store = try StateStore(directory: dir + "/state")
+        let remote = try await RemoteSoak.start(dir: dir, cap: remoteCapUSD, store: store, logger: logger)
         let log = dir + "/violations.jsonl"
         let start = ContinuousClock.now
         var now: Microseconds = 1_764_572_400_000_000  // 2025-12-01 07:00 UTC: a night starts
         try append(to: log, lines: 3_000, days: 7, end: now)
         var figures = Figures()
-        for _ in 0..<nights {
+        for nightIndex in 0..<nights {
             for hour in 0..<24 {
                 now += 3_600_000_000
                 try append(to: log, lines: 150, days: 1, end: now)
@@ -64,8 +70,14 @@ struct GovernorSoak: AsyncParsableCommand {
                 figures.count(report)
                 try await Task.sleep(for: .milliseconds(Int64(rng.unit() * pause * 1000)))
             }
-            try await morning(store, workers, now, &figures)
+            if let remote {
+                try await remote.mornings(night: nightIndex, store: store, client: client, governor: governor,
+                                          now: now, rng: &rng, logger: logger, &figures)
+            } else {
+                try await morning(store, workers, now, &figures)
+            }
         }
+        try await remote?.stop()
         if ProcessInfo.processInfo.environment["SOAK_DEBUG"] != nil {
             print("sim loads \(await sim.loadCounts()); governor loads \(await governor.loads)")
         }
@@ -74,7 +86,7 @@ struct GovernorSoak: AsyncParsableCommand {
         await client.shutdown()
         try await sim.stop()
         print(figures.text(seed: seed, seconds: (ContinuousClock.now - start).seconds, sim: c, governor: g, recent: violations))
-        if figures.violations > 0 { throw ExitCode(1) }
+        if figures.violations > 0 || figures.nightsOverCap > 0 { throw ExitCode(1) }
     }
 
     static let models: [Role: String] = [
@@ -141,6 +153,8 @@ struct GovernorSoak: AsyncParsableCommand {
 /// What the soak counts from the cycles' own reports.
 struct Figures {
     var cycles = 0, degraded = 0, failed = 0, modelCalls = 0, refusedCalls = 0, mornings = 0, narrated = 0, violations = 0
+    var remote: RemoteSpend?
+    var remoteNarrated = 0, nightsOverCap = 0, highestNightUSD = 0.0
 
     mutating func count(_ r: CycleReport) {
         cycles += 1
@@ -161,6 +175,11 @@ struct Figures {
             "  evictions by Ollama    \(sim.evictedByOllama) for room or its model cap; \(sim.expired) keep_alive expiries (the governor noticed \(g.droppedByOllama) at its next reading)",
             "  violations             \(violations) (at a load: MemAvailable below OS_RESERVE_GB or the resident models above TRINITY_BUDGET_GB)",
         ]
+        if let r = remote {
+            out.append("  remote Architect       \(r.calls) calls (\(remoteNarrated) narrations used), \(r.refusedByCap) not made for the cap; "
+                       + "$\(Format.fixed(r.spentUSD, 4)) booked in all, the dearest night $\(Format.fixed(highestNightUSD, 4)) of its $\(Format.fixed(r.capUSD ?? 0, 4)) cap")
+            out.append("  nights over the cap    \(nightsOverCap)")
+        }
         out += recent.map { "    \($0)" }
         return out.joined(separator: "\n")
     }

@@ -233,25 +233,31 @@ api_get() {  # api_get HOST PATH: the body, asked from outside the unit (with th
 api_requests() { api_get 10.213.0.2 /sim/state | python3 -c 'import json,sys; print(json.load(sys.stdin)["requests"].get(sys.argv[1],0))' "$1"; }
 api_up() { api_get 10.213.0.3 /v1/models | grep -q codestral && api_get 10.213.0.2 /v1/models | grep -q codestral; }
 check "the test network's API answers on both addresses, from outside the unit" wait_for 20 api_up
-sbx sh -c "umask 077; printf '%s\n' '$key' > /etc/consciousness/architect_api_key"
+# The key as ARCHITECT_API_KEY_FILE, readable by the service's group only. (hybrid.conf's
+# LoadCredential= is what a real machine uses; this sandbox's systemd 252 leaves every
+# unit's $CREDENTIALS_DIRECTORY empty, root units included, so the file is named instead.)
+sbx sh -c "umask 077; printf '%s\n' '$key' > /etc/consciousness/architect_api_key; chgrp consciousness /etc/consciousness/architect_api_key; chmod 0640 /etc/consciousness/architect_api_key"
 sbx sh -c "sed 's|^#IPAddressAllow=.*|IPAddressAllow=10.213.0.2|' /usr/local/share/doc/consciousness/hybrid.conf > /etc/systemd/system/consciousness.service.d/hybrid.conf"
 check "hybrid.conf, installed as documentation, filled in and in place" \
   sbx grep -q '^IPAddressAllow=10.213.0.2$' /etc/systemd/system/consciousness.service.d/hybrid.conf
 morning2=$(sbx date -d '+2 min' +%H:%M); morning2_date=$(sbx date -d '+2 min' +%F)
 printf '%s\n' AGENCY_MODE=hybrid ENABLE_GPT5_ESCALATION=true USE_OPENAI_FALLBACK=true \
   ARCHITECT_API_BASE=http://10.213.0.2:8080/v1 ARCHITECT_API_MODEL=codestral:22b-v0.1-q4_K_M \
+  ARCHITECT_API_KEY_FILE=/etc/consciousness/architect_api_key \
   API_BUDGET_USD_PER_NIGHT=0.50 ARCHITECT_API_INPUT_USD_PER_MTOK=1.25 ARCHITECT_API_OUTPUT_USD_PER_MTOK=10 \
   "MORNING_REPORT_AT=$morning2" | sbx sh -c 'cat >> /etc/consciousness/consciousness.env'
 # A fresh state: the first start waits for the next MORNING_REPORT_AT, two minutes away.
 sbx rm -rf /var/lib/consciousness
 sbx systemctl daemon-reload
 sbx systemctl start consciousness
-check "hybrid: the unit starts with the drop-in (LoadCredential= handed it the key)" \
-  test "$(sbx systemctl is-active consciousness)" = active
+check "hybrid: the unit starts with the drop-in" test "$(sbx systemctl is-active consciousness)" = active
+hpid=$(sbx systemctl show -p MainPID --value consciousness)
 doctor_remote() {  # the "remote API" check's verdict as the service sees it: run in the daemon, in its cgroup
   as_alice /usr/local/bin/consciousness doctor --as-service --json 2>/dev/null \
     | python3 -c 'import json,sys; d=json.load(sys.stdin); print([c for c in d["checks"] if c["check"]=="remote API"][0]["ok"])'
 }
+echo "       doctor, as the service sees it:"
+as_alice /usr/local/bin/consciousness doctor --as-service 2>&1 | grep -E 'API|cost cap' | sed 's/^/         /'
 check "doctor --as-service: the daemon reaches the allowed API (10.213.0.2) through the filter" test "$(doctor_remote)" = True
 sbx sed -i 's|^ARCHITECT_API_BASE=.*|ARCHITECT_API_BASE=http://10.213.0.3:8080/v1|' /etc/consciousness/consciousness.env
 before=$(api_requests /v1/models)
@@ -263,15 +269,16 @@ outside() { api_get 10.213.0.3 /v1/models | grep -q codestral; }
 check "…while the same address answers a request from outside the unit" outside
 sbx sed -i 's|^ARCHITECT_API_BASE=.*|ARCHITECT_API_BASE=http://10.213.0.2:8080/v1|' /etc/consciousness/consciousness.env
 # Ollama is stopped: the local Architect cannot serve, so the morning report asks the remote one.
-written2() { sbx journalctl -u consciousness MORNING_DATE="$morning2_date" -o json --no-pager | grep -q NARRATIVE_AUTHOR; }
+written2() { sbx journalctl -u consciousness _PID="$hpid" MORNING_DATE="$morning2_date" -o json --no-pager | grep -q NARRATIVE_AUTHOR; }
 check "hybrid: at MORNING_REPORT_AT the morning report is written" wait_for 200 written2
 check "…narrated by the remote Architect (NARRATIVE_AUTHOR names it and 10.213.0.2)" \
-  sh -c "$SB run $PID journalctl -u consciousness MORNING_DATE=$morning2_date -o json --no-pager | grep -q '\"NARRATIVE_AUTHOR\":\"codestral:22b-v0.1-q4_K_M (remote, 10.213.0.2)\"'"
+  sh -c "$SB run $PID journalctl -u consciousness _PID=$hpid MORNING_DATE=$morning2_date -o json --no-pager | grep -q '\"NARRATIVE_AUTHOR\":\"codestral:22b-v0.1-q4_K_M (remote, 10.213.0.2)\"'"
 check "…after one chat completion reached the API" test "$(api_requests /v1/chat/completions)" = 1
 sent=$(as_alice /usr/local/bin/consciousness report --morning --sent 2>&1)
 sent_ok() { printf '%s\n' "$sent" | grep -q '10.213.0.2, codestral:22b-v0.1-q4_K_M: used' && printf '%s\n' "$sent" | grep -q '"messages"'; }
 check "report --morning --sent shows the payload that left and its cost" sent_ok
-remote_status() { as_alice /usr/local/bin/consciousness status | grep -q 'Remote .*1 call, .* of \$0.50 cap'; }
+remote_status() { as_alice /usr/local/bin/consciousness status | grep -q 'night ending .*: 1 call, .* of \$0.50 cap'; }
+echo "       status as alice: $(as_alice /usr/local/bin/consciousness status | grep -A1 ' Remote:')"
 check "status shows the night's remote calls against the cap" remote_status
 check "the key is nowhere in the journal" sh -c "! $SB run $PID journalctl -u consciousness -o json --no-pager | grep -q '$key'"
 sbx systemctl stop consciousness

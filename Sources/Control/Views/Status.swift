@@ -50,6 +50,9 @@ public struct Status: Encodable, Sendable {
         public var night: String
         public var host: String?
         public var spend: RemoteSpend
+        /// The latest earlier night with calls, when this one has none yet.
+        public var last_night: String?
+        public var last_spend: RemoteSpend?
     }
 
     public struct LastCycle: Encodable, Sendable {
@@ -109,7 +112,12 @@ public struct Status: Encodable, Sendable {
         if let r = daemon?.remote, let night = LocalDate(r.night) {
             var spend = try store.remoteSpend(night: night)
             spend.capUSD = r.capUSD
-            return RemoteArchitect(night: r.night, host: r.host, spend: spend)
+            var status = RemoteArchitect(night: r.night, host: r.host, spend: spend)
+            if spend.calls + spend.refusedByCap == 0, let last = try store.latestRemoteNight(), last != night {
+                status.last_night = last.description
+                status.last_spend = try store.remoteSpend(night: last)
+            }
+            return status
         }
         guard let night = try store.latestRemoteNight() else { return nil }
         return RemoteArchitect(night: night.description, host: nil, spend: try store.remoteSpend(night: night))
@@ -175,6 +183,7 @@ public struct Status: Encodable, Sendable {
         if let m = memory_plan { line("Memory", m) }
         if let r = remote_architect {
             line("Remote", "the Architect's API\(r.host.map { " at \($0)" } ?? ""), night ending \(r.night): \(r.spend.line)")
+            if let night = r.last_night, let spend = r.last_spend { line("", "night ending \(night): \(spend.line)") }
         }
         let total = malformed_lines.values.reduce(0, +)
         line("Malformed", "\(total) lines" + (total > 0 ? " (" + malformed_lines.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")" : ""))
