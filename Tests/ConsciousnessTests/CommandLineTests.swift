@@ -12,6 +12,22 @@ enum Binary {
         return root.appendingPathComponent(".build/debug/consciousness").path
     }
 
+    /// `consciousness daemon --state-dir STATE`, started and left running, outside
+    /// systemd (no notify socket, watchdog or journal), with `env` over this process's.
+    static func daemon(state: String, env: [String: String]) throws -> Process {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = ["daemon", "--state-dir", state]
+        var e = ProcessInfo.processInfo.environment
+        for k in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "CONSCIOUSNESS_CONFIG"] { e[k] = nil }
+        e.merge(env) { _, new in new }
+        p.environment = e
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
     struct Result: Sendable {
         var status: Int32
         var stdout: String

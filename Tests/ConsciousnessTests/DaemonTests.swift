@@ -7,20 +7,8 @@ import Testing
 /// The daemon as a process, outside systemd (its systemd behaviour is the e2e script's).
 @Suite(.serialized) struct DaemonProcessTests {
     func daemon(_ log: String, _ state: String, extra: [String: String] = [:]) async throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = ["daemon", "--state-dir", state]
-        var env = ProcessInfo.processInfo.environment
-        for k in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "CONSCIOUSNESS_CONFIG"] { env[k] = nil }
-        env["VIOLATIONS_LOG"] = log
-        env["CYCLE_INTERVAL"] = "1h"
-        env["MODEL_STAGES"] = "off"
-        for (k, v) in extra { env[k] = v }
-        p.environment = env
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
+        try Binary.daemon(state: state, env: ["VIOLATIONS_LOG": log, "CYCLE_INTERVAL": "1h", "MODEL_STAGES": "off"]
+            .merging(extra) { _, new in new })
     }
 
     func waitUntil(_ seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {

@@ -12,19 +12,7 @@ import Testing
 @Suite(.serialized) struct HybridLedgerTests {
     static let key = "sk-ledger-test-0123456789"
 
-    func daemon(_ env: [String: String], state: String) throws -> Process {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Binary.path)
-        p.arguments = ["daemon", "--state-dir", state]
-        var e = ProcessInfo.processInfo.environment
-        for k in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "CONSCIOUSNESS_CONFIG"] { e[k] = nil }
-        for (k, v) in env { e[k] = v }
-        p.environment = e
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        return p
-    }
+    func daemon(_ env: [String: String], state: String) throws -> Process { try Binary.daemon(state: state, env: env) }
 
     func waitUntil(_ seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)

@@ -4,15 +4,8 @@ import Foundation
 /// Architect uses: non-streaming, a JSON-schema answer, a token limit. Ollama serves the
 /// same shapes (openai/openai.go), so the project's simulator answers it too.
 public enum OpenAIChat {
-    public struct Message: Codable, Sendable, Equatable {
-        public var role: String
-        public var content: String
-
-        public init(role: String, content: String) {
-            self.role = role
-            self.content = content
-        }
-    }
+    /// `{"role", "content"}`: the same message as Ollama's own chat API.
+    public typealias Message = OllamaAPI.Message
 
     public struct Request: Encodable, Sendable {
         public var model: String
