@@ -67,11 +67,12 @@ import Trinity
             try await remote.start()
             let keyFile = cycle.dir + "/architect_api_key"
             try (key + "\n").write(toFile: keyFile, atomically: true, encoding: .utf8)
+            // Stopped whatever the body did (a test may have stopped it already).
             do { try await body(Rig(cycle: cycle, remote: remote, keyFile: keyFile)) } catch {
                 try? await remote.stop()
                 throw error
             }
-            try await remote.stop()
+            try? await remote.stop()
         }
     }
 
@@ -147,6 +148,18 @@ import Trinity
             let call = try #require(rig.calls.first)
             #expect(call.state == "booked" && call.outcome == kind, "\(fault): \(call)")
             #expect((call.costUSD ?? -1) == (bookedAtWorst ? call.reservedUSD : 0), "\(fault): \(call)")
+        }
+    }
+
+    /// Nothing listening: no request left, so nothing is booked.
+    @Test func anAPIThatIsNotThereCostsNothing() async throws {
+        try await Self.with { rig in
+            try await rig.remote.stop()
+            let m = try await rig.morning(deadline: .seconds(5))
+            #expect(m.narrative.author == Narrative.templateAuthor)
+            #expect(m.narrative.note?.contains("unreachable") == true, "\(m.narrative.note ?? "")")
+            let call = try #require(rig.calls.first)
+            #expect(call.outcome == "unreachable" && call.costUSD == 0, "\(call)")
         }
     }
 

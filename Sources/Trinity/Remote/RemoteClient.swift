@@ -4,6 +4,7 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 import NIOHTTP1
+import NIOPosix
 
 /// One chat completion from an OpenAI-compatible API, within a deadline. A 429 is
 /// waited out as its `Retry-After` says, when the wait ends before the deadline; every
@@ -98,16 +99,27 @@ public struct RemoteClient: Sendable {
             let bytes = try await r.body.collect(upTo: 8 << 20)
             return Answer(status: Int(r.status.code), headers: r.headers, body: Data(buffer: bytes))
         } catch let e as HTTPClientError where e == .deadlineExceeded || e == .readTimeout {
-            throw .timeout(seconds: (end - clock.now + left).seconds)
+            throw .timeout(seconds: left.seconds)
         } catch let e as HTTPClientError where e == .connectTimeout {
             throw .unreachable("no connection within 10 s (\(settings.host) dropped, or filtered by the unit's IPAddressAllow=)")
         } catch let e as HTTPClientError where e == .remoteConnectionClosed {
             throw .malformed("the connection closed before a whole answer")
+        } catch let e as NIOConnectionError {
+            // Every address refused or unreachable: nothing was sent.
+            throw .unreachable("no connection to \(settings.host): \(e.connectionErrors.map { "\($0.error)" }.first ?? "\(e)")")
+        } catch let e as IOError where Self.connectErrnos.contains(e.errnoCode) {
+            // Refused, no route, or (EPERM/EACCES) a local filter: nothing was sent.
+            throw .unreachable("no connection to \(settings.host): \(e)")
         } catch {
             if clock.now >= end { throw .timeout(seconds: left.seconds) }
-            throw .unreachable("\(error)")
+            // Anything else (a reset, a cancellation) may have come after the request
+            // left: it may have been billed, so it is booked as an answer never read.
+            throw .malformed("the call ended without an answer: \(error)")
         }
     }
+
+    /// connect(2)'s failures: the request never left.
+    static let connectErrnos: Set<Int32> = [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EPERM, EACCES, EADDRNOTAVAIL]
 
     /// The status's meaning, or the answer's completion.
     static func completion(_ a: Answer) throws(RemoteError) -> RemoteCompletion {
