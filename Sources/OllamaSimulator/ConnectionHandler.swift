@@ -85,6 +85,11 @@ struct ConnectionHandler: Sendable {
             reply = r
         case .noUsage?:
             reply = OpenAIEndpoint.withoutUsage(await router.route(request))
+        case .badGateway?:
+            let ran = await router.route(request)  // the request went on and ran; the proxy lost the answer
+            reply = Reply(status: .badGateway, contentType: "text/html",
+                          body: .whole(ByteBuffer(string: "<html><head><title>502 Bad Gateway</title></head><body>502 Bad Gateway</body></html>\n")),
+                          finish: ran.finish)
         case nil, .fenced?, .sloppy?, .salad?, .truncated?, .wrongIDs?:
             reply = await router.route(request)
         }

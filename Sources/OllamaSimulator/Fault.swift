@@ -45,6 +45,9 @@ public enum Fault: String, Sendable, CaseIterable, Codable {
     case rateLimited = "rate_limited"
     /// A whole, valid chat completion without its `usage` object.
     case noUsage = "no_usage"
+    /// A proxy in front of the API (a gateway, a load balancer) answering 502 with its
+    /// own HTML page after the request went on: the API may have run — and billed — it.
+    case badGateway = "bad_gateway"
 
     /// A fault in the text of an answer, not in its transport.
     public var isContent: Bool {
@@ -53,6 +56,19 @@ public enum Fault: String, Sendable, CaseIterable, Codable {
         default: false
         }
     }
+
+    /// A refusal only a hosted OpenAI-compatible API sends: Ollama checks no key, sets no
+    /// rate limit and always reports its counts, so an Ollama client never meets these.
+    public var isHostedAPIOnly: Bool {
+        switch self {
+        case .unauthorized, .forbidden, .rateLimited, .noUsage, .badGateway: true
+        default: false
+        }
+    }
+
+    /// The transport faults Ollama itself can show a client: the cases an Ollama client's
+    /// error paths must each handle.
+    public static var ollamaTransport: [Fault] { allCases.filter { !$0.isContent && !$0.isHostedAPIOnly } }
 
     /// What `midStreamError` reports: a runner that died mid-generation.
     public static let midStreamErrorMessage = "llama runner process has terminated: CUDA error: out of memory"

@@ -12,15 +12,15 @@ struct OpenAIEndpoint: Sendable {
     let context: EndpointContext
 
     /// The request fields Ollama reads (openai/openai.go `ChatCompletionRequest`), plus
-    /// OpenAI's `max_completion_tokens` (its newer name for `max_tokens`, which Ollama's
-    /// struct lacks: a hosted API honours it, so the simulator does too).
+    /// what a hosted API reads and Ollama's struct lacks: `max_completion_tokens` (OpenAI's
+    /// newer name for `max_tokens`) and the schema's `strict`.
     struct Request: Decodable {
         struct Message: Decodable {
             var role: String?
             var content: String?
         }
         struct ResponseFormat: Decodable {
-            struct Schema: Decodable { var schema: JSONValue? }
+            struct Schema: Decodable { var name: String?; var schema: JSONValue?; var strict: Bool? }
             var type: String?
             var json_schema: Schema?
         }
@@ -42,9 +42,10 @@ struct OpenAIEndpoint: Sendable {
         // middleware/openai.go ChatMiddleware: `[] is too short - 'messages'`.
         guard let messages = r.messages, !messages.isEmpty else { return Self.error(.badRequest, "[] is too short - 'messages'") }
         guard r.stream != true else { return Self.error(.badRequest, "ollama-sim answers /v1/chat/completions without streaming only") }
+        if hosted, let refused = Self.strictRefusal(r.response_format) { return refused }
         let native = GenerationEndpoint(context: context)
         let reply: Reply
-        do { reply = try await native.chat(JSONBody.encode(Self.nativeRequest(r, messages))) } catch let e as HTTPError {
+        do { reply = try await native.chat(JSONBody.encode(Self.nativeRequest(r, messages, hosted: hosted))) } catch let e as HTTPError {
             return Self.error(e.status, e.message)
         } catch {
             return Self.error(.internalServerError, "\(error)")
@@ -52,9 +53,22 @@ struct OpenAIEndpoint: Sendable {
         return Self.completion(from: reply)
     }
 
-    /// openai/openai.go `FromChatRequest`: `max_tokens` → `options.num_predict`; a
-    /// `json_schema` response format → `format` = its schema; `json_object` → "json".
-    static func nativeRequest(_ r: Request, _ messages: [Request.Message]) -> NativeChat {
+    /// A hosted API (the simulator with a key), not Ollama: it checks the key and a
+    /// strict schema, and limits the answer by `max_completion_tokens`.
+    var hosted: Bool { context.configuration.apiKey != nil }
+
+    /// A hosted API's 400 for a strict schema it cannot enforce (`StrictSchemaCheck`).
+    static func strictRefusal(_ format: Request.ResponseFormat?) -> Reply? {
+        guard let f = format, f.type?.lowercased() == "json_schema", let s = f.json_schema, s.strict == true,
+              let problem = StrictSchemaCheck.problem(s.schema ?? .null) else { return nil }
+        return error(.badRequest, "Invalid schema for response_format '\(s.name ?? "")': \(problem)")
+    }
+
+    /// openai/openai.go `FromChatRequest`: `max_tokens` → `options.num_predict` (Ollama
+    /// reads no other limit: an answer asked for with `max_completion_tokens` alone runs
+    /// unbounded there; a hosted API honours either); a `json_schema` response format →
+    /// `format` = its schema; `json_object` → "json".
+    static func nativeRequest(_ r: Request, _ messages: [Request.Message], hosted: Bool) -> NativeChat {
         var format: JSONValue?
         switch r.response_format?.type?.lowercased().trimmingCharacters(in: .whitespaces) {
         case "json_object": format = .string("json")
@@ -62,7 +76,7 @@ struct OpenAIEndpoint: Sendable {
         default: format = nil
         }
         var options: [String: JSONValue] = [:]
-        if let n = r.max_completion_tokens ?? r.max_tokens { options["num_predict"] = .number(Double(n)) }
+        if let n = (hosted ? r.max_completion_tokens : nil) ?? r.max_tokens { options["num_predict"] = .number(Double(n)) }
         return NativeChat(model: r.model ?? "", messages: messages.map { .init(role: $0.role ?? "user", content: $0.content ?? "") },
                           stream: false, options: options, format: format)
     }
@@ -149,13 +163,17 @@ struct OpenAIEndpoint: Sendable {
     }
 
     /// A hosted API's key check (Ollama has none: its docs say the key is "required but
-    /// ignored"). OpenAI answers a wrong key with 401 `invalid_api_key`
-    /// (platform.openai.com/docs/guides/error-codes: "Incorrect API key provided").
+    /// ignored"). OpenAI answers a wrong key with 401 `invalid_api_key`, quoting the key it
+    /// was given with its middle masked (platform.openai.com/docs/guides/error-codes:
+    /// "Incorrect API key provided: sk-abc***xyz").
     private func authorize(_ request: HTTPRequest) -> Reply? {
         guard let key = context.configuration.apiKey else { return nil }
         let given = request.head.headers.first(name: "Authorization") ?? ""
         guard given != "Bearer \(key)" else { return nil }
-        return Self.error(.unauthorized, "Incorrect API key provided.", type: "invalid_request_error", code: "invalid_api_key")
+        let token = given.hasPrefix("Bearer ") ? String(given.dropFirst(7)) : given
+        let shown = token.count > 8 ? token.prefix(3) + String(repeating: "*", count: token.count - 7) + token.suffix(4) : "***"
+        return Self.error(.unauthorized, "Incorrect API key provided: \(shown). You can find your API key at https://platform.openai.com/account/api-keys.",
+                          type: "invalid_request_error", code: "invalid_api_key")
     }
 
     /// openai/openai.go `NewError`: 400 invalid_request_error, 404 not_found_error, any

@@ -41,16 +41,43 @@ import Testing
         }
     }
 
-    /// max_tokens (Ollama) and max_completion_tokens (OpenAI) both become num_predict:
-    /// an answer cut there says finish_reason "length" and counts exactly that many tokens.
-    @Test(arguments: ["max_tokens", "max_completion_tokens"])
-    func theTokenLimitCutsTheAnswer(field: String) async throws {
-        try await Harness.with { sim in
-            let a = try await sim.post("/v1/chat/completions", Self.chat(maxTokens: #","\#(field)":2"#, schema: false), headers: [])
+    /// Ollama reads `max_tokens` alone (openai/openai.go `ChatCompletionRequest`): it cuts
+    /// the answer (finish_reason "length", exactly that many tokens), and
+    /// `max_completion_tokens` does not; a hosted API (keyed) honours either.
+    @Test(arguments: [("max_tokens", false, true), ("max_completion_tokens", false, false),
+                      ("max_tokens", true, true), ("max_completion_tokens", true, true)])
+    func theTokenLimitCutsTheAnswer(field: String, hosted: Bool, cut: Bool) async throws {
+        try await Harness.with({ if hosted { $0.apiKey = Self.key } }) { sim in
+            let a = try await sim.post("/v1/chat/completions", Self.chat(maxTokens: #","\#(field)":2"#, schema: false),
+                                       headers: hosted ? Self.auth : [])
             let o = try a.json()
             let choice = (o["choices"] as? [[String: Any]])?.first
-            #expect(choice?["finish_reason"] as? String == "length", "\(a.body)")
-            #expect((o["usage"] as? [String: Int])?["completion_tokens"] == 2)
+            let completion = (o["usage"] as? [String: Int])?["completion_tokens"] ?? 0
+            if cut {
+                #expect(choice?["finish_reason"] as? String == "length" && completion == 2, "\(a.body)")
+            } else {
+                #expect(choice?["finish_reason"] as? String == "stop" && completion > 2, "\(a.body)")
+            }
+        }
+    }
+
+    /// A hosted API refuses a strict schema it cannot enforce before generating anything;
+    /// Ollama takes any schema as its grammar.
+    @Test func aStrictSchemaIsCheckedByAHostedAPIOnly() async throws {
+        let loose = #"{"type":"object","properties":{"summary":{"type":"string","maxLength":50}},"required":["summary"]}"#
+        let strict = #"{"type":"object","properties":{"summary":{"type":"string"}},"required":["summary"],"additionalProperties":false}"#
+        func body(_ schema: String) -> String {
+            #"{"model":"\#(Harness.codestral)","messages":[{"role":"user","content":"The night."}],"response_format":{"type":"json_schema","json_schema":{"name":"plan","strict":true,"schema":\#(schema)}}}"#
+        }
+        try await Harness.with({ $0.apiKey = Self.key }) { sim in
+            let refused = try await sim.post("/v1/chat/completions", body(loose), headers: Self.auth)
+            #expect(refused.status == 400 && refused.body.contains("Invalid schema for response_format 'plan'"), "\(refused.body)")
+            #expect(refused.body.contains("additionalProperties"), "\(refused.body)")
+            #expect(try await sim.post("/v1/chat/completions", body(strict), headers: Self.auth).status == 200)
+        }
+        try await Harness.with { sim in
+            let ollama = try await sim.post("/v1/chat/completions", body(loose), headers: [])
+            #expect(ollama.status == 200, "\(ollama.body)")
         }
     }
 

@@ -46,7 +46,7 @@ extension SimulatedOllama {
         }
     }
 
-    @Test(arguments: Fault.allCases.filter { !$0.isContent })
+    @Test(arguments: Fault.ollamaTransport)
     func eachFaultIsATypedErrorWithinItsTimeout(fault: Fault) async throws {
         var t = SimulatedOllama.testTimeouts
         (t.firstByte, t.whole) = (.seconds(2), .seconds(8))

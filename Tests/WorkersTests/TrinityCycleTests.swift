@@ -51,7 +51,7 @@ import Trinity
 
     /// Every fault the simulator can inject ends in a completed cycle whose report
     /// names the fallback.
-    @Test(arguments: Fault.allCases.filter { !$0.isContent })
+    @Test(arguments: Fault.ollamaTransport)
     func eachFaultIsAFallbackNotAFailure(fault: Fault) async throws {
         var t = SimulatedOllama.testTimeouts
         t.firstByte = .seconds(2)  // a stalled answer falls back within seconds
