@@ -114,17 +114,22 @@ extension StateStore {
         try reading { try String.fetchOne($0, sql: "SELECT night FROM remote_calls ORDER BY id DESC LIMIT 1") }.flatMap(LocalDate.init)
     }
 
-    /// Every night's calls together: the metrics' all-time counters.
+    /// Every night's calls together: the metrics' all-time counters. `spentUSD` is what
+    /// was booked only, so it never goes down when a reservation is booked below its
+    /// worst case; what is still reserved (in flight, or cut by a crash) is `unbookedUSD`.
     public func remoteTotals() throws -> RemoteSpend {
         try reading { db in
             let r = try Row.fetchOne(db, sql: """
                 SELECT count(*) FILTER (WHERE state != 'refused'), count(*) FILTER (WHERE state = 'refused'),
                        coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),
-                       coalesce(sum(CASE state WHEN 'reserved' THEN reserved_usd WHEN 'booked' THEN cost_usd ELSE 0 END), 0)
+                       coalesce(sum(cost_usd) FILTER (WHERE state = 'booked'), 0),
+                       coalesce(sum(reserved_usd) FILTER (WHERE state = 'reserved'), 0)
                 FROM remote_calls
                 """)
-            return RemoteSpend(calls: r?[0] ?? 0, refusedByCap: r?[1] ?? 0, promptTokens: r?[2] ?? 0,
-                               completionTokens: r?[3] ?? 0, spentUSD: r?[4] ?? 0)
+            var spend = RemoteSpend(calls: r?[0] ?? 0, refusedByCap: r?[1] ?? 0, promptTokens: r?[2] ?? 0,
+                                    completionTokens: r?[3] ?? 0, spentUSD: r?[4] ?? 0)
+            spend.unbookedUSD = r?[5] ?? 0
+            return spend
         }
     }
 

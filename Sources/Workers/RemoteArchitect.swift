@@ -44,6 +44,7 @@ public struct RemoteArchitect: Sendable {
         let request = Self.request(pending: pending, facts: facts, settings: settings)
         let body = request.encoded()
         let worst = WorstCase(request, settings: settings)
+        if let stop = overspentTonight(report.night.date) { return (nil, stop) }
         let reservation: StateStore.Reservation
         do {
             reservation = try store.reserveRemoteCall(.init(
@@ -62,6 +63,21 @@ public struct RemoteArchitect: Sendable {
             return await call(id: id, body: body, worst: worst, pending: pending.map(\.id), report: report)
         }
     }
+
+    /// A call tonight cost more than its reservation: the API does not honour the token
+    /// limit (Ollama's own `/v1` reads `max_tokens` only), so no reservation bounds the
+    /// next one either, and none is made until the next night.
+    private func overspentTonight(_ night: LocalDate) -> String? {
+        let calls: [StateStore.RemoteCallRecord]
+        do { calls = try store.remoteCalls(night: night) } catch {
+            return "remote Architect not asked: its ledger cannot be read (\(error))"
+        }
+        guard let over = calls.last(where: { $0.outcome == Self.overReservation }) else { return nil }
+        return "remote Architect not asked: call \(over.id) tonight cost more than its reservation "
+            + "(\(over.reason ?? "")); no further call until the next night"
+    }
+
+    static let overReservation = "over_reservation"
 
     private func call(id: Int64, body: Data, worst: WorstCase, pending: [Int64],
                       report: MorningReport) async -> (plan: NightPlan?, note: String) {
@@ -118,9 +134,17 @@ public struct RemoteArchitect: Sendable {
         switch r {
         case .success(let c):
             if let u = c.usage {
+                let cost = settings.cost(prompt: u.prompt_tokens, completion: u.completion_tokens)
+                if u.completion_tokens > worst.completionTokens || cost > worst.usd {
+                    let over = "the API answered with \(u.completion_tokens) completion tokens for a limit of \(worst.completionTokens) "
+                        + "($\(Format.fixed(cost, 4)) booked, $\(Format.fixed(worst.usd, 4)) reserved): it does not honour "
+                        + "max_completion_tokens, so no reservation bounds its calls"
+                    return .init(outcome: overReservation, reason: over + (reason.map { "; \($0)" } ?? ""),
+                                 promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens,
+                                 costUSD: cost, usageReported: true, finishedAt: now)
+                }
                 return .init(outcome: outcome, reason: reason, promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens,
-                             costUSD: settings.cost(prompt: u.prompt_tokens, completion: u.completion_tokens),
-                             usageReported: true, finishedAt: now)
+                             costUSD: cost, usageReported: true, finishedAt: now)
             }
             return .init(outcome: outcome, reason: reason, promptTokens: worst.promptTokens, completionTokens: worst.completionTokens,
                          costUSD: worst.usd, usageReported: false, finishedAt: now)
@@ -139,7 +163,9 @@ public struct RemoteArchitect: Sendable {
             "cost_usd": "\(Format.fixed(b.costUSD, 6))", "worst_case_usd": "\(Format.fixed(worst.usd, 6))",
             "usage_reported": "\(b.usageReported)", "cap_usd": "\(Format.fixed(settings.budgetUSDPerNight, 2))",
         ]
-        if let why = b.reason {
+        if b.outcome == Self.overReservation {
+            logger.error("architect (\(shownName)) cost more than its reservation: \(b.reason ?? "")", metadata: meta)
+        } else if let why = b.reason {
             logger.warning("architect (\(shownName)) fell back: \(why)", metadata: meta)
         } else {
             logger.info("architect (\(shownName)): \(b.promptTokens) + \(b.completionTokens) tokens, $\(Format.fixed(b.costUSD, 4))",

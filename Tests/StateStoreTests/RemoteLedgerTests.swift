@@ -37,6 +37,20 @@ import Testing
         #expect(abs(try store.remoteSpend(night: night).spentUSD - 0.7) < 1e-12)
     }
 
+    /// The all-time counters only rise: a reservation is not counted as spent until it
+    /// is booked (then at its cost, below its worst case); meanwhile it is "unbooked".
+    @Test func theAllTimeCostNeverGoesDownWhenACallIsBooked() throws {
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try StateStore(directory: dir)
+        guard case .reserved(let a, _) = try store.reserveRemoteCall(plan(0.6, cap: 1)) else { Issue.record("not reserved"); return }
+        let during = try store.remoteTotals()
+        #expect(during.spentUSD == 0 && during.unbookedUSD == 0.6 && during.calls == 1)
+        try store.bookRemoteCall(id: a, .init(outcome: "used", reason: nil, promptTokens: 100, completionTokens: 10,
+                                              costUSD: 0.1, usageReported: true, finishedAt: 2))
+        let after = try store.remoteTotals()
+        #expect(after.spentUSD == 0.1 && after.unbookedUSD == 0 && after.spentUSD >= during.spentUSD)
+    }
+
     /// 400 reservations from two stores on eight threads, each worst case random: what
     /// is reserved never passes the cap, and the night is filled as far as it goes.
     @Test func concurrentReservationsNeverPassTheCap() async throws {

@@ -29,17 +29,19 @@ import Trinity
         let keyFile: String
         var store: StateStore { cycle.store }
 
-        func settings(budget: Double) async -> RemoteSettings {
+        func settings(budget: Double, maxTokens: Int = 1024) async -> RemoteSettings {
             RemoteSettings(base: await remote.baseURL + "/v1", model: SimulatedOllama.trinity[.architect]!,
-                           key: .file(keyFile), budgetUSDPerNight: budget, inputUSDPerMillion: 1.25, outputUSDPerMillion: 10)
+                           key: .file(keyFile), budgetUSDPerNight: budget, inputUSDPerMillion: 1.25, outputUSDPerMillion: 10,
+                           maxTokens: maxTokens)
         }
 
         /// The morning report with the hybrid narrator.
-        func morning(budget: Double = 1, deadline: Duration = .seconds(20), local: String = "codestral:not-pulled") async throws -> MorningReport {
+        func morning(budget: Double = 1, deadline: Duration = .seconds(20), local: String = "codestral:not-pulled",
+                     maxTokens: Int = 1024) async throws -> MorningReport {
             var models = CycleRig.models
             models[.architect] = local
             let workers = ModelWorkers(client: cycle.client, governor: cycle.governor, models: models, logger: Logger(label: "remote-test"))
-            let architect = RemoteArchitect(settings: await settings(budget: budget), store: store, deadline: deadline,
+            let architect = RemoteArchitect(settings: await settings(budget: budget, maxTokens: maxTokens), store: store, deadline: deadline,
                                             clock: { CycleRig.end + 3_600_000_000 }, logger: Logger(label: "remote-test"))
             return try await MorningReporter(store: store).make(
                 RemoteArchitectTests.night, zone: RemoteArchitectTests.utc, cycleIntervalSeconds: 3600,
@@ -50,7 +52,8 @@ import Trinity
         func sent() async -> Int { await remote.requestCount(path: "/v1/chat/completions") }
     }
 
-    static func with(appending lines: [String] = [], _ body: (Rig) async throws -> Void) async throws {
+    /// `hosted: false`: the remote is an Ollama's own `/v1` (no key, `max_tokens` only).
+    static func with(appending lines: [String] = [], hosted: Bool = true, _ body: (Rig) async throws -> Void) async throws {
         try await CycleRig.with { cycle in
             if !lines.isEmpty {
                 let h = try FileHandle(forWritingTo: URL(fileURLWithPath: cycle.log))
@@ -61,7 +64,7 @@ import Trinity
             _ = try await cycle.cycle()
             #expect(try !cycle.store.pendingProposals().isEmpty)
             var c = SimulatorConfiguration()
-            c.apiKey = key
+            c.apiKey = hosted ? key : nil
             c.meminfoPath = cycle.dir + "/remote-meminfo"
             let remote = OllamaSimulator(configuration: c)
             try await remote.start()
@@ -136,7 +139,7 @@ import Trinity
     /// Each failure is a fallback with its reason; what it is booked at depends on
     /// whether the API may have done the work (no answer) or said it did not (a refusal).
     @Test(arguments: [(Fault.unauthorized, "refused", false), (.forbidden, "refused", false),
-                      (.serverError, "server_error", false), (.malformed, "malformed", true), (.down, "malformed", true),
+                      (.serverError, "server_error", false), (.badGateway, "malformed", true), (.malformed, "malformed", true), (.down, "malformed", true),
                       (.stall, "timeout", true)])
     func eachFailureIsAFallbackWithItsReason(fault: Fault, kind: String, bookedAtWorst: Bool) async throws {
         try await Self.with { rig in
@@ -148,6 +151,23 @@ import Trinity
             let call = try #require(rig.calls.first)
             #expect(call.state == "booked" && call.outcome == kind, "\(fault): \(call)")
             #expect((call.costUSD ?? -1) == (bookedAtWorst ? call.reservedUSD : 0), "\(fault): \(call)")
+        }
+    }
+
+    /// An API that ignores `max_completion_tokens` (an Ollama's own `/v1` reads
+    /// `max_tokens` only) answers past the reservation: the call is booked at what its
+    /// usage says, named for it, and no further call is made that night.
+    @Test func anAPIThatIgnoresTheTokenLimitIsAskedNoMoreThatNight() async throws {
+        try await Self.with(hosted: false) { rig in
+            _ = try await rig.morning(maxTokens: 8)
+            let call = try #require(rig.calls.first)
+            #expect(call.outcome == "over_reservation" && call.state == "booked" && (call.costUSD ?? 0) > 0, "\(call)")
+            #expect(call.reason?.contains("for a limit of 8") == true, "\(call)")
+            #expect(call.reason?.contains("does not honour max_completion_tokens") == true, "\(call)")
+            let again = try await rig.morning(maxTokens: 8)
+            #expect(await rig.sent() == 1 && rig.calls.count == 1)
+            #expect(again.narrative.author == Narrative.templateAuthor)
+            #expect(again.narrative.note?.contains("cost more than its reservation") == true, "\(again.narrative.note ?? "")")
         }
     }
 
@@ -168,8 +188,12 @@ import Trinity
             try "sk-wrong-key\n".write(toFile: rig.keyFile, atomically: true, encoding: .utf8)
             let m = try await rig.morning()
             #expect(rig.calls.first?.outcome == "refused")
-            #expect(m.narrative.note?.contains("401") == true)
-            #expect(!m.json().contains("sk-wrong-key") && !(rig.calls.first?.payload.contains("sk-") ?? true))
+            // The API quotes the wrong key back, masked ("sk-*****-key"): not even that is kept.
+            #expect(m.narrative.note?.contains("401") == true && m.narrative.note?.contains("Incorrect API key provided: [key]") == true,
+                    "\(m.narrative.note ?? "")")
+            #expect(!m.json().contains("sk-") && !(rig.calls.first?.payload.contains("sk-") ?? true))
+            let reason = rig.calls.first?.reason ?? ""
+            #expect(reason.contains("[key]") && !reason.contains("sk-") && !reason.contains("***"), "\(reason)")
         }
     }
 

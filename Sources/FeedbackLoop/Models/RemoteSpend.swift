@@ -12,6 +12,9 @@ public struct RemoteSpend: Sendable, Equatable, Codable {
     public var spentUSD: Double
     /// The night's cap, as configured when its last call was reserved; nil: none made.
     public var capUSD: Double?
+    /// All-time totals only: the worst cases of calls reserved and not (yet) booked, kept
+    /// out of `spentUSD` there so that its counter never goes down.
+    public var unbookedUSD: Double?
 
     public init(calls: Int = 0, refusedByCap: Int = 0, promptTokens: Int = 0, completionTokens: Int = 0,
                 spentUSD: Double = 0, capUSD: Double? = nil) {

@@ -150,6 +150,8 @@ public struct CycleMetrics: Sendable, Equatable {
                [([("kind", "prompt")], Double(r.promptTokens)), ([("kind", "completion")], Double(r.completionTokens))], "counter")
         family("consciousness_remote_cost_usd_total", "US dollars booked for remote Architect calls (a call without usage at its worst case), all time.",
                [([], r.spentUSD)], "counter")
+        family("consciousness_remote_unbooked_usd", "Worst cases of remote calls reserved and not booked: in flight, or cut by a crash (counted against their night's cap).",
+               [([], r.unbookedUSD ?? 0)], "gauge")
         if let cap = remoteCapUSD {
             family("consciousness_remote_budget_usd", "API_BUDGET_USD_PER_NIGHT: the hard cap on one night's remote calls.", [([], cap)], "gauge")
         }

@@ -1,8 +1,9 @@
 import Foundation
 
 /// The OpenAI chat-completions wire format (`POST /v1/chat/completions`), the part the
-/// Architect uses: non-streaming, a JSON-schema answer, a token limit. Ollama serves the
-/// same shapes (openai/openai.go), so the project's simulator answers it too.
+/// Architect uses: non-streaming, a strict JSON-schema answer, a token limit. Ollama's
+/// `/v1` reads the same shapes (openai/openai.go) but limits an answer by `max_tokens`
+/// only: an answer it runs past `max_completion_tokens` is caught when booked.
 public enum OpenAIChat {
     /// `{"role", "content"}`: the same message as Ollama's own chat API.
     public typealias Message = OllamaAPI.Message
@@ -20,7 +21,7 @@ public enum OpenAIChat {
             self.model = model
             self.messages = messages
             self.max_completion_tokens = maxTokens
-            self.response_format = ResponseFormat(json_schema: .init(name: "night_plan", schema: schema))
+            self.response_format = ResponseFormat(json_schema: .init(name: "night_plan", schema: StrictSchema.make(schema)))
         }
 
         /// The exact bytes sent: sorted keys, so the same night makes the same payload.
@@ -43,18 +44,35 @@ public enum OpenAIChat {
         }
     }
 
+    /// Read as leniently as compatible servers write it: a `usage` whose counts are
+    /// null or absent is no usage (booked at the worst case), not an unreadable answer.
     public struct Response: Decodable, Sendable {
         public var model: String?
         public var choices: [Choice]
         public var usage: Usage?
+
+        enum CodingKeys: String, CodingKey { case model, choices, usage }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            model = try? c.decodeIfPresent(String.self, forKey: .model)
+            choices = try c.decode([Choice].self, forKey: .choices)
+            usage = (try? c.decodeIfPresent(Usage.self, forKey: .usage)) ?? nil
+        }
     }
 
     public struct Choice: Decodable, Sendable {
-        public var message: Message?
+        public var message: AnswerMessage?
         public var finish_reason: String?
     }
 
-    public struct Usage: Decodable, Sendable, Equatable {
+    /// The answer: `content` is null when the model refused (`refusal` says why).
+    public struct AnswerMessage: Decodable, Sendable {
+        public var content: String?
+        public var refusal: String?
+    }
+
+    public struct Usage: Codable, Sendable, Equatable {
         public var prompt_tokens: Int
         public var completion_tokens: Int
     }

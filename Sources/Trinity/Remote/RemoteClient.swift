@@ -19,6 +19,10 @@ public struct RemoteClient: Sendable {
 
     public func complete(_ body: Data, within deadline: Duration) async throws(RemoteError) -> RemoteCompletion {
         let key = try settings.key.read()
+        do { return try await complete(body, key: key, within: deadline) } catch { throw error.redacting(key) }
+    }
+
+    private func complete(_ body: Data, key: String, within deadline: Duration) async throws(RemoteError) -> RemoteCompletion {
         let clock = ContinuousClock()
         let start = clock.now
         let end = start + deadline
@@ -29,9 +33,13 @@ public struct RemoteClient: Sendable {
             let response = try await send(http, body, key: key, until: end, clock: clock)
             if response.status == 429, retries < maxRateLimitRetries {
                 let wait = Self.retryAfter(response.headers, attempt: retries)
-                if clock.now + .seconds(wait) < end {
+                // Compared in seconds, not as a Duration: a Retry-After of years must
+                // not overflow one. The retry itself needs time too.
+                if wait + Self.retryHeadroomSeconds < (end - clock.now).seconds {
                     retries += 1
-                    try? await Task.sleep(for: .seconds(wait))
+                    do { try await Task.sleep(for: .seconds(wait)) } catch {
+                        throw .rateLimited(retryAfterSeconds: wait, message: "cancelled while waiting out a 429")
+                    }
                     continue
                 }
                 throw .rateLimited(retryAfterSeconds: wait, message: Self.message(response.body))
@@ -47,6 +55,10 @@ public struct RemoteClient: Sendable {
     /// `doctor`.
     public func listModels(within deadline: Duration) async throws(RemoteError) -> [String] {
         let key = try settings.key.read()
+        do { return try await listModels(key: key, within: deadline) } catch { throw error.redacting(key) }
+    }
+
+    private func listModels(key: String, within deadline: Duration) async throws(RemoteError) -> [String] {
         let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: Self.configuration)
         defer { http.shutdown { _ in } }
         var request = HTTPClientRequest(url: settings.url("/models"))
@@ -118,6 +130,9 @@ public struct RemoteClient: Sendable {
         }
     }
 
+    /// What a retry after a 429 is given at least: not worth sending with less.
+    static let retryHeadroomSeconds = 1.0
+
     /// connect(2)'s failures: the request never left.
     static let connectErrnos: Set<Int32> = [ECONNREFUSED, EHOSTUNREACH, ENETUNREACH, EPERM, EACCES, EADDRNOTAVAIL]
 
@@ -127,13 +142,21 @@ public struct RemoteClient: Sendable {
         case 200..<300: break
         case 401, 403: throw .refused(status: a.status, message: message(a.body))
         case 429: throw .rateLimited(retryAfterSeconds: nil, message: message(a.body))
+        case 500...:
+            // The API's own error says it did no work; anything else (a proxy's page)
+            // may stand for a call that ran: booked as an answer never read.
+            guard (try? JSONDecoder().decode(OpenAIChat.ErrorBody.self, from: a.body)) != nil else {
+                throw .malformed("the API answered \(a.status) without its error body: \(message(a.body))")
+            }
+            throw .server(status: a.status, message: message(a.body))
         default: throw .server(status: a.status, message: message(a.body))
         }
         guard let r = try? JSONDecoder().decode(OpenAIChat.Response.self, from: a.body) else {
             throw .malformed("not a chat completion (\(a.body.count) bytes)")
         }
-        guard let choice = r.choices.first, let text = choice.message?.content else {
-            throw .malformed("no choice with a message")
+        guard let choice = r.choices.first, let message = choice.message else { throw .malformed("no choice with a message") }
+        guard let text = message.content else {
+            throw .malformed(message.refusal.map { "the model refused: \(String($0.prefix(300)))" } ?? "a message without content")
         }
         return RemoteCompletion(text: text, finishReason: choice.finish_reason, usage: r.usage,
                                 latencySeconds: 0, rateLimitedRetries: 0)
@@ -149,8 +172,13 @@ public struct RemoteClient: Sendable {
 
     /// Retry-After in seconds (RFC 9110 §10.2.3: a number of seconds or an HTTP date;
     /// OpenAI's SDK reads `retry-after-ms` first, openai-python `_parse_retry_after_header`);
-    /// without either, 1, 2, 4 s.
+    /// without either, 1, 2, 4 s. At most a day: anything longer is past every deadline
+    /// anyway, and keeps the arithmetic finite.
     static func retryAfter(_ headers: HTTPHeaders, attempt: Int, now: Date = Date()) -> Double {
+        min(rawRetryAfter(headers, attempt: attempt, now: now), 86_400)
+    }
+
+    private static func rawRetryAfter(_ headers: HTTPHeaders, attempt: Int, now: Date) -> Double {
         if let ms = headers.first(name: "retry-after-ms").flatMap(Double.init), ms.isFinite, ms >= 0 { return ms / 1000 }
         if let v = headers.first(name: "Retry-After")?.trimmingCharacters(in: .whitespaces) {
             if let s = Double(v), s.isFinite, s >= 0 { return s }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a remote Architect call gave no usable answer. Each is a fallback with its
 /// reason, never a failed cycle or report.
 public enum RemoteError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -40,6 +42,32 @@ public enum RemoteError: Error, Equatable, Sendable, CustomStringConvertible {
         case .timeout: "timeout"
         case .malformed: "malformed"
         }
+    }
+
+    /// The same error with the key, and anything shaped like a key, out of the API's
+    /// words: OpenAI's 401 quotes the key it was given ("Incorrect API key provided:
+    /// sk-abc1***wxyz"), and these messages reach the journal and the report.
+    public func redacting(_ key: String) -> RemoteError {
+        func r(_ text: String) -> String { Self.redact(text, key: key) }
+        switch self {
+        case .key(let d): return .key(r(d))
+        case .refused(let s, let m): return .refused(status: s, message: r(m))
+        case .rateLimited(let a, let m): return .rateLimited(retryAfterSeconds: a, message: r(m))
+        case .server(let s, let m): return .server(status: s, message: r(m))
+        case .unreachable(let d): return .unreachable(r(d))
+        case .timeout: return self
+        case .malformed(let d): return .malformed(r(d))
+        }
+    }
+
+    /// Providers' key shapes: sk-… (OpenAI, Anthropic, DeepSeek), gsk_… (Groq), and any
+    /// Bearer token quoted back.
+    static let keyShapes = try! NSRegularExpression(  // a constant pattern: it compiles
+        pattern: #"(\b(sk|gsk|xai|pk)[-_][A-Za-z0-9_*.\-]{6,})|(Bearer\s+\S+)"#)
+
+    static func redact(_ text: String, key: String) -> String {
+        let bare = key.isEmpty ? text : text.replacingOccurrences(of: key, with: "[key]")
+        return keyShapes.stringByReplacingMatches(in: bare, range: NSRange(bare.startIndex..., in: bare), withTemplate: "[key]")
     }
 
     /// Whether the API may have done (and billed) the work: a request that left and no

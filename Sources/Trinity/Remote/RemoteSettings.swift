@@ -18,8 +18,9 @@ public struct RemoteSettings: Sendable, Equatable {
     /// ARCHITECT_API_INPUT_USD_PER_MTOK, ARCHITECT_API_OUTPUT_USD_PER_MTOK.
     public var inputUSDPerMillion: Double
     public var outputUSDPerMillion: Double
-    /// ARCHITECT_API_MAX_TOKENS: the answer's limit, sent as `max_tokens` and priced in
-    /// every reservation.
+    /// ARCHITECT_API_MAX_TOKENS: the answer's limit, sent as `max_completion_tokens` and
+    /// priced in every reservation (an API that ignores it is caught when the call is
+    /// booked, and asked nothing more that night).
     public var maxTokens: Int
 
     public init(base: String, model: String, key: APIKeySource, budgetUSDPerNight: Double,
