@@ -87,6 +87,20 @@ import Trinity
         #expect { try DaemonConfig.parse(v) } throws: { ($0 as? ConfigError)?.key == key }
     }
 
+    /// The key never lives in the configuration file: a key there is refused by name,
+    /// and its value is not repeated in the message.
+    @Test(arguments: ["ARCHITECT_API_KEY", "OPENAI_API_KEY"])
+    func aKeyInTheFileIsRefused(key: String) throws {
+        let dir = NSTemporaryDirectory() + "cc-hybrid-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = dir + "/consciousness.env"
+        try "\(key)=sk-live-abcdef0123456789\n".write(toFile: file, atomically: true, encoding: .utf8)
+        #expect { try DaemonConfig.load(file: file, environment: Self.hybrid) } throws: {
+            ($0 as? ConfigError)?.key == key && "\($0)".contains("ARCHITECT_API_KEY_FILE") && !"\($0)".contains("sk-live")
+        }
+    }
+
     /// Only the Architect goes remote: Ollama must be loopback in hybrid too.
     @Test func ollamaStaysOnLoopbackInHybrid() {
         var v = Self.hybrid

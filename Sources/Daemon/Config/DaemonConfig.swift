@@ -152,10 +152,19 @@ public struct DaemonConfig: Sendable, Equatable {
             throw ConfigError(key: "NIGHT_STARTS_AT", value: v["NIGHT_STARTS_AT"] ?? c.nightStartsAt.description,
                               allowed: "a time other than MORNING_REPORT_AT (\(c.morningReportAt)) while AUTONOMOUS_NIGHT_RUN=true: the night would be empty")
         }
+        if let secret = fileKeys.first(where: secretKeys.contains) {
+            throw ConfigError(key: secret, value: "(not shown)", allowed: """
+                no API key in the configuration file, which every reader of the unit may see: a file of its own \
+                named by ARCHITECT_API_KEY_FILE (mode 0640, group consciousness), or LoadCredential=\(APIKeySource.credentialName):… (see hybrid.conf)
+                """)
+        }
         let known = r.known
         c.unknownKeys = fileKeys.filter { !known.contains($0) }.reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
         return c
     }
+
+    /// Where users keep API keys by habit; refused in the file, never read.
+    static let secretKeys: Set<String> = ["ARCHITECT_API_KEY", "OPENAI_API_KEY"]
 
     /// Each key's typed, range-checked read, over the defaults.
     private static func read(_ r: inout Reader) throws(ConfigError) -> DaemonConfig {
