@@ -72,9 +72,12 @@ extension StateStore {
         /// False: the answer had no usage (or none came back), booked at the worst case.
         public var usageReported: Bool
         public var finishedAt: Microseconds
+        /// The answer's text, kept when it was used (`remoteAnswer`).
+        public var answer: String?
 
         public init(outcome: String, reason: String?, promptTokens: Int, completionTokens: Int, costUSD: Double,
-                    usageReported: Bool, finishedAt: Microseconds) {
+                    usageReported: Bool, finishedAt: Microseconds, answer: String? = nil) {
+            self.answer = answer
             self.outcome = outcome
             self.reason = reason
             self.promptTokens = promptTokens
@@ -89,9 +92,21 @@ extension StateStore {
         try writing { db in
             try db.execute(sql: """
                 UPDATE remote_calls SET state = 'booked', outcome = ?, reason = ?, prompt_tokens = ?, completion_tokens = ?,
-                    cost_usd = ?, usage_reported = ?, finished_us = ? WHERE id = ? AND state = 'reserved'
+                    cost_usd = ?, usage_reported = ?, finished_us = ?, answer = ? WHERE id = ? AND state = 'reserved'
                 """, arguments: [b.outcome, b.reason, b.promptTokens, b.completionTokens, b.costUSD,
-                                 b.usageReported, b.finishedAt, id])
+                                 b.usageReported, b.finishedAt, b.answer, id])
+        }
+    }
+
+    /// The answer a call with exactly `payload` got and used this night, if one did: a
+    /// morning report made again (a restart before it was marked written, a `report
+    /// --morning` by hand) asks the same question and need not pay twice.
+    public func remoteAnswer(night: LocalDate, payload: String) throws -> (id: Int64, answer: String)? {
+        try reading { db in
+            try Row.fetchOne(db, sql: """
+                SELECT id, answer FROM remote_calls
+                WHERE night = ? AND payload = ? AND state = 'booked' AND answer IS NOT NULL ORDER BY id DESC LIMIT 1
+                """, arguments: [night.description, payload]).map { ($0["id"], $0["answer"]) }
         }
     }
 

@@ -236,6 +236,12 @@ enum Schema {
                 CREATE INDEX remote_calls_by_night ON remote_calls (night);
                 """)
         }
+        m.registerMigration("v13: the remote Architect's used answer, kept for a retried morning report") { db in
+            // The answer's text when it was used: a report made again for the same night and
+            // the same payload (a restart before the report was marked written) reads it
+            // here instead of paying for the same call twice.
+            try db.execute(sql: "ALTER TABLE remote_calls ADD COLUMN answer TEXT")
+        }
         return m
     }
 }

@@ -44,6 +44,7 @@ public struct RemoteArchitect: Sendable {
         let request = Self.request(pending: pending, facts: facts, settings: settings)
         let body = request.encoded()
         let worst = WorstCase(request, settings: settings)
+        if let kept = keptAnswer(night: report.night.date, body: body, pending: pending.map(\.id), report: report) { return kept }
         if let stop = overspentTonight(report.night.date) { return (nil, stop) }
         let reservation: StateStore.Reservation
         do {
@@ -62,6 +63,18 @@ public struct RemoteArchitect: Sendable {
         case .reserved(let id, _):
             return await call(id: id, body: body, worst: worst, pending: pending.map(\.id), report: report)
         }
+    }
+
+    /// The night's earlier answer to this very payload, if one was used: checked again,
+    /// and used without a second call.
+    private func keptAnswer(night: LocalDate, body: Data, pending: [Int64],
+                            report: MorningReport) -> (plan: NightPlan?, note: String)? {
+        guard let kept = try? store.remoteAnswer(night: night, payload: String(decoding: body, as: UTF8.self)) else { return nil }
+        let again = RemoteCompletion(text: kept.answer, finishReason: "stop", usage: nil)
+        guard case .success(let plan) = Self.judge(.success(again), pending: pending, report: report) else { return nil }
+        logger.info("architect (\(shownName)): call \(kept.id)'s answer to the same night, kept; no second call",
+                    metadata: ["remote_host": "\(settings.host)", "outcome": "kept"])
+        return (plan, "answered by \(shownName) (call \(kept.id), kept from the night's earlier report)")
     }
 
     /// A call tonight cost more than its reservation: the API does not honour the token
@@ -84,7 +97,8 @@ public struct RemoteArchitect: Sendable {
         let result: Result<RemoteCompletion, RemoteError>
         do { result = .success(try await client.complete(body, within: deadline)) } catch { result = .failure(error) }
         let judged = Self.judge(result, pending: pending, report: report)
-        let booking = Self.booking(result, judged: judged, worst: worst, settings: settings, at: clock())
+        var booking = Self.booking(result, judged: judged, worst: worst, settings: settings, at: clock())
+        if case .success = judged, case .success(let c) = result { booking.answer = c.text }
         do { try store.bookRemoteCall(id: id, booking) } catch {
             // Unbooked, the call stays reserved at its worst case: the cap still holds.
             logger.error("remote call \(id) not booked (its worst case stays counted): \(error)")

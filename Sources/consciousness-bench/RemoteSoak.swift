@@ -31,7 +31,8 @@ struct RemoteSoak {
     func stop() async throws { try await api.stop() }
 
     /// Three narrations of the night's report; on even nights (the first included) the
-    /// local Architect is missing, so each goes remote, until the cap says no.
+    /// local Architect is missing, so each goes remote — or reads the night's answer
+    /// already used — until the cap says no.
     func mornings(night n: Int, store: StateStore, client: OllamaClient, governor: Governor, now: Microseconds,
                   rng: inout SoakRandom, logger: Logger, _ f: inout Figures) async throws {
         var models = GovernorSoak.models
@@ -48,6 +49,7 @@ struct RemoteSoak {
             case 2:
                 await api.setRetryAfter(seconds: 1)
                 await api.inject(.rateLimited, path: "/v1/chat/completions")
+            case 3: await api.inject(.salad, path: "/api/chat")  // the answer refused: nothing kept, the next asks again
             default: break
             }
             let report = try await MorningReporter(store: store).make(night, zone: utc, cycleIntervalSeconds: 3600, generatedAt: now,

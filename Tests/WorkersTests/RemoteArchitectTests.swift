@@ -117,13 +117,15 @@ import Trinity
     /// its worst case is the cap exactly, and the next one, which would cross it, is not made.
     @Test func theCapHoldsAtItsEdge() async throws {
         try await Self.with { rig in
+            // Every answer refused (fluent words about nothing): none is kept, so each report asks again.
+            await rig.remote.inject(.salad, count: 10, path: "/api/chat")
             _ = try await rig.morning(budget: 1)
             let first = try #require(rig.calls.first)
             let spent = try rig.store.remoteSpend(night: Self.night.date).spentUSD
             let edge = spent + first.reservedUSD  // the same night, the same prompt: the same worst case
             let second = try await rig.morning(budget: edge)
             #expect(rig.calls.count == 2 && rig.calls[1].state == "booked", "exactly at the cap, the call is made")
-            #expect(second.narrative.author.contains("remote"))
+            #expect(second.narrative.note?.contains("remote Architect") == true, "\(second.narrative.note ?? "")")
             #expect(await rig.sent() == 2)
             let third = try await rig.morning(budget: edge)
             #expect(await rig.sent() == 2, "a call that could cross the cap is not made")
@@ -159,6 +161,7 @@ import Trinity
     /// usage says, named for it, and no further call is made that night.
     @Test func anAPIThatIgnoresTheTokenLimitIsAskedNoMoreThatNight() async throws {
         try await Self.with(hosted: false) { rig in
+            await rig.remote.inject(.salad, count: 1, path: "/api/chat")  // refused: no answer kept for the next report
             _ = try await rig.morning(maxTokens: 8)
             let call = try #require(rig.calls.first)
             #expect(call.outcome == "over_reservation" && call.state == "booked" && (call.costUSD ?? 0) > 0, "\(call)")
@@ -168,6 +171,20 @@ import Trinity
             #expect(await rig.sent() == 1 && rig.calls.count == 1)
             #expect(again.narrative.author == Narrative.templateAuthor)
             #expect(again.narrative.note?.contains("cost more than its reservation") == true, "\(again.narrative.note ?? "")")
+        }
+    }
+
+    /// A morning report made again for the same night (a restart before it was marked
+    /// written) asks the same question: the used answer is read from the ledger, checked
+    /// again, and nothing is sent or paid twice.
+    @Test func aRetriedReportReadsTheNightsAnswerInsteadOfPayingTwice() async throws {
+        try await Self.with { rig in
+            let first = try await rig.morning()
+            let again = try await rig.morning()
+            #expect(await rig.sent() == 1 && rig.calls.count == 1)
+            #expect(again.narrative.author == first.narrative.author && again.narrative.text == first.narrative.text)
+            #expect(again.narrative.ranking == first.narrative.ranking && again.apiCalls.remote == 1)
+            #expect(again.apiCalls.costUsd == first.apiCalls.costUsd)
         }
     }
 

@@ -98,4 +98,12 @@ public struct RemoteCompletion: Sendable, Equatable {
     public var latencySeconds: Double
     /// 429s waited out before this answer.
     public var rateLimitedRetries: Int
+
+    public init(text: String, finishReason: String?, usage: OpenAIChat.Usage?, latencySeconds: Double = 0, rateLimitedRetries: Int = 0) {
+        self.text = text
+        self.finishReason = finishReason
+        self.usage = usage
+        self.latencySeconds = latencySeconds
+        self.rateLimitedRetries = rateLimitedRetries
+    }
 }
