@@ -176,7 +176,7 @@ struct Figures {
             "  violations             \(violations) (at a load: MemAvailable below OS_RESERVE_GB or the resident models above TRINITY_BUDGET_GB)",
         ]
         if let r = remote {
-            out.append("  remote Architect       \(r.calls) calls (\(remoteNarrated) narrations used), \(r.refusedByCap) not made for the cap; "
+            out.append("  remote Architect       calls sent \(r.calls) (narrations by it \(remoteNarrated), a night's used answer read again included), not made for the cap \(r.refusedByCap); "
                        + "$\(Format.fixed(r.spentUSD, 4)) booked in all, the dearest night $\(Format.fixed(highestNightUSD, 4)) of its $\(Format.fixed(r.capUSD ?? 0, 4)) cap")
             out.append("  nights over the cap    \(nightsOverCap)")
         }
