@@ -21,6 +21,7 @@ struct Router: Sendable {
     let context: EndpointContext
 
     func route(_ request: HTTPRequest) async -> Reply {
+        if let refused = OpenAIEndpoint.authorize(request, key: context.configuration.apiKey) { return refused }
         do {
             return try await dispatch(request)
         } catch let error as HTTPError {

@@ -68,7 +68,7 @@ struct OllamaSim: AsyncParsableCommand {
     @Option(name: .customLong("watch-budget-gb"), help: "Count a violation when a load completes with the resident models above this many GB.")
     var watchBudgetGB: Double?
 
-    @Option(name: .customLong("api-key-file"), help: "Serve /v1/* as a hosted OpenAI-compatible API: require `Authorization: Bearer` the key in this file. Allows a non-loopback --host (a test network's remote API).")
+    @Option(name: .customLong("api-key-file"), help: "Serve as a hosted OpenAI-compatible API: require `Authorization: Bearer` the key in this file on every path (/v1, /api and /sim alike). Allows a non-loopback --host (a test network's remote API).")
     var apiKeyFile: String?
 
     /// ArgumentParser exits with 64 (EX_USAGE) on a ValidationError.

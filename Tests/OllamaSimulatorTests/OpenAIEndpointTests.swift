@@ -97,6 +97,11 @@ import Testing
             let ids = (try models.json()["data"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? String }
             #expect(ids.contains(Harness.codestral))
             #expect(try await sim.get("/v1/models").status == 401)
+            // Keyed, it may listen off loopback: Ollama's own API and the controls want the key too.
+            for path in ["/api/tags", "/sim/state"] {
+                let without = try await sim.get(path), with = try await sim.get(path, headers: Self.auth)
+                #expect(without.status == 401 && with.status == 200, "\(path): \(without.status), \(with.status)")
+            }
         }
     }
 
