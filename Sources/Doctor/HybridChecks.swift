@@ -52,10 +52,11 @@ enum HybridChecks {
 
     /// The largest request the Architect's prompt can make (its limits: 20 facts of 300
     /// characters, 30 proposals), priced at its worst case against the cap. The limits
-    /// count characters and the bound counts bytes: the filler is a 4-byte letter (U+1D465).
+    /// count characters and the bound counts bytes: the filler is a 4-byte letter (U+1D465),
+    /// one past each limit (a cut field gains its "…"), and the ids are the longest there are.
     static func capCheck(_ r: RemoteSettings, _ d: DoctorConfig) -> DoctorCheck {
-        let filler = String(repeating: "\u{1D465}", count: 300)
-        let items = (1...30).map { NightPlan.Item(id: Int64($0), agent: String(filler.prefix(48)), confidence: 1, about: filler) }
+        let filler = String(repeating: "\u{1D465}", count: 301)
+        let items = (1...30).map { NightPlan.Item(id: Int64.max - Int64($0), agent: String(filler.prefix(49)), confidence: 1, about: filler) }
         let worst = WorstCase(RemoteArchitect.request(pending: items, facts: Array(repeating: filler, count: 20), settings: r), settings: r)
         let perCall = "the largest night plan reserves $\(Format.fixed(worst.usd, 4)) (\(worst.promptTokens) + \(worst.completionTokens) tokens "
             + "at $\(Format.fixed(r.inputUSDPerMillion, 2)) / $\(Format.fixed(r.outputUSDPerMillion, 2)) per million)"

@@ -1,18 +1,13 @@
 /// What a hosted OpenAI API checks in a `json_schema` response format with
 /// `strict: true` before it generates anything, answering 400 `invalid_request_error`
 /// ("Invalid schema for response_format 'NAME': …"): every object with properties sets
-/// `additionalProperties: false` and requires every property, and a string takes no
-/// `minLength`/`maxLength` (platform.openai.com/docs/guides/structured-outputs,
-/// "Supported schemas"). Ollama checks none of this (openai/openai.go `FromChatRequest`
-/// passes the schema on as `format`), so the simulator applies it in hosted mode only.
+/// `additionalProperties: false` and requires every property
+/// (platform.openai.com/docs/guides/structured-outputs, "Supported schemas"). Ollama
+/// checks none of this (openai/openai.go `FromChatRequest` passes the schema on as
+/// `format`), so the simulator applies it in hosted mode only.
 enum StrictSchemaCheck {
-    static let unsupported: Set<String> = ["minLength", "maxLength"]
-
     static func problem(_ schema: JSONValue, at path: String = "schema") -> String? {
         guard case .object(let fields) = schema else { return nil }
-        if let bad = fields.keys.sorted().first(where: unsupported.contains) {
-            return "In context=(\(path)), '\(bad)' is not permitted."
-        }
         if case .object(let properties)? = fields["properties"] {
             guard fields["additionalProperties"] == .bool(false) else {
                 return "In context=(\(path)), 'additionalProperties' is required to be supplied and to be false."

@@ -101,12 +101,13 @@ extension StateStore {
     /// The answer a call with exactly `payload` got and used this night, if one did: a
     /// morning report made again (a restart before it was marked written, a `report
     /// --morning` by hand) asks the same question and need not pay twice.
-    public func remoteAnswer(night: LocalDate, payload: String) throws -> (id: Int64, answer: String)? {
+    /// The same host only: the answer is credited to the API that gave it.
+    public func remoteAnswer(night: LocalDate, host: String, payload: String) throws -> (id: Int64, answer: String)? {
         try reading { db in
             try Row.fetchOne(db, sql: """
                 SELECT id, answer FROM remote_calls
-                WHERE night = ? AND payload = ? AND state = 'booked' AND answer IS NOT NULL ORDER BY id DESC LIMIT 1
-                """, arguments: [night.description, payload]).map { ($0["id"], $0["answer"]) }
+                WHERE night = ? AND host = ? AND payload = ? AND state = 'booked' AND answer IS NOT NULL ORDER BY id DESC LIMIT 1
+                """, arguments: [night.description, host, payload]).map { ($0["id"], $0["answer"]) }
         }
     }
 

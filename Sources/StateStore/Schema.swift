@@ -239,7 +239,9 @@ enum Schema {
         m.registerMigration("v13: the remote Architect's used answer, kept for a retried morning report") { db in
             // The answer's text when it was used: a report made again for the same night and
             // the same payload (a restart before the report was marked written) reads it
-            // here instead of paying for the same call twice.
+            // here instead of paying for the same call twice. (`outcome` also takes
+            // 'over_reservation' since: an answer past its token limit, which ends the
+            // night's remote calls.)
             try db.execute(sql: "ALTER TABLE remote_calls ADD COLUMN answer TEXT")
         }
         return m

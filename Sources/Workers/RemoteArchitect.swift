@@ -69,7 +69,7 @@ public struct RemoteArchitect: Sendable {
     /// and used without a second call.
     private func keptAnswer(night: LocalDate, body: Data, pending: [Int64],
                             report: MorningReport) -> (plan: NightPlan?, note: String)? {
-        guard let kept = try? store.remoteAnswer(night: night, payload: String(decoding: body, as: UTF8.self)) else { return nil }
+        guard let kept = try? store.remoteAnswer(night: night, host: settings.host, payload: String(decoding: body, as: UTF8.self)) else { return nil }
         let again = RemoteCompletion(text: kept.answer, finishReason: "stop", usage: nil)
         guard case .success(let plan) = Self.judge(.success(again), pending: pending, report: report) else { return nil }
         logger.info("architect (\(shownName)): call \(kept.id)'s answer to the same night, kept; no second call",
@@ -149,10 +149,12 @@ public struct RemoteArchitect: Sendable {
         case .success(let c):
             if let u = c.usage {
                 let cost = settings.cost(prompt: u.prompt_tokens, completion: u.completion_tokens)
-                if u.completion_tokens > worst.completionTokens || cost > worst.usd {
-                    let over = "the API answered with \(u.completion_tokens) completion tokens for a limit of \(worst.completionTokens) "
-                        + "($\(Format.fixed(cost, 4)) booked, $\(Format.fixed(worst.usd, 4)) reserved): it does not honour "
-                        + "max_completion_tokens, so no reservation bounds its calls"
+                if u.completion_tokens > worst.completionTokens || u.prompt_tokens > worst.promptTokens || cost > worst.usd {
+                    let side = u.completion_tokens > worst.completionTokens
+                        ? "\(u.completion_tokens) completion tokens for a limit of \(worst.completionTokens): it does not honour max_completion_tokens"
+                        : "\(u.prompt_tokens) prompt tokens against a bound of \(worst.promptTokens): it counts what it was sent differently"
+                    let over = "the API answered with \(side) ($\(Format.fixed(cost, 4)) booked, $\(Format.fixed(worst.usd, 4)) reserved), "
+                        + "so no reservation bounds its calls"
                     return .init(outcome: overReservation, reason: over + (reason.map { "; \($0)" } ?? ""),
                                  promptTokens: u.prompt_tokens, completionTokens: u.completion_tokens,
                                  costUSD: cost, usageReported: true, finishedAt: now)

@@ -3,7 +3,7 @@ import Foundation
 /// The OpenAI chat-completions wire format (`POST /v1/chat/completions`), the part the
 /// Architect uses: non-streaming, a strict JSON-schema answer, a token limit. Ollama's
 /// `/v1` reads the same shapes (openai/openai.go) but limits an answer by `max_tokens`
-/// only: an answer it runs past `max_completion_tokens` is caught when booked.
+/// only: an answer it runs past `max_completion_tokens` is caught when it comes with usage.
 public enum OpenAIChat {
     /// `{"role", "content"}`: the same message as Ollama's own chat API.
     public typealias Message = OllamaAPI.Message

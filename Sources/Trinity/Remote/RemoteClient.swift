@@ -38,7 +38,7 @@ public struct RemoteClient: Sendable {
                 if wait + Self.retryHeadroomSeconds < (end - clock.now).seconds {
                     retries += 1
                     do { try await Task.sleep(for: .seconds(wait)) } catch {
-                        throw .rateLimited(retryAfterSeconds: wait, message: "cancelled while waiting out a 429")
+                        throw .rateLimited(retryAfterSeconds: nil, message: "cancelled while waiting out a 429")
                     }
                     continue
                 }
@@ -142,13 +142,18 @@ public struct RemoteClient: Sendable {
         case 200..<300: break
         case 401, 403: throw .refused(status: a.status, message: message(a.body))
         case 429: throw .rateLimited(retryAfterSeconds: nil, message: message(a.body))
-        case 500...:
-            // The API's own error says it did no work; anything else (a proxy's page)
-            // may stand for a call that ran: booked as an answer never read.
+        case 500, 503:
+            // The API's own error (500 "The server had an error", 503 "overloaded") says
+            // it did no work; a proxy's page in its place may stand for a call that ran.
             guard (try? JSONDecoder().decode(OpenAIChat.ErrorBody.self, from: a.body)) != nil else {
                 throw .malformed("the API answered \(a.status) without its error body: \(message(a.body))")
             }
             throw .server(status: a.status, message: message(a.body))
+        case 500...:
+            // 502, 504, 52x: a gateway's answer, whatever its body (LiteLLM's and API
+            // gateways' are OpenAI-shaped), after the model behind it may have run and
+            // billed: booked as an answer never read.
+            throw .malformed("a gateway answered \(a.status): \(message(a.body))")
         default: throw .server(status: a.status, message: message(a.body))
         }
         guard let r = try? JSONDecoder().decode(OpenAIChat.Response.self, from: a.body) else {

@@ -63,10 +63,12 @@ public enum RemoteError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Providers' key shapes: sk-… (OpenAI, Anthropic, DeepSeek), gsk_… (Groq), and any
     /// Bearer token quoted back.
     static let keyShapes = try! NSRegularExpression(  // a constant pattern: it compiles
-        pattern: #"(\b(sk|gsk|xai|pk)[-_][A-Za-z0-9_*.\-]{6,})|(Bearer\s+\S+)"#)
+        pattern: #"(\b(sk|gsk|xai|pk)[-_][A-Za-z0-9_*\-]{6,})|(Bearer\s+\S+)"#)
 
+    /// The key itself is replaced only when it is long enough to be a secret: a local
+    /// server's placeholder key ("ollama", "EMPTY") would otherwise blank ordinary words.
     static func redact(_ text: String, key: String) -> String {
-        let bare = key.isEmpty ? text : text.replacingOccurrences(of: key, with: "[key]")
+        let bare = key.count < 12 ? text : text.replacingOccurrences(of: key, with: "[key]")
         return keyShapes.stringByReplacingMatches(in: bare, range: NSRange(bare.startIndex..., in: bare), withTemplate: "[key]")
     }
 

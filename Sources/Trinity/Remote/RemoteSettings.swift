@@ -19,8 +19,8 @@ public struct RemoteSettings: Sendable, Equatable {
     public var inputUSDPerMillion: Double
     public var outputUSDPerMillion: Double
     /// ARCHITECT_API_MAX_TOKENS: the answer's limit, sent as `max_completion_tokens` and
-    /// priced in every reservation (an API that ignores it is caught when the call is
-    /// booked, and asked nothing more that night).
+    /// priced in every reservation (an API that ignores it is caught when it answers with
+    /// its usage, and asked nothing more that night).
     public var maxTokens: Int
 
     public init(base: String, model: String, key: APIKeySource, budgetUSDPerNight: Double,

@@ -1,10 +1,11 @@
-/// A JSON schema as OpenAI's strict structured outputs accept it
+/// A JSON schema as strict structured outputs accept it
 /// (platform.openai.com/docs/guides/structured-outputs, "Supported schemas"): every
-/// object sets `additionalProperties: false` and lists all its properties as required,
-/// and a string takes `pattern` and `format` only — `minLength`/`maxLength` are refused
-/// with a 400 before anything is generated. Ollama's own grammar takes the schema as it
-/// is; for the API the length limits are dropped here and enforced where they always
-/// are, by the answer's own checks (`NightPlan.validate`).
+/// object sets `additionalProperties: false` and lists all its properties as required.
+/// String lengths are dropped too: OpenAI's strict mode took only `pattern` and `format`
+/// for strings when it shipped, and other OpenAI-compatible servers and fine-tuned models
+/// still refuse `minLength`/`maxLength` with a 400 before anything is generated. Ollama's
+/// own grammar takes the schema as it is; for the API the limits are enforced where they
+/// always are, by the answer's own checks (`NightPlan.validate`).
 public enum StrictSchema {
     static let unsupported: Set<String> = ["minLength", "maxLength"]
 
