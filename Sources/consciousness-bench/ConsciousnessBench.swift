@@ -8,7 +8,7 @@ struct ConsciousnessBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "consciousness-bench",
         abstract: "Benchmarks of the memory governor and the vector memory (for make bench).",
-        subcommands: [GovernorBenchmark.self, GovernorSoak.self, VectorBenchmark.self])
+        subcommands: [GovernorBenchmark.self, GovernorSoak.self, ScanBenchmark.self, VectorBenchmark.self])
 
     /// The median of `runs` measurements.
     static func median(_ runs: Int, _ body: () async -> Double) async -> Double {

@@ -25,6 +25,9 @@ struct CycleCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as JSON (the original tool's keys, and more).")
     var json = false
 
+    @Flag(help: "After the report, print on standard error how many write transactions the cycle made in the store.")
+    var storeStats = false
+
     @Option(help: "State directory (default: $STATE_DIRECTORY, else ~/.local/state/consciousness).")
     var stateDir: String?
 
@@ -128,7 +131,9 @@ struct CycleCommand: AsyncParsableCommand {
         // Shut down on every path: a client dropped unshut is a bug async-http-client traps on.
         await client?.shutdown()
         switch outcome {
-        case .success(let report): print(json ? report.json() : report.text(), terminator: "")
+        case .success(let report):
+            print(json ? report.json() : report.text(), terminator: "")
+            if storeStats { FileHandle.standardError.write(Data("store: \(store.writeTransactionCount) write transactions\n".utf8)) }
         case .failure(let e as CycleError):
             switch e {
             case .logUnreadable: throw fail(e.description, ExitStatus.noInput)

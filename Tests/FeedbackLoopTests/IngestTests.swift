@@ -42,6 +42,54 @@ import Testing
         #expect(r.batch.functions.contains("caf\u{E9}"))
     }
 
+    /// A-badinput at scale: 50,000 lines, one in a hundred malformed in one of six ways,
+    /// spread so both scan slices and both parse paths (plain and escaped) meet them;
+    /// every good line and every reason is counted exactly.
+    @Test func onePercentMalformedOfSixKindsIsCountedExactly() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/badinput.jsonl"
+        let t = "2025-10-01T21:38:50.570336+00:00"
+        let kinds: [(MalformedReason, [UInt8])] = [
+            (.invalidJSON, Array("{\"timestamp\": \"\(t)\", \"function\": \"f\", \"error\": \"x\"".utf8)),
+            (.missingField, Array("{\"timestamp\": \"\(t)\", \"error\": \"Article I: x\"}".utf8)),
+            (.wrongType, Array("{\"timestamp\": \"\(t)\", \"function\": 17, \"error\": \"x\"}".utf8)),
+            (.badTimestamp, Array("{\"timestamp\": \"2025-02-30T00:00:00Z\", \"function\": \"f\", \"error\": \"x\"}".utf8)),
+            (.invalidUTF8, Array("{\"timestamp\": \"\(t)\", \"function\": \"f".utf8) + [0xC3, 0x28] + Array("\", \"error\": \"x\"}".utf8)),
+            (.lineTooLong, Array(("{\"timestamp\": \"\(t)\", \"function\": \"f\", \"error\": \"" + String(repeating: "y", count: 70_000) + "\"}").utf8)),
+        ]
+        var bytes: [UInt8] = []
+        var expected: [MalformedReason: Int] = [:]
+        var good = 0
+        for n in 1...50_000 {
+            if n % 100 == 0 {
+                let (reason, text) = kinds[(n / 100) % kinds.count]
+                bytes += text
+                expected[reason, default: 0] += 1
+            } else {
+                // Good lines: plain, with an escape, with non-ASCII, with CRLF.
+                switch n % 7 {
+                case 0: bytes += Array(line(t, function: "caf\u{E9}", error: "Article V: \(n) files").utf8.dropLast())
+                case 1: bytes += Array("{\"timestamp\": \"\(t)\", \"function\": \"esc\\\"aped\", \"error\": \"x \(n)\"}".utf8)
+                case 2: bytes += Array(line(t).utf8.dropLast()) + [0x0D]
+                default: bytes += Array(line(t, error: "Article III violated: src/m_\(n % 300).py").utf8.dropLast())
+                }
+                good += 1
+            }
+            bytes.append(0x0A)
+        }
+        FileManager.default.createFile(atPath: path, contents: Data(bytes))
+        for parallelism in [1, 2] {
+            let r = try await ingest(path, parallelism: parallelism)
+            #expect(r.batch.lines == 50_000)
+            #expect(r.batch.ingested == Int64(good))
+            #expect(r.batch.blank == 0)
+            #expect(r.batch.malformed.entries.mapValues(\.count) == expected)
+            #expect(Set(expected.keys).count == 6)
+            #expect(r.batch.functions.contains("esc\"aped") && r.batch.functions.contains("caf\u{E9}"))
+        }
+    }
+
     @Test func escapesAreDecoded() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -16,22 +16,51 @@ public enum ErrorSignature {
     public static func capacity(for inputLength: Int) -> Int { inputLength * 6 + 16 }
 
     /// Writes the signature of `text` into `out`, returning its length.
+    ///
+    /// Only a word holding a digit or a `/` can change (every rule needs one), so the
+    /// text is searched for those eight bytes at a time and copied unchanged up to the
+    /// word that holds one; that word alone goes through the rules.
     public static func normalize(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int {
         var w = Writer(out: out)
         let n = text.count
-        var i = 0
-        while i < n {
-            if text[i] == 0x20 {
-                w.put(0x20)
-                i += 1
-                continue
-            }
-            var end = i
+        guard let base = text.baseAddress else { return 0 }
+        var copied = 0
+        var k = firstDigitOrSlash(base, 0, n)
+        while k < n {
+            var start = k, end = k + 1
+            while start > copied, text[start - 1] != 0x20 { start -= 1 }
             while end < n, text[end] != 0x20 { end += 1 }
-            normalizeWord(UnsafeRawBufferPointer(rebasing: text[i..<end]), &w)
-            i = end
+            w.put(UnsafeRawBufferPointer(rebasing: text[copied..<start]))
+            normalizeWord(UnsafeRawBufferPointer(rebasing: text[start..<end]), &w)
+            copied = end
+            k = firstDigitOrSlash(base, end, n)
         }
+        w.put(UnsafeRawBufferPointer(rebasing: text[copied..<n]))
         return w.count
+    }
+
+    /// The index of the first byte in 0x2F...0x39 (`/` and the digits) at or after
+    /// `from`, or n: words of eight bytes with none are skipped by a bit trick (bytes
+    /// at or above 0x80 send their word to the byte loop).
+    @inline(__always)
+    static func firstDigitOrSlash(_ base: UnsafeRawPointer, _ from: Int, _ n: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        var i = from
+        while i + 8 <= n {
+            let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // Per byte b < 0x80, b + 0x51 reaches 0x80 iff b ≥ 0x2F and b + 0x46 iff
+            // b ≥ 0x3A; neither sum carries into the next byte.
+            let low7 = x & (0x7F &* ones)
+            let hit = (low7 &+ 0x51 &* ones) & ~(low7 &+ 0x46 &* ones)
+            if (hit | x) & high != 0 { break }
+            i += 8
+        }
+        while i < n {
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b >= 0x2F && b <= 0x39 { return i }
+            i += 1
+        }
+        return n
     }
 
     public static func normalize(_ s: String) -> String {

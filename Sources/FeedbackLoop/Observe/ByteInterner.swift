@@ -9,10 +9,13 @@ import Darwin
 /// String per field per line is what made a naive scanner slow (see DESIGN.md), so the
 /// scanner hashes the bytes in place and allocates only the first time it sees a value.
 ///
-/// Open addressing with linear probing over a power-of-two table; keys live once, in
-/// `keys`, and the table stores (hash, id) so most probes compare one integer.
+/// Open addressing with linear probing over a power-of-two table; the keys' bytes live
+/// end to end in one buffer (no array per key to retain and release on each compare),
+/// and the table stores (hash, id) so most probes compare one integer.
 struct ByteInterner {
-    private(set) var keys: [[UInt8]] = []
+    private var bytes: [UInt8] = []
+    /// Key `id` is `bytes[ends[id - 1] ..< ends[id]]` (from 0 for the first).
+    private var ends: [Int] = []
     private var slots: [Slot]
     private var mask: Int
 
@@ -28,9 +31,11 @@ struct ByteInterner {
         mask = size - 1
     }
 
-    var count: Int { keys.count }
+    var count: Int { ends.count }
 
-    func string(_ id: Int32) -> String { String(decoding: keys[Int(id)], as: UTF8.self) }
+    private func range(_ id: Int) -> Range<Int> { (id == 0 ? 0 : ends[id - 1])..<ends[id] }
+
+    func string(_ id: Int32) -> String { String(decoding: bytes[range(Int(id))], as: UTF8.self) }
 
     /// The id of `bytes` if it was interned, without adding it.
     func id(of bytes: UnsafeRawBufferPointer) -> Int32? {
@@ -38,26 +43,31 @@ struct ByteInterner {
         return id
     }
 
-    mutating func intern(_ bytes: UnsafeRawBufferPointer) -> Int32 {
-        let h = Self.hash(bytes)
-        let (slot, found) = probe(bytes, h)
+    mutating func intern(_ key: UnsafeRawBufferPointer) -> Int32 {
+        let h = Self.hash(key)
+        let (slot, found) = probe(key, h)
         if let found { return found }
-        let id = Int32(keys.count)
-        keys.append(Array(bytes))
+        let id = Int32(ends.count)
+        bytes.append(contentsOf: key)
+        ends.append(bytes.count)
         slots[slot] = Slot(hash: h, id: id)
-        if keys.count * 2 > slots.count { grow() }
+        if ends.count * 2 > slots.count { grow() }
         return id
     }
 
-    /// The slot holding `bytes`, or the empty slot where it would go.
+    /// The slot holding `key`, or the empty slot where it would go.
     @inline(__always)
-    private func probe(_ bytes: UnsafeRawBufferPointer, _ h: UInt64) -> (Int, Int32?) {
-        var i = Int(truncatingIfNeeded: h) & mask
-        while true {
-            let slot = slots[i]
-            if slot.id < 0 { return (i, nil) }
-            if slot.hash == h, Self.equal(keys[Int(slot.id)], bytes) { return (i, slot.id) }
-            i = (i + 1) & mask
+    private func probe(_ key: UnsafeRawBufferPointer, _ h: UInt64) -> (Int, Int32?) {
+        slots.withUnsafeBufferPointer { slots in
+            bytes.withUnsafeBytes { stored in
+                var i = Int(truncatingIfNeeded: h) & mask
+                while true {
+                    let slot = slots[i]
+                    if slot.id < 0 { return (i, nil) }
+                    if slot.hash == h, Self.equal(stored, range(Int(slot.id)), key) { return (i, slot.id) }
+                    i = (i + 1) & mask
+                }
+            }
         }
     }
 
@@ -74,12 +84,11 @@ struct ByteInterner {
         mask = m
     }
 
-    private static func equal(_ a: [UInt8], _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        return a.withUnsafeBytes { ab in
-            guard let pa = ab.baseAddress, let pb = b.baseAddress else { return true }
-            return memcmp(pa, pb, b.count) == 0
-        }
+    @inline(__always)
+    private static func equal(_ stored: UnsafeRawBufferPointer, _ r: Range<Int>, _ key: UnsafeRawBufferPointer) -> Bool {
+        guard r.count == key.count else { return false }
+        guard let a = stored.baseAddress, let b = key.baseAddress, r.count > 0 else { return true }
+        return memcmp(a + r.lowerBound, b, r.count) == 0
     }
 
     /// Eight bytes a step, each word folded in by a multiply–xorshift, then a murmur

@@ -3,6 +3,12 @@
 /// rest is well-formed JSON. Lines are ~200 bytes of ASCII, so string contents are
 /// skipped eight bytes at a time (SWAR) until a quote, backslash, control byte or
 /// non-ASCII byte shows up.
+///
+/// Nearly every line is "plain": ASCII, no backslash, no control byte. One pass over
+/// the whole line, eight bytes a step, tells so; then every quote is a string's edge,
+/// a string is valid whatever its content, and the walk only looks for quotes and the
+/// few bytes between strings. Any other line takes the general path, which decodes
+/// escapes and validates UTF-8: both accept and refuse exactly the same lines.
 struct LineParser {
     /// A string value: its content between the quotes, and whether it needs decoding.
     struct Field {
@@ -19,11 +25,94 @@ struct LineParser {
 
     enum Failure: Error { case json, utf8 }
 
-    /// Known keys by length first, so most keys are told apart by one comparison.
-    private static let kTimestamp = Array("timestamp".utf8), kFunction = Array("function".utf8)
-    private static let kError = Array("error".utf8), kSeverity = Array("severity".utf8)
+    /// The known keys as little-endian words: told apart by length, then one or two
+    /// integer comparisons (no static array to reach through a lazy global).
+    private static let kTimes: UInt64 = 0x6D61_7473_656D_6974, kFunction: UInt64 = 0x6E6F_6974_636E_7566  // "timestam", "function"
+    private static let kSeverity: UInt64 = 0x7974_6972_6576_6573, kError: UInt32 = 0x6F72_7265  // "severity", "erro"
 
     static func parse(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
+        isPlain(p) ? try parsePlain(p) : try parseGeneral(p)
+    }
+
+    /// No byte below 0x20, none at or above 0x80, no backslash (SWAR, as `skipPlain`).
+    @inline(__always)
+    static func isPlain(_ p: UnsafeRawBufferPointer) -> Bool {
+        let n = p.count
+        guard let base = p.baseAddress else { return true }
+        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        var i = 0
+        var acc: UInt64 = 0
+        while i + 8 <= n {
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let slash = w ^ (0x5C &* ones)
+            acc |= ((slash &- ones) & ~slash) | ((w &- 0x20 &* ones) & ~w) | w
+            i += 8
+        }
+        while i < n {
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b < 0x20 || b >= 0x80 || b == 0x5C { return false }
+            i += 1
+        }
+        return acc & high == 0
+    }
+
+    /// The index of the next '"' at or after `from` (n if none): eight bytes a step,
+    /// the lowest zero byte of `w ^ quotes` found exactly (a borrow only ever marks
+    /// bytes above a true zero).
+    @inline(__always)
+    static func nextQuote(_ base: UnsafeRawPointer, _ from: Int, _ n: Int) -> Int {
+        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
+        var i = from
+        while i + 8 <= n {
+            let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ (0x22 &* ones)
+            let t = (x &- ones) & ~x & high
+            if t != 0 { return i + t.trailingZeroBitCount >> 3 }
+            i += 8
+        }
+        while i < n, base.load(fromByteOffset: i, as: UInt8.self) != 0x22 { i += 1 }
+        return i
+    }
+
+    /// `parseGeneral` for a plain line: the same grammar, the same answers.
+    static func parsePlain(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
+        var f = Fields()
+        let n = p.count
+        guard let base = p.baseAddress else { throw .json }
+        var i = skipSpace(p, 0)
+        guard i < n, p[i] == 0x7B else { throw .json }  // {
+        i = skipSpace(p, i + 1)
+        if i < n, p[i] == 0x7D { return try finish(p, i + 1, f) }
+        while true {
+            guard i < n, p[i] == 0x22 else { throw .json }
+            let keyStart = i + 1
+            let keyEnd = nextQuote(base, keyStart, n)
+            guard keyEnd < n else { throw .json }
+            i = skipSpace(p, keyEnd + 1)
+            guard i < n, p[i] == 0x3A else { throw .json }  // :
+            i = skipSpace(p, i + 1)
+            guard i < n else { throw .json }
+            var value = Field()
+            if p[i] == 0x22 {
+                value.start = i + 1
+                value.end = nextQuote(base, i + 1, n)
+                guard value.end < n else { throw .json }
+                value.isString = true
+                i = value.end + 1
+            } else {
+                i = try skipValue(p, i)
+            }
+            value.present = true
+            assign(value, to: &f, key: UnsafeRawBufferPointer(rebasing: p[keyStart..<keyEnd]))
+            i = skipSpace(p, i)
+            guard i < n else { throw .json }
+            if p[i] == 0x2C { i = skipSpace(p, i + 1); continue }  // ,
+            guard p[i] == 0x7D else { throw .json }
+            return try finish(p, i + 1, f)
+        }
+    }
+
+    /// Any line: escapes and UTF-8 checked where they occur.
+    static func parseGeneral(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
         var f = Fields()
         let n = p.count
         var i = skipSpace(p, 0)
@@ -65,14 +154,19 @@ struct LineParser {
     @inline(__always)
     private static func assign(_ v: Field, to f: inout Fields, key: UnsafeRawBufferPointer) {
         // JSON allows a key twice; like Python's json.loads, the last one wins.
+        guard let base = key.baseAddress else { return }
         switch key.count {
-        case 9 where equal(key, kTimestamp): f.timestamp = v
-        case 8 where equal(key, kFunction): f.function = v
-        case 8 where equal(key, kSeverity): f.severity = v
-        case 5 where equal(key, kError): f.error = v
+        case 9 where word(base) == kTimes && key[8] == 0x70: f.timestamp = v  // …p
+        case 8:
+            let w = word(base)
+            if w == kFunction { f.function = v } else if w == kSeverity { f.severity = v }
+        case 5 where base.loadUnaligned(as: UInt32.self) == kError && key[4] == 0x72: f.error = v  // …r
         default: break
         }
     }
+
+    @inline(__always)
+    private static func word(_ p: UnsafeRawPointer) -> UInt64 { UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)) }
 
     @inline(__always)
     private static func equal(_ a: UnsafeRawBufferPointer, _ b: [UInt8]) -> Bool {

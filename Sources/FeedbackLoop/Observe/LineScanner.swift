@@ -1,17 +1,33 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Folds log lines into an `IngestBatch`. One scanner per thread: it owns its
 /// interners and scratch buffers, so the hot path takes no lock and allocates only
 /// when it meets a function, signature or severity for the first time.
-struct LineScanner {
+///
+/// A line goes through four steps — its fields found (`LineParser`), its timestamp
+/// read (`Timestamp.Reader`), its names turned into ids, its bucket counted — which
+/// `ScanPhases` can stop after, to show where a scan's time goes.
+struct LineScanner: LineConsumer {
     static let maxLineBytes = 64 * 1024
 
+    /// The last step a line is taken through: `.buckets` in every real scan.
+    enum Phase: Int, CaseIterable, Sendable {
+        case fields, timestamps, interning, buckets
+    }
+
+    private let stopAfter: Phase
     private var functions = ByteInterner()
     private var signatures = ByteInterner()
     private var severities = ByteInterner(capacity: 8)
     private var signatureArticles: [ArticleSet] = []
-    private var keys: [BucketKey: Int] = [:]
-    private var totals: [BucketTotals] = []
-    private var lastKey = BucketKey(function: -1, signature: -1, hour: 0)
-    private var lastIndex = -1
+    private var buckets = BucketIndex()
+    private var times = Timestamp.Reader()
+    /// The previous line's values: a field equal to it is not hashed again.
+    private let lastFunction = LastValue(), lastError = LastValue(), lastSeverity = LastValue()
     private var malformed = MalformedTally()
     private var lines: Int64 = 0
     private var ingested: Int64 = 0
@@ -28,8 +44,9 @@ struct LineScanner {
     /// or 9999 would otherwise stretch every hourly series across millennia.
     private let validTimes: ClosedRange<Microseconds>?
 
-    init(validTimes: ClosedRange<Microseconds>? = nil) {
+    init(validTimes: ClosedRange<Microseconds>? = nil, stopAfter: Phase = .buckets) {
         self.validTimes = validTimes
+        self.stopAfter = stopAfter
         normalized = Scratch(bytes: ErrorSignature.capacity(for: Self.maxLineBytes))
     }
 
@@ -47,19 +64,30 @@ struct LineScanner {
         }
         guard f.timestamp.present, f.function.present, f.error.present else { return reject(.missingField) }
         guard f.timestamp.isString, f.function.isString, f.error.isString else { return reject(.wrongType) }
-        guard let ts = Self.decoded(line, f.timestamp, Timestamp.parse) else { return reject(.badTimestamp) }
+        if stopAfter == .fields { return }
+        guard let ts = time(line, f.timestamp) else { return reject(.badTimestamp) }
         if let validTimes, !validTimes.contains(ts) { return reject(.outOfRange) }
         guard f.function.end > f.function.start else { return reject(.missingField) }
-        let function = Self.decoded(line, f.function) { functions.intern($0) }
-        let signature = Self.decoded(line, f.error) {
-            Self.internSignature($0, normalized, &signatures, &signatureArticles, &rawErrors, &rawErrorSignature)
+        if stopAfter == .timestamps { return }
+        let function = Self.decoded(line, f.function) { lastFunction.id($0) { functions.intern($0) } }
+        let signature = Self.decoded(line, f.error) { text in
+            lastError.id(text) {
+                Self.internSignature($0, normalized, &signatures, &signatureArticles, &rawErrors, &rawErrorSignature)
+            }
         }
         let severity = f.severity.isString
-            ? Self.decoded(line, f.severity) { severities.intern($0) }
+            ? Self.decoded(line, f.severity) { lastSeverity.id($0) { severities.intern($0) } }
             : unknownSeverity.withUnsafeBytes { severities.intern($0) }
-        add(BucketKey(function: function, signature: signature, hour: Timestamp.hour(of: ts)),
-            BucketTotals(count: 1, first: ts, last: ts, severityMask: BucketTotals.severityBit(severity)))
+        if stopAfter == .interning { return }
+        buckets.add(BucketKey(function: function, signature: signature, hour: Timestamp.hour(of: ts)),
+                    BucketTotals(count: 1, first: ts, last: ts, severityMask: BucketTotals.severityBit(severity)))
         ingested += 1
+    }
+
+    @inline(__always)
+    private mutating func time(_ line: UnsafeRawBufferPointer, _ f: LineParser.Field) -> Microseconds? {
+        guard !f.escaped else { return Self.decoded(line, f, Timestamp.parse) }
+        return times.parse(UnsafeRawBufferPointer(rebasing: line[f.start..<f.end]))
     }
 
     /// A line cut off by the 64 KiB limit before its newline was found.
@@ -93,23 +121,6 @@ struct LineScanner {
         return id
     }
 
-    @inline(__always)
-    private mutating func add(_ key: BucketKey, _ t: BucketTotals) {
-        if key == lastKey {
-            totals[lastIndex].add(t)
-            return
-        }
-        if let i = keys[key] {
-            totals[i].add(t)
-            lastIndex = i
-        } else {
-            lastIndex = totals.count
-            keys[key] = lastIndex
-            totals.append(t)
-        }
-        lastKey = key
-    }
-
     /// Hands `body` the field's bytes, decoding JSON escapes first when there are any
     /// (rare, so that path may allocate).
     @inline(__always)
@@ -128,8 +139,7 @@ struct LineScanner {
         b.signatures = (0..<signatures.count).map { signatures.string(Int32($0)) }
         b.signatureArticles = signatureArticles
         b.severities = (0..<severities.count).map { severities.string(Int32($0)) }
-        b.buckets.reserveCapacity(keys.count)
-        for (key, i) in keys { b.buckets[key] = totals[i] }
+        b.buckets = buckets.dictionary()
         b.malformed = malformed
         b.lines = lines
         b.ingested = ingested
@@ -137,6 +147,32 @@ struct LineScanner {
         b.bytes = bytes
         return b
     }
+}
+
+/// A field's value on the previous line and the id it got: logs repeat a function or a
+/// severity over runs of lines, and a compare of a few bytes is cheaper than a hash.
+/// Values past 256 bytes are not kept (they are looked up every time).
+final class LastValue {
+    private let stored = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 8)
+    private var count = -1
+    private var last: Int32 = 0
+
+    @inline(__always)
+    func id(_ bytes: UnsafeRawBufferPointer, orElse lookUp: (UnsafeRawBufferPointer) -> Int32) -> Int32 {
+        if bytes.count == count, count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, count) == 0 {
+            return last
+        }
+        last = lookUp(bytes)
+        if bytes.count <= stored.count {
+            if bytes.count > 0 { stored.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
+            count = bytes.count
+        } else {
+            count = -1
+        }
+        return last
+    }
+
+    deinit { stored.deallocate() }
 }
 
 /// JSON string escapes, decoded. The parser has already checked they are well formed.

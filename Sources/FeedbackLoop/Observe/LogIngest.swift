@@ -163,6 +163,14 @@ public enum LogIngest {
     static func scan(_ file: LogFile, _ range: Range<Int64>, validTimes: ClosedRange<Microseconds>? = nil,
                      meter: IngestMeter? = nil) throws -> IngestBatch {
         var scanner = LineScanner(validTimes: validTimes)
+        let consumed = try forEachLine(file, range, meter: meter, into: &scanner)
+        return scanner.batch(bytes: consumed)
+    }
+
+    /// Hands `consumer` every complete line of `range`; returns the bytes they take
+    /// (a last line without its newline is left for the next read).
+    static func forEachLine<C: LineConsumer>(_ file: LogFile, _ range: Range<Int64>, meter: IngestMeter? = nil,
+                                             into scanner: inout C) throws -> Int64 {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
         defer { buffer.deallocate() }
         var bufferStart = range.lowerBound  // file offset of buffer[0]
@@ -205,6 +213,12 @@ public enum LogIngest {
                 filled = rest
             }
         }
-        return scanner.batch(bytes: consumed)
+        return consumed
     }
+}
+
+/// What the read loop hands lines to: the scanner, or a stage of it (`ScanPhases`).
+protocol LineConsumer {
+    mutating func consume(_ line: UnsafeRawBufferPointer)
+    mutating func consumeOversizedLine()
 }

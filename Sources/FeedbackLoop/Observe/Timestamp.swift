@@ -29,33 +29,47 @@ public enum Timestamp {
     /// scanner never builds a String for it. Returns nil for anything else, including
     /// impossible dates (2025-02-30) and years outside 1970...9999.
     public static func parse(_ p: UnsafeRawBufferPointer) -> Microseconds? {
-        let n = p.count
-        guard n >= 19 else { return nil }
-        @inline(__always) func digit(_ i: Int) -> Int64? {
-            let d = Int64(p[i]) &- 48
-            return (d >= 0 && d <= 9) ? d : nil
-        }
-        @inline(__always) func two(_ i: Int) -> Int64? {
-            guard let a = digit(i), let b = digit(i + 1) else { return nil }
-            return a * 10 + b
-        }
-        guard let y1 = two(0), let y2 = two(2), p[4] == 0x2D, let month = two(5), p[7] == 0x2D,
-              let day = two(8), p[10] == 0x54 || p[10] == 0x20 || p[10] == 0x74,
-              let hour = two(11), p[13] == 0x3A, let minute = two(14), p[16] == 0x3A,
-              let second = two(17)
+        guard p.count >= 19, let hour = hourOf(p) else { return nil }
+        return within(hour, p)
+    }
+
+    @inline(__always)
+    private static func digit(_ p: UnsafeRawBufferPointer, _ i: Int) -> Int64? {
+        let d = Int64(p[i]) &- 48
+        return (d >= 0 && d <= 9) ? d : nil
+    }
+
+    @inline(__always)
+    private static func two(_ p: UnsafeRawBufferPointer, _ i: Int) -> Int64? {
+        guard let a = digit(p, i), let b = digit(p, i + 1) else { return nil }
+        return a * 10 + b
+    }
+
+    /// `YYYY-MM-DDTHH` (the first 13 of at least 19 bytes), checked: the hour's start
+    /// in seconds since the epoch, before any offset.
+    static func hourOf(_ p: UnsafeRawBufferPointer) -> Int64? {
+        guard let y1 = two(p, 0), let y2 = two(p, 2), p[4] == 0x2D, let month = two(p, 5), p[7] == 0x2D,
+              let day = two(p, 8), p[10] == 0x54 || p[10] == 0x20 || p[10] == 0x74, let hour = two(p, 11)
         else { return nil }
         let year = y1 * 100 + y2
-        guard year >= 1970, (1...12).contains(month), day >= 1,
-              day <= daysInMonth(year: year, month: month),
-              hour <= 23, minute <= 59, second <= 59
+        guard year >= 1970, (1...12).contains(month), day >= 1, day <= daysInMonth(year: year, month: month),
+              hour <= 23
         else { return nil }
+        return daysFromCivil(year: year, month: month, day: day) * 86_400 + hour * 3600
+    }
 
+    /// The rest from byte 13: `:MM:SS`, a fraction, a zone.
+    static func within(_ hourStart: Int64, _ p: UnsafeRawBufferPointer) -> Microseconds? {
+        let n = p.count
+        guard p[13] == 0x3A, let minute = two(p, 14), p[16] == 0x3A, let second = two(p, 17),
+              minute <= 59, second <= 59
+        else { return nil }
         var i = 19
         var fraction: Int64 = 0
         if i < n, p[i] == 0x2E || p[i] == 0x2C {
             i += 1
             var digits = 0
-            while i < n, let d = digit(i) {
+            while i < n, let d = digit(p, i) {
                 if digits < 6 { fraction = fraction * 10 + d }
                 digits += 1
                 i += 1
@@ -71,11 +85,11 @@ public enum Timestamp {
             case 0x2B, 0x2D:  // + or -
                 let sign: Int64 = p[i] == 0x2D ? -1 : 1
                 i += 1
-                guard i + 2 <= n, let oh = two(i) else { return nil }
+                guard i + 2 <= n, let oh = two(p, i) else { return nil }
                 i += 2
                 var om: Int64 = 0
                 if i < n, p[i] == 0x3A { i += 1 }
-                if i + 2 <= n, let m = two(i) { om = m; i += 2 }
+                if i + 2 <= n, let m = two(p, i) { om = m; i += 2 }
                 guard oh <= 23, om <= 59 else { return nil }
                 offsetSeconds = sign * (oh * 3600 + om * 60)
             default:
@@ -83,9 +97,26 @@ public enum Timestamp {
             }
         }
         guard i == n else { return nil }
-        let days = daysFromCivil(year: year, month: month, day: day)
-        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
-        return seconds * microsPerSecond + fraction
+        return (hourStart + minute * 60 + second - offsetSeconds) * microsPerSecond + fraction
+    }
+
+    /// `parse` for a stream of timestamps in order: a line in the same hour as the one
+    /// before it — nearly every line of a log — skips the calendar arithmetic, its date
+    /// and hour told equal by two word comparisons.
+    struct Reader {
+        private var head: (UInt64, UInt64) = (0, 0)
+        private var hourStart: Int64?
+
+        mutating func parse(_ p: UnsafeRawBufferPointer) -> Microseconds? {
+            guard p.count >= 19, let base = p.baseAddress else { return nil }
+            let h = (base.loadUnaligned(as: UInt64.self), base.loadUnaligned(fromByteOffset: 5, as: UInt64.self))
+            if h != head || hourStart == nil {
+                hourStart = Timestamp.hourOf(p)
+                head = h
+            }
+            guard let hourStart else { return nil }
+            return Timestamp.within(hourStart, p)
+        }
     }
 
     public static func parse(_ s: String) -> Microseconds? {
