@@ -75,44 +75,43 @@ struct LineParser {
 
     /// `parseGeneral` for a plain line: the same grammar, the same answers.
     static func parsePlain(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
-        var f = Fields()
-        let n = p.count
-        guard let base = p.baseAddress else { throw .json }
-        var i = skipSpace(p, 0)
-        guard i < n, p[i] == 0x7B else { throw .json }  // {
-        i = skipSpace(p, i + 1)
-        if i < n, p[i] == 0x7D { return try finish(p, i + 1, f) }
-        while true {
-            guard i < n, p[i] == 0x22 else { throw .json }
-            let keyStart = i + 1
-            let keyEnd = nextQuote(base, keyStart, n)
-            guard keyEnd < n else { throw .json }
-            i = skipSpace(p, keyEnd + 1)
-            guard i < n, p[i] == 0x3A else { throw .json }  // :
-            i = skipSpace(p, i + 1)
-            guard i < n else { throw .json }
-            var value = Field()
-            if p[i] == 0x22 {
-                value.start = i + 1
-                value.end = nextQuote(base, i + 1, n)
-                guard value.end < n else { throw .json }
-                value.isString = true
-                i = value.end + 1
-            } else {
-                i = try skipValue(p, i)
-            }
-            value.present = true
-            assign(value, to: &f, key: UnsafeRawBufferPointer(rebasing: p[keyStart..<keyEnd]))
-            i = skipSpace(p, i)
-            guard i < n else { throw .json }
-            if p[i] == 0x2C { i = skipSpace(p, i + 1); continue }  // ,
-            guard p[i] == 0x7D else { throw .json }
-            return try finish(p, i + 1, f)
-        }
+        try walk(p, PlainString.self)
     }
 
     /// Any line: escapes and UTF-8 checked where they occur.
     static func parseGeneral(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
+        try walk(p, AnyString.self)
+    }
+
+    /// How a string's content is found, from just after its opening quote.
+    protocol StringScan {
+        static func scan(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field
+    }
+
+    /// In a plain line every quote closes the string it is in.
+    enum PlainString: StringScan {
+        @inline(__always)
+        static func scan(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field {
+            var f = Field()
+            f.start = from
+            f.end = nextQuote(p.baseAddress!, from, p.count)
+            guard f.end < p.count else { throw .json }
+            return f
+        }
+    }
+
+    enum AnyString: StringScan {
+        @inline(__always)
+        static func scan(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field {
+            let f = try scanString(p, from)
+            if f.nonASCII { try validateUTF8(p, f.start, f.end) }
+            return f
+        }
+    }
+
+    /// The object's grammar, once, for both kinds of string scan.
+    @inline(__always)
+    private static func walk<S: StringScan>(_ p: UnsafeRawBufferPointer, _: S.Type) throws(Failure) -> Fields {
         var f = Fields()
         let n = p.count
         var i = skipSpace(p, 0)
@@ -121,16 +120,14 @@ struct LineParser {
         if i < n, p[i] == 0x7D { return try finish(p, i + 1, f) }
         while true {
             guard i < n, p[i] == 0x22 else { throw .json }
-            let key = try scanString(p, i + 1)
-            if key.nonASCII { try validateUTF8(p, key.start, key.end) }
+            let key = try S.scan(p, i + 1)
             i = skipSpace(p, key.end + 1)
             guard i < n, p[i] == 0x3A else { throw .json }  // :
             i = skipSpace(p, i + 1)
             guard i < n else { throw .json }
             var value = Field()
             if p[i] == 0x22 {
-                value = try scanString(p, i + 1)
-                if value.nonASCII { try validateUTF8(p, value.start, value.end) }
+                value = try S.scan(p, i + 1)
                 value.isString = true
                 i = value.end + 1
             } else {
