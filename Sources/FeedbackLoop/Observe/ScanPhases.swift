@@ -38,7 +38,7 @@ public enum ScanPhases {
     /// Finds lines and nothing else.
     struct LineCount: LineConsumer {
         var lines = 0
-        mutating func consume(_ line: UnsafeRawBufferPointer) { lines &+= line.count > 0 ? 1 : 1 }
+        mutating func consume(_ line: UnsafeRawBufferPointer) { lines += 1 }
         mutating func consumeOversizedLine() { lines += 1 }
     }
 }
