@@ -27,6 +27,8 @@ let package = Package(
         .target(name: "StateStore", dependencies: [
             "FeedbackLoop",
             .product(name: "GRDB", package: "GRDB.swift"),
+            // sqlite3_column_* on GRDB's own statements, for the hourly bucket read.
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // One cycle, stage by stage: the seam the command line and the daemon share.
         .target(name: "Cycle", dependencies: ["FeedbackLoop", "StateStore"]),
@@ -112,7 +114,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "FeedbackLoopTests", dependencies: ["FeedbackLoop", "SampleLog"]),
-        .testTarget(name: "StateStoreTests", dependencies: ["StateStore", "Cycle", "FeedbackLoop", "SampleLog"]),
+        .testTarget(name: "StateStoreTests", dependencies: [
+            "StateStore", "Cycle", "FeedbackLoop", "SampleLog", .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "OllamaSimulatorTests", dependencies: [
             "OllamaSimulator", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         ]),

@@ -62,7 +62,7 @@ final class CycleRun {
         try? store.failCycle(cycle, reason: reason, at: o.wallClock?() ?? o.now, counting: Counter.failedCycle)
         var m = CycleMetrics(cycle: cycle, result: CycleResult.failed.rawValue, timestampSeconds: endSeconds,
                              durationSeconds: elapsedSeconds)
-        m.proposalsPending = try? store.pendingProposals().count
+        m.proposalsPending = try? store.pendingProposalCount()
         m.stages = stages
         m.counters = (try? store.counters()) ?? [:]
         describe(&m)

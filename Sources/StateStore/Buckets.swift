@@ -1,40 +1,61 @@
 import FeedbackLoop
 import GRDB
+import GRDBSQLite
 
 extension StateStore {
-    /// Every bucket in [fromHour, toHour], names resolved. Names come from three small
-    /// lookup tables read first, so the per-row work is integers only (an hourly cycle
-    /// reads tens of thousands of rows for its forecasts' history).
+    /// Every bucket in [fromHour, toHour], names resolved. Every cycle reads tens of
+    /// thousands of these for its forecasts' history, so the per-row work is integers
+    /// only: names come from the small lookup tables read first (arrays by id), and the
+    /// columns are read straight from the statement, which the covering hour index
+    /// answers without touching the table.
     public func buckets(fromHour: Int32, toHour: Int32) throws -> [BucketRow] {
         try reading { db in
             let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
-            var functions: [Int64: String] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT id, name FROM functions") { functions[r[0]] = r[1] }
-            var signatures: [Int64: (String, ArticleSet)] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT id, text, articles FROM signatures") {
-                signatures[r[0]] = (r[1], ArticleSet(rawValue: UInt8(truncatingIfNeeded: r[2] as Int)))
-            }
-            var severityNames: [UInt64: [String]] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let functions = try Self.byID(db, sql: "SELECT id, name, 0 FROM functions")
+            let signatures = try Self.byID(db, sql: "SELECT id, text, articles FROM signatures")
+            let statement = try db.cachedStatement(sql: """
                 SELECT function_id, signature_id, hour, count, first_us, last_us, severity_mask
                 FROM buckets WHERE hour BETWEEN ? AND ?
-                """, arguments: [fromHour, toHour])
+                """)
+            let rows = try Row.fetchCursor(statement, arguments: [fromHour, toHour])
+            let s = statement.sqliteStatement
+            var severityNames: (mask: UInt64, names: [String])? = nil
             var out: [BucketRow] = []
-            while let r = try rows.next() {
-                let mask = UInt64(bitPattern: r[6])
-                let names = severityNames[mask] ?? {
-                    let n = severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] }
-                    severityNames[mask] = n
-                    return n
-                }()
-                let sig = signatures[r[1]] ?? ("?", ArticleSet())
+            while try rows.next() != nil {
+                let mask = UInt64(bitPattern: sqlite3_column_int64(s, 6))
+                if severityNames?.mask != mask {
+                    severityNames = (mask, severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] })
+                }
+                let function = functions.name(sqlite3_column_int64(s, 0))
+                let signature = signatures.name(sqlite3_column_int64(s, 1))
                 out.append(BucketRow(
-                    function: functions[r[0]] ?? "?", signature: sig.0, articles: sig.1, hour: r[2],
-                    totals: BucketTotals(count: r[3], first: r[4], last: r[5], severityMask: mask),
-                    severities: names))
+                    function: function.name, signature: signature.name, articles: ArticleSet(rawValue: signature.extra),
+                    hour: sqlite3_column_int(s, 2),
+                    totals: BucketTotals(count: sqlite3_column_int64(s, 3), first: sqlite3_column_int64(s, 4),
+                                         last: sqlite3_column_int64(s, 5), severityMask: mask),
+                    severities: severityNames!.names))
             }
             return out
         }
+    }
+
+    /// A lookup table's names by id (`SELECT id, name, small-int`), ids being dense.
+    struct Names {
+        var entries: [(name: String, extra: UInt8)?]
+        func name(_ id: Int64) -> (name: String, extra: UInt8) {
+            id >= 0 && id < entries.count ? entries[Int(id)] ?? ("?", 0) : ("?", 0)
+        }
+    }
+
+    static func byID(_ db: Database, sql: String) throws -> Names {
+        var names = Names(entries: [])
+        for r in try Row.fetchAll(db, sql: sql) {
+            let id: Int = r[0]
+            guard id >= 0 else { continue }
+            if id >= names.entries.count { names.entries += repeatElement(nil, count: id + 1 - names.entries.count) }
+            names.entries[id] = (r[1], UInt8(truncatingIfNeeded: r[2] as Int))
+        }
+        return names
     }
 
     /// The earliest hour with a bucket, for `--all`.
@@ -73,10 +94,9 @@ extension StateStore {
     public func firstSeen() throws -> [String: Int64] {
         try reading { db in
             var out: [String: Int64] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT f.name, min(b.first_us) FROM buckets b JOIN functions f ON f.id = b.function_id
-                GROUP BY b.function_id
-                """) { out[r[0]] = r[1] }
+            for r in try Row.fetchAll(db, sql: "SELECT name, first_us FROM functions WHERE first_us IS NOT NULL") {
+                out[r[0]] = r[1]
+            }
             return out
         }
     }

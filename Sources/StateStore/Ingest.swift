@@ -66,11 +66,16 @@ extension StateStore {
                     last_us = max(last_us, excluded.last_us),
                     severity_mask = severity_mask | excluded.severity_mask
                 """)
+            var firstSeen: [Int64: Int64] = [:]
             for (key, t) in b.buckets {
                 let mask = Self.remap(mask: t.severityMask, severities)
-                try upsert.execute(arguments: [functions[Int(key.function)], signatures[Int(key.signature)],
+                let function = functions[Int(key.function)]
+                try upsert.execute(arguments: [function, signatures[Int(key.signature)],
                                                key.hour, t.count, t.first, t.last, Int64(bitPattern: mask)])
+                firstSeen[function] = min(firstSeen[function] ?? t.first, t.first)
             }
+            let first = try db.cachedStatement(sql: "UPDATE functions SET first_us = min(coalesce(first_us, ?1), ?1) WHERE id = ?2")
+            for (function, us) in firstSeen { try first.execute(arguments: [us, function]) }
             try addMalformed(db, IngestSummary(result).malformed)
             try beforeCheckpoint?()
             for f in result.files { try Self.save(db, f, at: now, log: result.log) }
@@ -127,16 +132,16 @@ extension StateStore {
     /// Store ids for names, inserting the new ones.
     private func ids(_ db: Database, table: String, column: String, names: [String]) throws -> [Int64] {
         try names.map { name in
-            try db.execute(sql: "INSERT OR IGNORE INTO \(table) (\(column)) VALUES (?)", arguments: [name])
-            return try Int64.fetchOne(db, sql: "SELECT id FROM \(table) WHERE \(column) = ?", arguments: [name])!
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (\(column)) VALUES (?)").execute(arguments: [name])
+            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(column) = ?"), arguments: [name])!
         }
     }
 
     private func signatureIDs(_ db: Database, _ texts: [String], _ articles: [ArticleSet]) throws -> [Int64] {
         try zip(texts, articles).map { text, a in
-            try db.execute(sql: "INSERT OR IGNORE INTO signatures (text, articles) VALUES (?, ?)",
-                           arguments: [text, Int(a.rawValue)])
-            return try Int64.fetchOne(db, sql: "SELECT id FROM signatures WHERE text = ?", arguments: [text])!
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO signatures (text, articles) VALUES (?, ?)")
+                .execute(arguments: [text, Int(a.rawValue)])
+            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM signatures WHERE text = ?"), arguments: [text])!
         }
     }
 

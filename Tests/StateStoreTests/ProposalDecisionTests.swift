@@ -21,7 +21,7 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
 
     @Test func theSchemaHasTheDecisionsMigration() throws {
         let store = try StateStore(directory: dir + "/state")
-        #expect(try store.schemaVersion() == 13)
+        #expect(try store.schemaVersion() == 14)
         #expect(try store.proposals().isEmpty)
     }
 

@@ -34,7 +34,7 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let log = try sampleLog(dir)
         let store = try StateStore(directory: dir + "/state")
-        #expect(try store.schemaVersion() == 13)
+        #expect(try store.schemaVersion() == 14)
         let first = try await CycleRunner(store: store).run(options(log, dir))
         let totals = try store.totals()
         let second = try await CycleRunner(store: store).run(options(log, dir))

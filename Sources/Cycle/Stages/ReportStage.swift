@@ -27,7 +27,7 @@ extension CycleRun {
         var staged: [ReplacedFile] = []
         let recorded = try store.batch { () throws -> CycleReport in
             report.proposals = try store.upsertPending(proposals, cycle: cycle, at: o.now)
-            report.proposalsPending = try store.pendingProposals().count
+            report.proposalsPending = try store.pendingProposalCount()
             _ = try store.remember(proposals.map(PatternMemory.entry(for:)), cycle: cycle, at: o.now)
             var outcome = StageOutcome(stage: .report, outcome: .ok, detail: "", milliseconds: 0)
             let markdown = markdownPath(report)

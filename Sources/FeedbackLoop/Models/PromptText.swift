@@ -8,6 +8,9 @@ public enum PromptText {
     /// `text` cut to `limit` characters, control characters (newlines included) as
     /// spaces, and any attempt to close or open the fence defused.
     public static func quote(_ text: String, limit: Int = 400) -> String {
+        // Most log text is short printable ASCII, which this leaves as it is; Unicode
+        // categories are looked up only for the rest (an hourly cycle quotes thousands).
+        if isPlain(text, limit: limit) { return text }
         var out = ""
         out.reserveCapacity(min(text.utf8.count, limit + 8))
         var count = 0
@@ -16,22 +19,35 @@ public enum PromptText {
                 out += "…"
                 break
             }
-            let c = scalar.properties.generalCategory
-            switch c {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
-                out.unicodeScalars.append(" ")
+            switch scalar {
+            case "<": out.unicodeScalars.append("‹")
+            case ">": out.unicodeScalars.append("›")
             default:
-                out.unicodeScalars.append(scalar)
+                switch scalar.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                    out.unicodeScalars.append(" ")
+                default:
+                    out.unicodeScalars.append(scalar)
+                }
             }
             count += 1
         }
-        return out.replacingOccurrences(of: "<", with: "‹").replacingOccurrences(of: ">", with: "›")
+        return out
+    }
+
+    /// Printable ASCII, within `limit`, with neither fence bracket nor `also`: what
+    /// `quote` would return unchanged.
+    static func isPlain(_ text: String, limit: Int, also: UInt8 = UInt8(ascii: "<")) -> Bool {
+        text.utf8.count <= limit && text.utf8.allSatisfy {
+            $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != also
+        }
     }
 
     /// Log-derived text inside a Markdown line (a function name in a proposal): one
     /// line, bounded, and no backtick to break out of a code span.
     public static func inline(_ text: String, limit: Int = 120) -> String {
-        quote(text, limit: limit).replacingOccurrences(of: "`", with: "'")
+        if isPlain(text, limit: limit, also: UInt8(ascii: "`")) { return text }
+        return quote(text, limit: limit).replacingOccurrences(of: "`", with: "'")
     }
 
     /// `text` quoted inside the fence, with an id.
