@@ -217,7 +217,7 @@ def daemon_hourly(tag, env_extra=None):
         deadline = time.time() + 120
         while time.time() < deadline:
             with open(err_path) as f:
-                m = re.search(rf"cycle={cycle} duration_ms=(\d+)", f.read())
+                m = re.search(rf"cycle={cycle} [^\n]*?duration_ms=(\d+)", f.read())
             if m:
                 return int(m.group(1)) / 1000
             if d.poll() is not None:
@@ -225,16 +225,18 @@ def daemon_hourly(tag, env_extra=None):
             time.sleep(0.05)
         sys.exit(f"bench: the daemon's cycle {cycle} did not end within 120 s")
 
-    took(1)
-    walls = []
-    for i, chunk in enumerate(chunks):
-        append(log, chunk)
-        d.send_signal(signal.SIGUSR1)
-        walls.append(took(i + 2))
-    rss = proc_rss_mb(d.pid, "VmHWM")
-    d.send_signal(signal.SIGTERM)
-    d.wait(timeout=30)
-    os.remove(log)
+    try:
+        took(1)
+        walls = []
+        for i, chunk in enumerate(chunks):
+            append(log, chunk)
+            d.send_signal(signal.SIGUSR1)
+            walls.append(took(i + 2))
+        rss = proc_rss_mb(d.pid, "VmHWM")
+    finally:
+        d.send_signal(signal.SIGTERM)
+        d.wait(timeout=30)
+        os.remove(log)
     return statistics.median(walls), rss
 
 

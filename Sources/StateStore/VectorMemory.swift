@@ -107,16 +107,28 @@ extension StateStore {
 
     /// Entries by id, as search hits with the given similarities, in one query.
     public func memoryHits(_ matches: [VectorIndex.Match]) throws -> [MemoryHit] {
-        guard !matches.isEmpty else { return [] }
-        let rows = try reading { db in
-            try Row.fetchAll(db, sql: "SELECT id, text, evidence_json FROM memory_entries WHERE id IN (\(matches.map { _ in "?" }.joined(separator: ",")))",
-                             arguments: StatementArguments(matches.map(\.id)))
+        try memoryHits(of: [matches])[0]
+    }
+
+    /// The hits of several searches (one per pattern) in one read, each entry's stored
+    /// text and evidence decoded once however many searches found it.
+    public func memoryHits(of searches: [[VectorIndex.Match]]) throws -> [[MemoryHit]] {
+        let ids = Array(Set(searches.joined().map(\.id)))
+        guard !ids.isEmpty else { return searches.map { _ in [] } }
+        let entries = try reading { db in
+            var out: [Int64: (text: String, evidence: [String: Double])] = [:]
+            for r in try Row.fetchAll(db, sql: "SELECT id, text, evidence_json FROM memory_entries WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
+                                      arguments: StatementArguments(ids)) {
+                out[r["id"]] = (r["text"], Self.evidence(r["evidence_json"]))
+            }
+            return out
         }
-        let byID = Dictionary(rows.map { ($0["id"] as Int64, $0) }, uniquingKeysWith: { a, _ in a })
-        return matches.compactMap { m in
-            byID[m.id].map {
-                MemoryHit(id: m.id, kind: m.kind, key: m.key, text: $0["text"],
-                          similarity: (Double(m.similarity) * 1000).rounded() / 1000, evidence: Self.evidence($0["evidence_json"]))
+        return searches.map { matches in
+            matches.compactMap { m in
+                entries[m.id].map {
+                    MemoryHit(id: m.id, kind: m.kind, key: m.key, text: $0.text,
+                              similarity: (Double(m.similarity) * 1000).rounded() / 1000, evidence: $0.evidence)
+                }
             }
         }
     }

@@ -44,10 +44,11 @@ extension CycleRun {
                 embedder = HashedEmbedder.id
             }
             var recall = Recall()
-            for p in patterns {
-                guard let q = index.vector(forKey: p.patternID) else { continue }
-                let matches = index.search(q, k: Self.recallPerPattern, excluding: [p.patternID])
-                recall.byPattern[p.patternID] = try store.memoryHits(matches)
+            let searched = patterns.compactMap { p in
+                index.vector(forKey: p.patternID).map { (p.patternID, index.search($0, k: Self.recallPerPattern, excluding: [p.patternID])) }
+            }
+            for (pattern, hits) in zip(searched.map(\.0), try store.memoryHits(of: searched.map(\.1))) {
+                recall.byPattern[pattern] = hits
             }
             let stats = try store.memoryStats()
             let growth = MemoryGrowth(entries: stats.entries, bytes: stats.bytes, added: added, updated: updated, embedder: embedder)
