@@ -5,21 +5,17 @@ import Testing
 /// `PromptText.quote` and `inline` return plain text as it is without looking at its
 /// Unicode categories; the answer must be the one the full rewrite gives.
 @Suite struct PromptTextFastPathTests {
-    /// The rewrite scalar by scalar, as it was before the plain-text shortcut.
+    /// The rewrite as the definition says it, independently of how `quote` runs: the
+    /// first `limit` scalars, each unprintable one a space, "…" if any were cut, then the
+    /// fence brackets swapped for look-alikes.
     static func reference(_ text: String, limit: Int) -> String {
-        var out = ""
-        var count = 0
-        for scalar in text.unicodeScalars {
-            if count == limit { out += "…"; break }
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
-                out.unicodeScalars.append(" ")
-            default:
-                out.unicodeScalars.append(scalar)
-            }
-            count += 1
-        }
-        return out.replacingOccurrences(of: "<", with: "‹").replacingOccurrences(of: ">", with: "›")
+        let unprintable: Set<Unicode.GeneralCategory> = [.control, .format, .lineSeparator, .paragraphSeparator,
+                                                          .surrogate, .privateUse, .unassigned]
+        let scalars = Array(text.unicodeScalars)
+        let kept = scalars.prefix(limit).map { unprintable.contains($0.properties.generalCategory) ? " " : $0 }
+        let cut = scalars.count > limit ? "…" : ""
+        return (String(String.UnicodeScalarView(kept)) + cut)
+            .replacingOccurrences(of: "<", with: "‹").replacingOccurrences(of: ">", with: "›")
     }
 
     static let texts: [String] = {
