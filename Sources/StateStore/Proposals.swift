@@ -88,12 +88,12 @@ extension StateStore {
 
     static func patternSet(json: String) throws -> Set<String> { patternSet(try decodeEvidence(json)) }
 
-    /// Proposals waiting for a person, oldest first.
     /// How many proposals wait for a person (without reading them).
     public func pendingProposalCount() throws -> Int {
         try reading { try Int.fetchOne($0, sql: "SELECT count(*) FROM proposals WHERE status = 'pending'") ?? 0 }
     }
 
+    /// Proposals waiting for a person, oldest first.
     public func pendingProposals() throws -> [ProposalRecord] {
         try proposals(status: .pending).map {
             ProposalRecord(id: $0.id, status: $0.status, change: .stored, proposal: $0.proposal)

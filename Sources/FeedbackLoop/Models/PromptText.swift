@@ -37,7 +37,7 @@ public enum PromptText {
 
     /// Printable ASCII, within `limit`, with neither fence bracket nor `also`: what
     /// `quote` would return unchanged.
-    static func isPlain(_ text: String, limit: Int, also: UInt8 = UInt8(ascii: "<")) -> Bool {
+    static func isPlain(_ text: String, limit: Int, also: UInt8? = nil) -> Bool {
         text.utf8.count <= limit && text.utf8.allSatisfy {
             $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "<") && $0 != UInt8(ascii: ">") && $0 != also
         }
