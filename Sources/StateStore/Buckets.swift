@@ -1,6 +1,5 @@
 import FeedbackLoop
 import GRDB
-import GRDBSQLite
 
 extension StateStore {
     /// Every bucket in [fromHour, toHour], names resolved. Every cycle reads tens of
@@ -13,26 +12,25 @@ extension StateStore {
             let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
             let functions = try Self.byID(db, sql: "SELECT id, name, 0 FROM functions")
             let signatures = try Self.byID(db, sql: "SELECT id, text, articles FROM signatures")
-            let statement = try db.cachedStatement(sql: """
+            let row = try RawStatement(db, sql: """
                 SELECT function_id, signature_id, hour, count, first_us, last_us, severity_mask
                 FROM buckets WHERE hour BETWEEN ? AND ?
                 """)
-            let rows = try Row.fetchCursor(statement, arguments: [fromHour, toHour])
-            let s = statement.sqliteStatement
+            row.bind(1, Int64(fromHour))
+            row.bind(2, Int64(toHour))
             var severityNames: (mask: UInt64, names: [String])? = nil
             var out: [BucketRow] = []
-            while try rows.next() != nil {
-                let mask = UInt64(bitPattern: sqlite3_column_int64(s, 6))
+            while try row.next() {
+                let mask = UInt64(bitPattern: row.int64(6))
                 if severityNames?.mask != mask {
                     severityNames = (mask, severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] })
                 }
-                let function = functions.name(sqlite3_column_int64(s, 0))
-                let signature = signatures.name(sqlite3_column_int64(s, 1))
+                let function = functions.name(row.int64(0))
+                let signature = signatures.name(row.int64(1))
                 out.append(BucketRow(
                     function: function.name, signature: signature.name, articles: ArticleSet(rawValue: signature.extra),
-                    hour: sqlite3_column_int(s, 2),
-                    totals: BucketTotals(count: sqlite3_column_int64(s, 3), first: sqlite3_column_int64(s, 4),
-                                         last: sqlite3_column_int64(s, 5), severityMask: mask),
+                    hour: row.int32(2),
+                    totals: BucketTotals(count: row.int64(3), first: row.int64(4), last: row.int64(5), severityMask: mask),
                     severities: severityNames!.names))
             }
             return out

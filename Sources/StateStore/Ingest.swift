@@ -57,7 +57,7 @@ extension StateStore {
             let functions = try ids(db, table: "functions", column: "name", names: b.functions)
             let severities = try ids(db, table: "severities", column: "name", names: b.severities)
             let signatures = try signatureIDs(db, b.signatures, b.signatureArticles)
-            let upsert = try db.cachedStatement(sql: """
+            let upsert = try RawStatement(db, sql: """
                 INSERT INTO buckets (function_id, signature_id, hour, count, first_us, last_us, severity_mask)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (function_id, signature_id, hour) DO UPDATE SET
@@ -68,10 +68,15 @@ extension StateStore {
                 """)
             var firstSeen: [Int64: Int64] = [:]
             for (key, t) in b.buckets {
-                let mask = Self.remap(mask: t.severityMask, severities)
                 let function = functions[Int(key.function)]
-                try upsert.execute(arguments: [function, signatures[Int(key.signature)],
-                                               key.hour, t.count, t.first, t.last, Int64(bitPattern: mask)])
+                upsert.bind(1, function)
+                upsert.bind(2, signatures[Int(key.signature)])
+                upsert.bind(3, Int64(key.hour))
+                upsert.bind(4, t.count)
+                upsert.bind(5, t.first)
+                upsert.bind(6, t.last)
+                upsert.bind(7, Int64(bitPattern: Self.remap(mask: t.severityMask, severities)))
+                try upsert.run()
                 firstSeen[function] = min(firstSeen[function] ?? t.first, t.first)
             }
             let first = try db.cachedStatement(sql: "UPDATE functions SET first_us = min(coalesce(first_us, ?1), ?1) WHERE id = ?2")
