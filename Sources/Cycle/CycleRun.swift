@@ -20,6 +20,8 @@ final class CycleRun {
     /// The cycle's number: the next one while Observe reads, the stored one after.
     var cycle: Int64
     var begun = false
+    /// The first hour this cycle's committed lines fall in (nil: none committed).
+    var touchedFromHour: Int32?
     var stages: [StageOutcome] = []
     var session = ModelSession()
 
@@ -30,8 +32,12 @@ final class CycleRun {
     }
 
     func execute() async throws -> CycleReport {
+        // The history is read on the core the scan leaves idle; after the commit only
+        // the hours the new lines touched are read again.
+        let (store, range) = (store, Self.snapshotRange(o.window, try? history()))
+        async let snapshot = Self.snapshot(store, range)
         let observed = try await observe()
-        var analyzed = try await analyze(observed)
+        var analyzed = try await analyze(observed, snapshot: await snapshot)
         session = await ModelSession(models: o.models, offReason: o.modelsOff)
         analyzed = try await classify(analyzed)
         let learned = try await learn(analyzed)

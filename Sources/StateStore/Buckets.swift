@@ -8,33 +8,73 @@ extension StateStore {
     /// columns are read straight from the statement, which the covering hour index
     /// answers without touching the table.
     public func buckets(fromHour: Int32, toHour: Int32) throws -> [BucketRow] {
+        try reading { db in try Self.bucketRows(db, fromHour, toHour) }
+    }
+
+    /// The window's rows as they stand before a cycle's commit, and the newest cycle
+    /// then. A cycle reads it while Observe scans (on the core the scan leaves idle), so
+    /// after its commit only the hours its lines touched are read again.
+    public struct BucketSnapshot: Sendable {
+        public let fromHour: Int32
+        public let toHour: Int32
+        let rows: [BucketRow]
+        let lastCycle: Int64
+    }
+
+    public func bucketSnapshot(fromHour: Int32, toHour: Int32) throws -> BucketSnapshot {
         try reading { db in
-            let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
-            let functions = try Self.byID(db, sql: "SELECT id, name, 0 FROM functions")
-            let signatures = try Self.byID(db, sql: "SELECT id, text, articles FROM signatures")
-            let row = try RawStatement(db, sql: """
-                SELECT function_id, signature_id, hour, count, first_us, last_us, severity_mask
-                FROM buckets WHERE hour BETWEEN ? AND ?
-                """)
-            row.bind(1, Int64(fromHour))
-            row.bind(2, Int64(toHour))
-            var severityNames: (mask: UInt64, names: [String])? = nil
-            var out: [BucketRow] = []
-            while try row.next() {
-                let mask = UInt64(bitPattern: row.int64(6))
-                if severityNames?.mask != mask {
-                    severityNames = (mask, severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] })
-                }
-                let function = functions.name(row.int64(0))
-                let signature = signatures.name(row.int64(1))
-                out.append(BucketRow(
-                    function: function.name, signature: signature.name, articles: ArticleSet(rawValue: signature.extra),
-                    hour: row.int32(2),
-                    totals: BucketTotals(count: row.int64(3), first: row.int64(4), last: row.int64(5), severityMask: mask),
-                    severities: severityNames!.names))
-            }
-            return out
+            BucketSnapshot(fromHour: fromHour, toHour: toHour, rows: try Self.bucketRows(db, fromHour, toHour),
+                           lastCycle: try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM cycles")!)
         }
+    }
+
+    /// [fromHour, toHour] as it stands now, read through `snapshot`: its rows before the
+    /// first hour `cycle`'s commit touched (`touchedFrom`, nil: no line), the store's
+    /// from there. Exact only while `cycle` is the one cycle begun since the snapshot —
+    /// buckets are committed with their cycle's start, in one transaction — so when
+    /// another began meanwhile (a lock bypassed), the whole range is read again.
+    public func buckets(fromHour: Int32, toHour: Int32, through snapshot: BucketSnapshot, cycle: Int64,
+                        touchedFrom: Int32?) throws -> [BucketRow] {
+        try reading { db in
+            let others = try Int64.fetchOne(db, sql: "SELECT count(*) FROM cycles WHERE id > ? AND id != ?",
+                                            arguments: [snapshot.lastCycle, cycle])!
+            guard others == 0, snapshot.fromHour == fromHour, snapshot.toHour == toHour else {
+                return try Self.bucketRows(db, fromHour, toHour)
+            }
+            guard let touchedFrom, touchedFrom <= toHour else { return snapshot.rows }
+            // Rows run in hour order (the covering index's), so the kept ones are a prefix.
+            let split = max(touchedFrom, fromHour)
+            return Array(snapshot.rows.prefix { $0.hour < split }) + (try Self.bucketRows(db, split, toHour))
+        }
+    }
+
+    static func bucketRows(_ db: Database, _ fromHour: Int32, _ toHour: Int32) throws -> [BucketRow] {
+        let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
+        let functions = try Self.byID(db, sql: "SELECT id, name, 0 FROM functions")
+        let signatures = try Self.byID(db, sql: "SELECT id, text, articles FROM signatures")
+        let row = try RawStatement(db, sql: """
+            SELECT function_id, signature_id, hour, count, first_us, last_us, severity_mask
+            FROM buckets WHERE hour BETWEEN ? AND ?
+            ORDER BY hour, function_id, signature_id
+            """)
+        row.bind(1, Int64(fromHour))
+        row.bind(2, Int64(toHour))
+        var severityNames: (mask: UInt64, names: [String])? = nil
+        var out: [BucketRow] = []
+        while try row.next() {
+            let mask = UInt64(bitPattern: row.int64(6))
+            if severityNames?.mask != mask {
+                severityNames = (mask, severities.indices.filter { $0 < 63 && mask & (1 << UInt64($0)) != 0 }.map { severities[$0] })
+            }
+            let function = functions.name(row.int64(0))
+            let signature = signatures.name(row.int64(1))
+            out.append(BucketRow(
+                function: function.name, signature: signature.name, articles: ArticleSet(rawValue: signature.extra),
+                hour: row.int32(2),
+                totals: BucketTotals(count: row.int64(3), first: row.int64(4), last: row.int64(5), severityMask: mask),
+                severities: severityNames!.names))
+        }
+        return out
     }
 
     /// A lookup table's names by id (`SELECT id, name, small-int`), ids being dense.

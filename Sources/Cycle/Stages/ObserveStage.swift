@@ -24,6 +24,7 @@ extension CycleRun {
                     try begin()
                     try store.commit(result, cycle: cycle, at: o.now)
                 }
+                touchedFromHour = result.batch.buckets.keys.lazy.map(\.hour).min()
             } catch let c as IngestConflict {
                 throw CycleError.conflict(c)
             }
