@@ -2,11 +2,7 @@ import FeedbackLoop
 import GRDB
 
 extension StateStore {
-    /// Every bucket in [fromHour, toHour], names resolved. Every cycle reads tens of
-    /// thousands of these for its forecasts' history, so the per-row work is integers
-    /// only: names come from the small lookup tables read first (arrays by id), and the
-    /// columns are read straight from the statement, which the covering hour index
-    /// answers without touching the table.
+    /// Every bucket in [fromHour, toHour], names resolved, in hour order.
     public func buckets(fromHour: Int32, toHour: Int32) throws -> [BucketRow] {
         try reading { db in try Self.bucketRows(db, fromHour, toHour) }
     }
@@ -48,6 +44,10 @@ extension StateStore {
         }
     }
 
+    /// Every cycle reads thousands of rows for its forecasts' history, so the per-row
+    /// work is integers only: names come from the small lookup tables read first (arrays
+    /// by id), and the columns straight from the statement, which the covering hour
+    /// index answers in its own order, without touching the table or sorting.
     static func bucketRows(_ db: Database, _ fromHour: Int32, _ toHour: Int32) throws -> [BucketRow] {
         let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
         let functions = try Self.byID(db, sql: "SELECT id, name, 0 FROM functions")
