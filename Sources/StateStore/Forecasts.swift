@@ -11,13 +11,13 @@ extension StateStore {
         try writing { db in
             for f in forecasts {
                 let start = Timestamp.hour(of: Timestamp.parse(f.horizonStart)!)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO forecasts (cycle, function, made_us, start_hour, end_hour, expected, lower, upper,
                                            probability, confidence, low_confidence, inputs_json)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [cycle, f.function, madeAt, start, start + Int32(horizonHours), f.expected,
-                                     f.interval[0], f.interval[1], f.probability, f.confidence, f.lowConfidence,
-                                     String(decoding: try encoder.encode(f.model), as: UTF8.self)])
+                    """).execute(arguments: [cycle, f.function, madeAt, start, start + Int32(horizonHours), f.expected,
+                                             f.interval[0], f.interval[1], f.probability, f.confidence, f.lowConfidence,
+                                             String(decoding: try encoder.encode(f.model), as: UTF8.self)])
             }
         }
     }
@@ -33,16 +33,16 @@ extension StateStore {
                 FROM forecasts WHERE actual IS NULL AND end_hour <= ?
                 """, arguments: [nowHour])
             for r in due {
-                let actual = try Int64.fetchOne(db, sql: """
+                let actual = try Int64.fetchOne(db.cachedStatement(sql: """
                     SELECT coalesce(sum(b.count), 0) FROM buckets b JOIN functions f ON f.id = b.function_id
                     WHERE f.name = ? AND b.hour >= ? AND b.hour < ?
-                    """, arguments: [r["function"], r["start_hour"], r["end_hour"]]) ?? 0
+                    """), arguments: [r["function"], r["start_hour"], r["end_hour"]]) ?? 0
                 let s = ForecastScore(expected: r["expected"], interval: (r["lower"], r["upper"]),
                                       probability: r["probability"], actual: actual)
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE forecasts SET actual = ?, abs_error = ?, pct_error = ?, in_interval = ?, brier = ?,
                            scored_us = ? WHERE id = ? AND actual IS NULL
-                    """, arguments: [actual, s.absoluteError, s.percentageError, s.inInterval, s.brier, now, r["id"]])
+                    """).execute(arguments: [actual, s.absoluteError, s.percentageError, s.inInterval, s.brier, now, r["id"]])
             }
             return due.count
         }

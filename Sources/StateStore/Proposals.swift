@@ -21,9 +21,9 @@ extension StateStore {
         let evidence = String(decoding: try JSONEncoder().encode(p.evidence), as: UTF8.self)
         let recalled = String(decoding: try JSONEncoder().encode(p.recalled), as: UTF8.self)
         let patterns = patternSet(p.evidence)
-        if let existing = try Row.fetchOne(db, sql: """
+        if let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
-            """, arguments: [p.agent]) {
+            """), arguments: [p.agent]) {
             let id: Int64 = existing["id"]
             let stored = try decodeEvidence(existing["evidence_json"])
             if patternSet(stored) == patterns {
@@ -31,30 +31,30 @@ extension StateStore {
                 // window slides, and are not news to the person reviewing it.
                 let same = subject(stored) == subject(p.evidence)
                     && existing["markdown"] == p.markdown
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
                            author = ?, updated_cycle = ?, recalled_json = ?, author_note = ?,
                            template_markdown = ?, checks_json = ? WHERE id = ?
-                    """, arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
-                                     p.authorNote, p.template, try checks(p), id])
+                    """).execute(arguments: [p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, recalled,
+                                             p.authorNote, p.template, try checks(p), id])
                 return ProposalRecord(id: id, status: .pending, change: same ? .unchanged : .updated, proposal: p)
             }
             // Leave 'pending' first: at most one pending proposal per agent (a unique index).
-            try db.execute(sql: "UPDATE proposals SET status = 'superseded' WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE proposals SET status = 'superseded' WHERE id = ?").execute(arguments: [id])
             let new = try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
-            try db.execute(sql: "UPDATE proposals SET superseded_by = ? WHERE id = ?", arguments: [new.id, id])
+            try db.cachedStatement(sql: "UPDATE proposals SET superseded_by = ? WHERE id = ?").execute(arguments: [new.id, id])
             let was = patternSet(stored).sorted().joined(separator: ", ")
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, superseded_by)
                 VALUES (?, 'superseded', 'consciousness', ?, ?, ?)
-                """, arguments: [id, now, "cycle \(cycle) found patterns \(patterns.sorted().joined(separator: ", ")); "
-                                        + "this proposal had \(was)", new.id])
+                """).execute(arguments: [id, now, "cycle \(cycle) found patterns \(patterns.sorted().joined(separator: ", ")); "
+                                         + "this proposal had \(was)", new.id])
             return new
         }
-        if let decided = try Row.fetchOne(db, sql: """
+        if let decided = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT evidence_json FROM proposals WHERE agent = ? AND status IN ('approved', 'rejected')
             ORDER BY id DESC LIMIT 1
-            """, arguments: [p.agent]), try patternSet(json: decided["evidence_json"]) == patterns {
+            """), arguments: [p.agent]), try patternSet(json: decided["evidence_json"]) == patterns {
             return nil
         }
         return try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
@@ -62,12 +62,12 @@ extension StateStore {
 
     private static func insert(_ p: Proposal, evidence: String, recalled: String, cycle: Int64,
                                _ db: Database) throws -> ProposalRecord {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO proposals (agent, confidence, rationale, evidence_json, markdown, author,
                                    created_cycle, updated_cycle, recalled_json, author_note, template_markdown, checks_json)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
-                             recalled, p.authorNote, p.template, try checks(p)])
+            """).execute(arguments: [p.agent, p.confidence, p.rationale, evidence, p.markdown, p.author, cycle, cycle,
+                                     recalled, p.authorNote, p.template, try checks(p)])
         return ProposalRecord(id: db.lastInsertedRowID, status: .pending, change: .new, proposal: p)
     }
 

@@ -11,7 +11,9 @@ public struct StateStoreError: Error, CustomStringConvertible, Sendable {
 }
 
 /// The daemon's durable state in one SQLite database (WAL): the hour buckets, the log
-/// checkpoint, malformed-line totals, cycles and proposals.
+/// checkpoint, malformed-line totals, cycles and proposals. A statement run once per
+/// row (per pattern, proposal, memory entry) is GRDB's cached one: compiled once per
+/// connection, not once per row — `db.execute(sql:)` compiles the SQL again each call.
 public final class StateStore: Sendable {
     public let directory: String
     public let databasePath: String

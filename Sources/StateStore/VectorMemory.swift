@@ -20,24 +20,24 @@ extension StateStore {
             var added: Int64 = 0, updated: Int64 = 0
             for e in entries {
                 let tags = Self.json(e.tags)
-                if let row = try Row.fetchOne(db, sql: """
+                if let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT id, text, tags_json, evidence_json, note FROM memory_entries WHERE kind = ? AND key = ?
-                    """, arguments: [e.kind.rawValue, e.key]) {
+                    """), arguments: [e.kind.rawValue, e.key]) {
                     let evidence = Self.json(Self.evidence(row["evidence_json"]).merging(e.evidence) { $1 })
                     let reembed = row["text"] != e.text || row["tags_json"] != tags
                     guard reembed || row["evidence_json"] != evidence || row["note"] != e.note else { continue }
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         UPDATE memory_entries SET text = ?, tags_json = ?, evidence_json = ?, note = ?, updated_cycle = ?,
                                updated_us = ?\(reembed ? ", embedder = NULL, vector = NULL" : "") WHERE id = ?
-                        """, arguments: [e.text, tags, evidence, e.note, cycle, now, row["id"] as Int64])
+                        """).execute(arguments: [e.text, tags, evidence, e.note, cycle, now, row["id"] as Int64])
                     updated += 1
                 } else {
-                    try db.execute(sql: """
+                    try db.cachedStatement(sql: """
                         INSERT INTO memory_entries (kind, key, text, tags_json, evidence_json, note, created_cycle,
                                                     updated_cycle, created_us, updated_us)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [e.kind.rawValue, e.key, e.text, tags, Self.json(e.evidence), e.note, cycle, cycle,
-                                         now, now])
+                        """).execute(arguments: [e.kind.rawValue, e.key, e.text, tags, Self.json(e.evidence), e.note, cycle, cycle,
+                                                 now, now])
                     added += 1
                 }
             }
@@ -51,11 +51,11 @@ extension StateStore {
         guard !evidence.isEmpty else { return }
         try writing { db in
             for (key, numbers) in evidence {
-                guard let old = try String.fetchOne(db, sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?",
-                                                    arguments: [kind.rawValue, key]) else { continue }
+                let read = try db.cachedStatement(sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?")
+                guard let old = try String.fetchOne(read, arguments: [kind.rawValue, key]) else { continue }
                 let merged = Self.evidence(old).merging(numbers) { $1 }
-                try db.execute(sql: "UPDATE memory_entries SET evidence_json = ? WHERE kind = ? AND key = ?",
-                               arguments: [Self.json(merged), kind.rawValue, key])
+                try db.cachedStatement(sql: "UPDATE memory_entries SET evidence_json = ? WHERE kind = ? AND key = ?")
+                    .execute(arguments: [Self.json(merged), kind.rawValue, key])
             }
         }
     }
@@ -72,8 +72,8 @@ extension StateStore {
     public func storeVectors(_ vectors: [(id: Int64, vector: [Float])], embedder: String) throws {
         try writing { db in
             for (id, v) in vectors {
-                try db.execute(sql: "UPDATE memory_entries SET embedder = ?, vector = ? WHERE id = ?",
-                               arguments: [embedder, Data(Vector.bytes(v)), id])
+                try db.cachedStatement(sql: "UPDATE memory_entries SET embedder = ?, vector = ? WHERE id = ?")
+                    .execute(arguments: [embedder, Data(Vector.bytes(v)), id])
             }
         }
     }

@@ -36,6 +36,8 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         let store = try StateStore(directory: dir + "/state")
         #expect(try store.schemaVersion() == 14)
         let first = try await CycleRunner(store: store).run(options(log, dir))
+        // Malformed lines, a full ingest: the report encoded as Foundation would.
+        #expect(first.json() == (try first.foundationJSON()))
         let totals = try store.totals()
         let second = try await CycleRunner(store: store).run(options(log, dir))
         #expect(first.cycle == 1 && second.cycle == 2)

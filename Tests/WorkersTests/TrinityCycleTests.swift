@@ -17,6 +17,8 @@ import Trinity
         try await CycleRig.with(loadSecondsPerGB: 0.1, memTotal: 28_000_000_000) { rig in
             let report = try await rig.cycle()
             #expect(report.degradedStages.isEmpty, "\(report.degradedStages)")
+            // Every part a cycle with models fills, encoded as Foundation would.
+            #expect(report.json() == (try report.foundationJSON()))
             #expect(report.calls("controller").contains { $0.outcome == .used })
             #expect(report.calls("embedder").contains { $0.outcome == .used })
             #expect(report.calls("builder").contains { $0.outcome == .used })

@@ -55,8 +55,13 @@ extension CycleReport {
     }
 
     public func json() -> String {
+        // Encoding plain value types cannot fail; a failure would be a bug here.
+        try! ReportJSONEncoder.encode(jsonForm())
+    }
+
+    func jsonForm() -> JSONForm {
         let w = analysis.window
-        let form = JSONForm(
+        return JSONForm(
             cycle_timestamp: Timestamp.iso8601(timestamp), summary: summary,
             violations_analyzed: analysis.violationsAnalyzed, patterns_detected: analysis.patterns,
             total_roi_potential: analysis.totalROIPotential, cost_assumptions: cost.statement,
@@ -72,12 +77,17 @@ extension CycleReport {
             stages: stages, degraded_stages: degradedStages.map(\.stage.rawValue),
             model_calls: modelCalls, vector_memory: vectorMemory,
             peak_rss_bytes: peakRSSBytes, memory_available_bytes: memoryAvailableBytes)
+    }
+}
+
+extension CycleReport {
+    /// The same form through Foundation's `JSONEncoder`: the oracle the report's own
+    /// encoder is held to, byte for byte, by the tests of every kind of cycle.
+    public func foundationJSON() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        // Encoding plain value types to JSON cannot fail; a failure would be a bug here.
-        let data = try! encoder.encode(form)
-        return String(decoding: data, as: UTF8.self)
+        return String(decoding: try encoder.encode(jsonForm()), as: UTF8.self)
     }
 }

@@ -1,0 +1,148 @@
+@testable import FeedbackLoop
+import Foundation
+import Testing
+
+/// The report's encoder against its oracle: Foundation's `JSONEncoder` with the options
+/// the report has always used. Equal bytes, not equal parsed values: the stored reports
+/// and `--json` must not change by a space.
+@Suite struct ReportJSONEncoderTests {
+    static func foundation(_ value: some Encodable) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.keyEncodingStrategy = .convertToSnakeCase
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    struct Awkward: Encodable {
+        var plainText = "Article III: quality gate bypassed for PR #19805"
+        var escapes = "quote \" backslash \\ slash / newline \n return \r tab \t bell \u{7} nul \u{0} unit \u{1F} del \u{7F}"
+        var unicode = "é ü 日本 🙂 \u{2028}"
+        var numbers: [Double] = [0, -0.0, 1, -1, 0.1, 0.1 + 0.2, 1e-7, 123456789012.5, 1e16, 1e21, 2.5e-300,
+                                 .pi, 1157372.832401963, 20.999999999999993, .infinity, -.infinity, .nan,
+                                 Double(Int64.max), .leastNonzeroMagnitude, .greatestFiniteMagnitude]
+        var float: Float = 0.1
+        var integers: [Int64] = [0, -1, .max, .min]
+        var small: Int8 = -8
+        var unsigned: UInt64 = .max
+        var flags = [true, false]
+        var nothing: String? = nil
+        var emptyArray: [Int] = []
+        var emptyObject: [String: Int] = [:]
+        var nested: [[String: [Double]]] = [["peakRSSBytes": [1, 2.5]], [:]]
+        var byName = ["zeta": 1, "alpha": 2, "Beta": 3, "a_b": 4, "ab": 5, "a": 6, "camelCaseKey": 7]
+        var peakRSSBytes = 1
+        var patternID = "p"
+        var urlString = "https://example.invalid/a/b"
+        var HTTPStatus = 200
+        var a1B2c3 = 1
+        var version2Beta = 2
+        var ABC = 3
+        var x = Inner()
+        var enumValue = Stage.report
+
+        struct Inner: Encodable {
+            var explicitNil: String? = nil
+            var encodedTwice = 1
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Keys.self)
+                try c.encodeNil(forKey: .explicitNil)
+                try c.encode(1, forKey: .encodedTwice)
+                try c.encode(2, forKey: .encodedTwice)
+                var list = c.nestedUnkeyedContainer(forKey: .list)
+                try list.encode("one")
+                try list.encodeNil()
+                var more = list.nestedContainer(keyedBy: Keys.self)
+                try more.encode(true, forKey: .explicitNil)
+                var again = encoder.container(keyedBy: Keys.self)
+                try again.encode("same object", forKey: .sameObject)
+            }
+
+            enum Keys: String, CodingKey { case explicitNil, encodedTwice, list, sameObject }
+        }
+    }
+
+    @Test func awkwardValuesEncodeAsFoundationDoes() throws {
+        let ours = try ReportJSONEncoder.encode(Awkward())
+        #expect(ours == (try Self.foundation(Awkward())))
+    }
+
+    @Test func topLevelArraysAndEmptyValuesEncodeAsFoundationDoes() throws {
+        #expect(try ReportJSONEncoder.encode([Awkward(), Awkward()]) == (try Self.foundation([Awkward(), Awkward()])))
+        #expect(try ReportJSONEncoder.encode([String: Int]()) == (try Self.foundation([String: Int]())))
+        #expect(try ReportJSONEncoder.encode([Int]()) == (try Self.foundation([Int]())))
+    }
+
+    /// A type's own key, named at run time.
+    struct OneKey: Encodable {
+        var name: String
+
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(0, forKey: Key(stringValue: name))
+        }
+    }
+
+    @Test(arguments: ["a", "A", "peakRSSBytes", "patternID", "URLString", "aURL", "HTTPStatusCode", "a1B2c3",
+                      "version2Beta", "ABC", "already_snake", "_leading", "trailing_", "dayFactors", "p95Latency",
+                      "x", "xY", "XyZ", "numCtx", "éAccentUpper", "ÉtéÉté"])
+    func snakeCaseIsFoundations(key: String) throws {
+        let foundation = try Self.foundation(OneKey(name: key))
+        #expect(try ReportJSONEncoder.encode(OneKey(name: key)) == foundation)
+        #expect(foundation.contains("\"\(SnakeCase.convert(key))\""), "\(foundation)")
+    }
+
+    /// A dictionary's keys are data: Foundation leaves them as they are, and so must we.
+    @Test func dictionaryKeysAreNotConverted() throws {
+        let d = ["peakRSSBytes": 1, "invalid_json": 2]
+        #expect(try ReportJSONEncoder.encode(d) == (try Self.foundation(d)))
+        #expect(try ReportJSONEncoder.encode(d).contains("peakRSSBytes"))
+    }
+
+    /// A report with every part a cycle fills: patterns, forecasts, proposals, stages,
+    /// malformed lines, a degraded stage, a cost statement.
+    @Test func aReportEncodesAsFoundationDoes() throws {
+        let now = Timestamp.parse("2025-10-08T00:00:00Z")!
+        var rows: [BucketRow] = []
+        for hour in 0..<(24 * 21) {
+            let h = Timestamp.hour(of: now) - Int32(hour)
+            let n = Int64(1 + hour % 5)
+            rows.append(BucketRow(function: "create_planner_agent", signature: "Article II: N tests failing",
+                                  articles: ArticleSet(names: ["Article II"]), hour: h,
+                                  totals: BucketTotals(count: n, first: Int64(h) * 3_600_000_000 + 5,
+                                                       last: Int64(h) * 3_600_000_000 + 99, severityMask: 1),
+                                  severities: ["BLOCKER"]))
+            if hour % 7 == 0 {
+                rows.append(BucketRow(function: "run_quality_gate", signature: "quality gate bypassed for PR #N \"quoted\" / path",
+                                      articles: ArticleSet(), hour: h,
+                                      totals: BucketTotals(count: 2, first: Int64(h) * 3_600_000_000,
+                                                           last: Int64(h) * 3_600_000_000 + 1, severityMask: 2),
+                                      severities: ["HIGH"]))
+            }
+        }
+        rows.sort { $0.hour < $1.hour }
+        let window = AnalysisWindow.lastDays(7, now: now)
+        let analysis = Analyzer.analyze(rows, window: window, settings: AnalysisSettings(), rate: ForecastSettings())
+        let ranked = Predictor.predict(analysis.patterns, rows: rows, nowHour: Timestamp.hour(of: now),
+                                       settings: ForecastSettings(), cost: CostAssumptions(), priors: [:])
+        var report = CycleReport(cycle: 3, timestamp: now, analysis: analysis, ingest: nil, proposals: [],
+                                 stages: [StageOutcome(stage: .observe, outcome: .degraded, detail: "log /x: gone", milliseconds: 1.5),
+                                          StageOutcome(stage: .analyze, outcome: .ok, detail: "fine", milliseconds: 0.25)])
+        report.analysis.patterns = ranked.patterns
+        report.predictions = ranked.forecasts
+        report.proposals = Evolver.propose(ranked.patterns, forecasts: ranked.forecasts).map {
+            ProposalRecord(id: 7, status: .pending, change: .new, proposal: $0)
+        }
+        report.peakRSSBytes = 41_000_000
+        #expect(!report.analysis.patterns.isEmpty && !report.predictions.isEmpty && !report.proposals.isEmpty)
+        #expect(report.json() == (try report.foundationJSON()))
+    }
+}
