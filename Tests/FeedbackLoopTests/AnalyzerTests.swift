@@ -108,4 +108,30 @@ import Testing
         #expect((obj["cost_assumptions"] as? String)?.contains("$150/h") == true)
         #expect(obj["vectorstore_updated"] as? Bool == false)
     }
+
+    /// The history is summed per function in one pass; it must equal the definition:
+    /// each function's rows alone, counted per hour, and the earliest of them.
+    @Test func onePassHistoryEqualsEachFunctionsOwnRows() {
+        var rows: [BucketRow] = []
+        for h in 0..<(24 * 70) where h % 3 != 1 {
+            rows.append(row("create_mock_agent", "Article I: Incomplete context", hoursAgo: Int32(h), count: Int64(1 + h % 4)))
+            if h % 5 == 0 { rows.append(row("run_quality_gate", "Article III: quality gate bypassed", hoursAgo: Int32(h), count: 2)) }
+        }
+        rows.append(row("rare_function", "Article II: 3 tests failing", hoursAgo: 24 * 69, count: 1))
+        rows.sort { $0.hour < $1.hour }
+        let settings = ForecastSettings(), hours = Predictor.historyHours(settings)
+        let end = Timestamp.hour(of: now) - 1
+        let together = Analyzer.seriesByFunction(rows, endHour: end, hours: hours)
+        for f in ["create_mock_agent", "run_quality_gate", "rare_function"] {
+            let own = rows.filter { $0.function == f }
+            #expect(together[f] == Analyzer.series(own, endHour: end, hours: hours))
+        }
+        let a = Analyzer.analyze(rows, window: .lastDays(7, now: now))
+        for p in a.patterns {
+            let own = rows.filter { $0.function == p.functionName }
+            #expect(p.rate == RateModel.read(history: Analyzer.series(own, endHour: end, hours: hours), settings))
+            #expect(p.firstSeen == Timestamp.iso8601(own.map(\.totals.first).min()!))
+        }
+        #expect(a.patterns.count == 2)
+    }
 }

@@ -21,24 +21,43 @@ public enum Analyzer {
                                settings: AnalysisSettings = AnalysisSettings(),
                                rate: ForecastSettings = ForecastSettings(),
                                firstSeen: [String: Int64] = [:]) -> Analysis {
-        var inWindow: [String: [BucketRow]] = [:], history: [String: [BucketRow]] = [:]
+        // The history is read for two figures per function, made in this one pass: the
+        // rows themselves are copied only for the window, a fraction of the history.
+        let historyEnd = window.endHour - 1, historyHours = Predictor.historyHours(rate)
+        var inWindow: [String: [BucketRow]] = [:], history: [String: FunctionHistory] = [:]
         var total: Int64 = 0
         var unclassified = Set<String>()
         for row in rows {
-            history[row.function, default: []].append(row)
+            history[row.function, default: FunctionHistory(hours: historyHours)].add(row, endHour: historyEnd)
             guard row.hour >= window.startHour && row.hour <= window.endHour else { continue }
             inWindow[row.function, default: []].append(row)
             total += row.totals.count
             if row.articles.isEmpty { unclassified.insert(row.signature) }
         }
         let patterns = inWindow.compactMap { function, rows in
-            pattern(function, rows, history: history[function] ?? rows, window, settings, rate, firstSeen[function])
+            pattern(function, rows, history: history[function] ?? FunctionHistory(hours: historyHours), window, settings,
+                    rate, firstSeen[function])
         }.sorted { ($0.frequency, $1.functionName) > ($1.frequency, $0.functionName) }
         return Analysis(window: window, violationsAnalyzed: total, patterns: patterns,
                         unclassifiedSignatures: unclassified.sorted())
     }
 
-    static func pattern(_ function: String, _ rows: [BucketRow], history: [BucketRow], _ window: AnalysisWindow,
+    /// What a pattern needs of a function's whole history: its first violation, and its
+    /// hourly counts over the hours the rate reading looks back.
+    struct FunctionHistory {
+        var first = Int64.max
+        var hourly: [Int64]
+
+        init(hours: Int) { hourly = [Int64](repeating: 0, count: max(0, hours)) }
+
+        mutating func add(_ row: BucketRow, endHour: Int32) {
+            first = min(first, row.totals.first)
+            let i = Int(row.hour) - (Int(endHour) - hourly.count + 1)
+            if i >= 0, i < hourly.count { hourly[i] += row.totals.count }
+        }
+    }
+
+    static func pattern(_ function: String, _ rows: [BucketRow], history: FunctionHistory, _ window: AnalysisWindow,
                         _ settings: AnalysisSettings, _ rate: ForecastSettings, _ firstSeen: Int64?) -> Pattern? {
         let count = rows.reduce(0) { $0 + $1.totals.count }
         guard count >= settings.minOccurrences else { return nil }
@@ -46,7 +65,7 @@ public enum Analyzer {
         var bySignature: [String: (ArticleSet, Int64)] = [:]
         var classifiedBy: [String: String] = [:]
         var severities = Set<String>()
-        var first = Int64.max, last = Int64.min
+        var last = Int64.min
         for r in rows {
             articles.formUnion(r.articles)
             bySignature[r.signature, default: (r.articles, 0)].1 += r.totals.count
@@ -54,7 +73,7 @@ public enum Analyzer {
             severities.formUnion(r.severities)
             last = max(last, r.totals.last)
         }
-        for r in history { first = min(first, r.totals.first) }
+        let first = history.first
         let signatures = bySignature.map {
             Pattern.SignatureCount(signature: $0.key, articles: $0.value.0.names, count: $0.value.1,
                                    classifiedBy: classifiedBy[$0.key])
@@ -63,10 +82,18 @@ public enum Analyzer {
             patternID: "pattern_\(function)", functionName: function, articlesViolated: articles.names,
             frequency: count, confidence: 0, roiHoursSaved: 0, roiCostSaved: 0,
             fixSuggestion: FixSuggestion.for(function: function, articles: articles),
-            rate: RateModel.read(history: series(history, endHour: window.endHour - 1, hours: Predictor.historyHours(rate)), rate),
+            rate: RateModel.read(history: history.hourly, rate),
             firstSeen: Timestamp.iso8601(min(first, firstSeen ?? first)), lastSeen: Timestamp.iso8601(last),
             agent: AgentName.infer(fromFunction: function), severities: severities.sorted(),
             signatures: signatures, hourly: series(rows, endHour: window.endHour, hours: window.hours))
+    }
+
+    /// Each function's counts per hour for the `hours` hours ending at `endHour`, oldest
+    /// first, in one pass over the rows.
+    public static func seriesByFunction(_ rows: [BucketRow], endHour: Int32, hours: Int) -> [String: [Int64]] {
+        var out: [String: FunctionHistory] = [:]
+        for r in rows { out[r.function, default: FunctionHistory(hours: hours)].add(r, endHour: endHour) }
+        return out.mapValues(\.hourly)
     }
 
     /// Counts per hour for the `hours` hours ending at `endHour`, oldest first.

@@ -12,10 +12,9 @@ public enum Predictor {
                                settings s: ForecastSettings = ForecastSettings(),
                                cost: CostAssumptions = CostAssumptions(),
                                priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
-        let byFunction = Dictionary(grouping: rows, by: \.function)
+        let byFunction = Analyzer.seriesByFunction(rows, endHour: nowHour - 1, hours: historyHours(s))
         let forecasts = patterns.map { p in
-            let history = Analyzer.series(byFunction[p.functionName] ?? [], endHour: nowHour - 1,
-                                          hours: historyHours(s))
+            let history = byFunction[p.functionName] ?? [Int64](repeating: 0, count: max(0, historyHours(s)))
             return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s,
                                        priorError: priors[p.patternID])
         }
