@@ -1,15 +1,16 @@
 /// The report's JSON encoder: byte for byte what Foundation's `JSONEncoder` writes with
 /// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, `.convertToSnakeCase` and
 /// non-finite numbers as `"inf"`, `"-inf"`, `"nan"` — the form the report has always had —
-/// in a fraction of the time. Every hourly cycle stores its report (~65 kB); through
-/// Foundation that took ~5 ms of a ~35 ms cycle, a fifth of it converting the same keys
-/// to snake case again and most of the rest building and sorting dictionaries.
+/// in a fraction of the time. Every hourly cycle stores its report (~65 kB); a profile of
+/// the daemon's cycle found Foundation's encoder the larger part of the report stage: a
+/// fifth of it converting the same keys to snake case again, most of the rest building
+/// and sorting dictionaries.
 ///
 /// Here a key's snake case is worked out once per encode, an object is an array of
 /// members sorted once, and text is written to one byte buffer. Tests hold it to
 /// Foundation's output on real reports and on the awkward values.
-public enum ReportJSONEncoder {
-    public static func encode(_ value: some Encodable) throws -> String {
+enum ReportJSONEncoder {
+    static func encode(_ value: some Encodable) throws -> String {
         let node = try NodeEncoder(keys: KeyCache()).box(value)
         var out: [UInt8] = []
         out.reserveCapacity(64 << 10)
