@@ -121,16 +121,24 @@ import Testing
         rows.sort { $0.hour < $1.hour }
         let settings = ForecastSettings(), hours = Predictor.historyHours(settings)
         let end = Timestamp.hour(of: now) - 1
+        // The definition, written out: hour h of the series is the sum of the rows at
+        // hour end - hours + 1 + h.
+        func own(_ f: String) -> [Int64] {
+            (0..<hours).map { h in
+                rows.filter { $0.function == f && Int($0.hour) == Int(end) - hours + 1 + h }.reduce(0) { $0 + $1.totals.count }
+            }
+        }
         let together = Analyzer.seriesByFunction(rows, endHour: end, hours: hours)
         for f in ["create_mock_agent", "run_quality_gate", "rare_function"] {
-            let own = rows.filter { $0.function == f }
-            #expect(together[f] == Analyzer.series(own, endHour: end, hours: hours))
+            #expect(together[f] == own(f))
+            #expect(Analyzer.series(rows.filter { $0.function == f }, endHour: end, hours: hours) == own(f))
         }
+        #expect(own("create_mock_agent").reduce(0, +) > 0 && own("rare_function").reduce(0, +) == 0)
         let a = Analyzer.analyze(rows, window: .lastDays(7, now: now))
         for p in a.patterns {
-            let own = rows.filter { $0.function == p.functionName }
-            #expect(p.rate == RateModel.read(history: Analyzer.series(own, endHour: end, hours: hours), settings))
-            #expect(p.firstSeen == Timestamp.iso8601(own.map(\.totals.first).min()!))
+            let own = own(p.functionName), rowsOf = rows.filter { $0.function == p.functionName }
+            #expect(p.rate == RateModel.read(history: own, settings))
+            #expect(p.firstSeen == Timestamp.iso8601(rowsOf.map(\.totals.first).min()!))
         }
         #expect(a.patterns.count == 2)
     }

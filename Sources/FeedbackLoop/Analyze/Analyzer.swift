@@ -98,12 +98,8 @@ public enum Analyzer {
 
     /// Counts per hour for the `hours` hours ending at `endHour`, oldest first.
     public static func series(_ rows: [BucketRow], endHour: Int32, hours: Int) -> [Int64] {
-        var out = [Int64](repeating: 0, count: max(0, hours))
-        let start = Int(endHour) - hours + 1
-        for r in rows {
-            let i = Int(r.hour) - start
-            if i >= 0, i < hours { out[i] += r.totals.count }
-        }
-        return out
+        var h = FunctionHistory(hours: hours)
+        for r in rows { h.add(r, endHour: endHour) }
+        return h.hourly
     }
 }
