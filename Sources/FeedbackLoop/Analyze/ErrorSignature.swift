@@ -21,11 +21,27 @@ public enum ErrorSignature {
     /// text is searched for those eight bytes at a time and copied unchanged up to the
     /// word that holds one; that word alone goes through the rules.
     public static func normalize(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Int {
+        guard let base = text.baseAddress else { return 0 }
+        return normalize(text, from: firstDigitOrSlash(base, 0, text.count), into: out)
+    }
+
+    /// The signature of `text`: `text` itself when no word changes, else its
+    /// normalized copy in `scratch` (`capacity(for:)` bytes at least).
+    @inline(__always)
+    static func signature(of text: UnsafeRawBufferPointer, scratch: UnsafeMutableRawBufferPointer) -> UnsafeRawBufferPointer {
+        guard let base = text.baseAddress else { return text }
+        let k = firstDigitOrSlash(base, 0, text.count)
+        if k == text.count { return text }
+        return UnsafeRawBufferPointer(rebasing: scratch[0..<normalize(text, from: k, into: scratch)])
+    }
+
+    /// `normalize` with the first digit or slash already found at `k`.
+    private static func normalize(_ text: UnsafeRawBufferPointer, from k: Int, into out: UnsafeMutableRawBufferPointer) -> Int {
         var w = Writer(out: out)
         let n = text.count
         guard let base = text.baseAddress else { return 0 }
         var copied = 0
-        var k = firstDigitOrSlash(base, 0, n)
+        var k = k
         while k < n {
             var start = k, end = k + 1
             while start > copied, text[start - 1] != 0x20 { start -= 1 }

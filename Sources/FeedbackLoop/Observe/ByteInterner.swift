@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Maps byte strings to dense integer ids without allocating on a hit. A log of a
 /// million lines names a dozen functions and a few dozen signatures; building a Swift
 /// String per field per line is what made a naive scanner slow (see DESIGN.md), so the
@@ -43,7 +37,12 @@ struct ByteInterner {
         return id
     }
 
-    mutating func intern(_ key: UnsafeRawBufferPointer) -> Int32 {
+    /// The id of `key`, added if new. A `hint` (the id the same field had on the line
+    /// before, or −1) is checked first: a field repeated line after line is compared,
+    /// not hashed.
+    @inline(__always)
+    mutating func intern(_ key: UnsafeRawBufferPointer, hint: Int32 = -1) -> Int32 {
+        if hint >= 0, bytes.withUnsafeBytes({ Self.equal($0, range(Int(hint)), key) }) { return hint }
         let h = Self.hash(key)
         let (slot, found) = probe(key, h)
         if let found { return found }
@@ -88,35 +87,65 @@ struct ByteInterner {
     private static func equal(_ stored: UnsafeRawBufferPointer, _ r: Range<Int>, _ key: UnsafeRawBufferPointer) -> Bool {
         guard r.count == key.count else { return false }
         guard let a = stored.baseAddress, let b = key.baseAddress, r.count > 0 else { return true }
-        return memcmp(a + r.lowerBound, b, r.count) == 0
+        return Bytes.equal(a + r.lowerBound, b, r.count)
     }
 
-    /// Eight bytes a step, each word folded in by a multiply–xorshift, then a murmur
-    /// finalizer so linear probing on the low bits spreads well. Not for adversaries:
-    /// a hostile log can only make its own lookups slower, never wrong.
+    /// Eight bytes a step, each word folded in by a multiply–xorshift, the last one to
+    /// eight bytes read as one word ending at the key's end (no byte loop), then a
+    /// murmur finalizer so linear probing on the low bits spreads well. Not for
+    /// adversaries: a hostile log can only make its own lookups slower, never wrong.
+    /// Not stored anywhere: it may change between versions (`LogFingerprint.hash`, which
+    /// is stored, has its own).
     @inline(__always)
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         let n = bytes.count
-        var i = 0
-        if let base = bytes.baseAddress {
-            while i + 8 <= n {
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(n)
+        if let base = bytes.baseAddress, n > 0 {
+            var i = 0
+            while i + 8 < n {
                 h = (h ^ base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
                 h ^= h >> 31
                 i += 8
             }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < n {
-                tail |= UInt64(base.load(fromByteOffset: i, as: UInt8.self)) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0x94D0_49BB_1331_11EB
+            h = (h ^ Bytes.tail(base, from: i, to: n)) &* 0x94D0_49BB_1331_11EB
         }
         h ^= h >> 33
         h &*= 0xff51_afd7_ed55_8ccd
         h ^= h >> 33
         return h
+    }
+}
+
+/// Short byte strings read and compared a word at a time, inline: the scanner's keys
+/// are 4 to 100 bytes, where a call to `memcmp` costs more than the compare.
+enum Bytes {
+    /// Bytes `from..<to` (one to eight of them) as one word, without reading outside
+    /// `base[0..<to]`: the word ending at `to`, shifted; under eight bytes in all, two
+    /// overlapping halves or single bytes. Equal words mean equal bytes only for the
+    /// same `to − from` and, below eight, the same `to`.
+    @inline(__always)
+    static func tail(_ base: UnsafeRawPointer, from: Int, to n: Int) -> UInt64 {
+        let r = n - from
+        if n >= 8 { return base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) >> UInt64(8 * (8 - r)) }
+        if n >= 4 {
+            return UInt64(base.loadUnaligned(as: UInt32.self))
+                | UInt64(base.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+        }
+        var w: UInt64 = 0
+        for k in 0..<n { w |= UInt64(base.load(fromByteOffset: k, as: UInt8.self)) << UInt64(8 * k) }
+        return w
+    }
+
+    /// Whether `a[0..<n]` equals `b[0..<n]`.
+    @inline(__always)
+    static func equal(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ n: Int) -> Bool {
+        var i = 0
+        while i + 8 < n {
+            if a.loadUnaligned(fromByteOffset: i, as: UInt64.self) != b.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        return tail(a, from: i, to: n) == tail(b, from: i, to: n)
     }
 }

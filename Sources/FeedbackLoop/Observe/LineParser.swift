@@ -5,10 +5,12 @@
 /// non-ASCII byte shows up.
 ///
 /// Nearly every line is "plain": ASCII, no backslash, no control byte. One pass over
-/// the whole line, eight bytes a step, tells so; then every quote is a string's edge,
-/// a string is valid whatever its content, and the walk only looks for quotes and the
-/// few bytes between strings. Any other line takes the general path, which decodes
-/// escapes and validates UTF-8: both accept and refuse exactly the same lines.
+/// the whole line, eight bytes a step, tells so and lists where its quotes are (the
+/// "structural index" of simdjson, in SWAR): in a plain line every quote is a string's
+/// edge and a string is valid whatever its content, so the walk then steps from quote
+/// to quote and looks only at the few bytes between strings. Any other line takes the
+/// general path, which decodes escapes and validates UTF-8: both accept and refuse
+/// exactly the same lines.
 struct LineParser {
     /// A string value: its content between the quotes, and whether it needs decoding.
     struct Field {
@@ -30,88 +32,76 @@ struct LineParser {
     private static let kTimes: UInt64 = 0x6D61_7473_656D_6974, kFunction: UInt64 = 0x6E6F_6974_636E_7566  // "timestam", "function"
     private static let kSeverity: UInt64 = 0x7974_6972_6576_6573, kError: UInt32 = 0x6F72_7265  // "severity", "erro"
 
-    static func parse(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
-        isPlain(p) ? try parsePlain(p) : try parseGeneral(p)
+    /// `quotes` is the scanner's scratch for the quote index (`QuoteIndex.capacity`).
+    @inline(__always)
+    static func parse(_ p: UnsafeRawBufferPointer, quotes: QuoteIndex) throws(Failure) -> Fields {
+        guard let words = quotes.indexPlain(p) else { return try parseGeneral(p) }
+        return try parsePlain(p, quotes, words)
     }
 
-    /// No byte below 0x20, none at or above 0x80, no backslash (SWAR, as `skipPlain`).
-    @inline(__always)
+    /// No byte below 0x20, none at or above 0x80, no backslash.
     static func isPlain(_ p: UnsafeRawBufferPointer) -> Bool {
-        let n = p.count
-        guard let base = p.baseAddress else { return true }
-        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
-        var i = 0
-        var acc: UInt64 = 0
-        while i + 8 <= n {
-            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let slash = w ^ (0x5C &* ones)
-            acc |= ((slash &- ones) & ~slash) | ((w &- 0x20 &* ones) & ~w) | w
-            i += 8
-        }
-        while i < n {
-            let b = base.load(fromByteOffset: i, as: UInt8.self)
-            if b < 0x20 || b >= 0x80 || b == 0x5C { return false }
-            i += 1
-        }
-        return acc & high == 0
+        QuoteIndex(capacity: p.count).indexPlain(p) != nil
     }
 
-    /// The index of the next '"' at or after `from` (n if none): eight bytes a step,
-    /// the lowest zero byte of `w ^ quotes` found exactly (a borrow only ever marks
-    /// bytes above a true zero).
-    @inline(__always)
-    static func nextQuote(_ base: UnsafeRawPointer, _ from: Int, _ n: Int) -> Int {
-        let high: UInt64 = 0x8080_8080_8080_8080, ones: UInt64 = 0x0101_0101_0101_0101
-        var i = from
-        while i + 8 <= n {
-            let x = base.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ (0x22 &* ones)
-            let t = (x &- ones) & ~x & high
-            if t != 0 { return i + t.trailingZeroBitCount >> 3 }
-            i += 8
-        }
-        while i < n, base.load(fromByteOffset: i, as: UInt8.self) != 0x22 { i += 1 }
-        return i
+    /// `parseGeneral` for a plain line whose quotes `quotes` has indexed (in `words`
+    /// words): the same grammar, the same answers.
+    static func parsePlain(_ p: UnsafeRawBufferPointer, _ quotes: QuoteIndex, _ words: Int) throws(Failure) -> Fields {
+        try walk(p, PlainString(bits: quotes.bits, words: words))
     }
 
-    /// `parseGeneral` for a plain line: the same grammar, the same answers.
+    /// A plain line, indexed here (for tests: the scanner passes its own index).
     static func parsePlain(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
-        try walk(p, PlainString.self)
+        let quotes = QuoteIndex(capacity: p.count)
+        guard let words = quotes.indexPlain(p) else { preconditionFailure("not a plain line") }
+        return try parsePlain(p, quotes, words)
     }
 
     /// Any line: escapes and UTF-8 checked where they occur.
     static func parseGeneral(_ p: UnsafeRawBufferPointer) throws(Failure) -> Fields {
-        try walk(p, AnyString.self)
+        try walk(p, nil)
     }
 
-    /// How a string's content is found, from just after its opening quote.
-    protocol StringScan {
-        static func scan(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field
-    }
+    /// In a plain line every quote closes the string it is in: the string ends at the
+    /// first indexed quote at or after `from`.
+    struct PlainString {
+        let bits: UnsafeMutablePointer<UInt64>
+        let words: Int
 
-    /// In a plain line every quote closes the string it is in.
-    enum PlainString: StringScan {
         @inline(__always)
-        static func scan(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field {
+        func scan(_ from: Int) throws(Failure) -> Field {
+            var k = from >> 6
+            guard k < words else { throw .json }
+            var m = bits[k] & (~UInt64(0) << UInt64(from & 63))
+            while m == 0 {
+                k += 1
+                guard k < words else { throw .json }
+                m = bits[k]
+            }
             var f = Field()
             f.start = from
-            f.end = nextQuote(p.baseAddress!, from, p.count)
-            guard f.end < p.count else { throw .json }
+            f.end = k << 6 | m.trailingZeroBitCount
             return f
         }
     }
 
-    enum AnyString: StringScan {
-        @inline(__always)
-        static func scan(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field {
-            let f = try scanString(p, from)
-            if f.nonASCII { try validateUTF8(p, f.start, f.end) }
-            return f
-        }
-    }
-
-    /// The object's grammar, once, for both kinds of string scan.
+    /// A string's content, from just after its opening quote: through the index in a
+    /// plain line, else byte by byte with escapes and UTF-8 checked.
     @inline(__always)
-    private static func walk<S: StringScan>(_ p: UnsafeRawBufferPointer, _: S.Type) throws(Failure) -> Fields {
+    private static func string(_ p: UnsafeRawBufferPointer, _ from: Int, _ plain: PlainString?) throws(Failure) -> Field {
+        if let plain { return try plain.scan(from) }
+        let f = try scanString(p, from)
+        if f.nonASCII { try validateUTF8(p, f.start, f.end) }
+        return f
+    }
+
+    /// The object's grammar, once, for both kinds of line (`plain` is a constant at
+    /// each call, so each gets its own copy with the other branch gone).
+    ///
+    /// The usual spacing — `": "` and `", "` each followed by a string — is checked
+    /// with one two-byte load; anything else goes the long way, with the same answer.
+    @inline(__always)
+    private static func walk(_ p: UnsafeRawBufferPointer, _ plain: PlainString?) throws(Failure) -> Fields {
         var f = Fields()
         let n = p.count
         var i = skipSpace(p, 0)
@@ -120,14 +110,19 @@ struct LineParser {
         if i < n, p[i] == 0x7D { return try finish(p, i + 1, f) }
         while true {
             guard i < n, p[i] == 0x22 else { throw .json }
-            let key = try S.scan(p, i + 1)
-            i = skipSpace(p, key.end + 1)
-            guard i < n, p[i] == 0x3A else { throw .json }  // :
-            i = skipSpace(p, i + 1)
-            guard i < n else { throw .json }
+            let key = try string(p, i + 1, plain)
+            i = key.end + 1
+            if followsUsually(p, i, 0x203A) {  // ": "
+                i += 2
+            } else {
+                i = skipSpace(p, i)
+                guard i < n, p[i] == 0x3A else { throw .json }  // :
+                i = skipSpace(p, i + 1)
+                guard i < n else { throw .json }
+            }
             var value = Field()
             if p[i] == 0x22 {
-                value = try S.scan(p, i + 1)
+                value = try string(p, i + 1, plain)
                 value.isString = true
                 i = value.end + 1
             } else {
@@ -135,12 +130,19 @@ struct LineParser {
             }
             value.present = true
             if !key.escaped { assign(value, to: &f, key: UnsafeRawBufferPointer(rebasing: p[key.start..<key.end])) }
+            if followsUsually(p, i, 0x202C) { i += 2; continue }  // ", "
             i = skipSpace(p, i)
             guard i < n else { throw .json }
             if p[i] == 0x2C { i = skipSpace(p, i + 1); continue }  // ,
             guard p[i] == 0x7D else { throw .json }
             return try finish(p, i + 1, f)
         }
+    }
+
+    /// Whether `p[i...]` starts with the two bytes `pair` (little-endian) and a quote.
+    @inline(__always)
+    private static func followsUsually(_ p: UnsafeRawBufferPointer, _ i: Int, _ pair: UInt16) -> Bool {
+        i + 2 < p.count && p.loadUnaligned(fromByteOffset: i, as: UInt16.self) == pair && p[i + 2] == 0x22
     }
 
     private static func finish(_ p: UnsafeRawBufferPointer, _ i: Int, _ f: Fields) throws(Failure) -> Fields {

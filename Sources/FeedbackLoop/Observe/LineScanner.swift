@@ -26,18 +26,15 @@ struct LineScanner: LineConsumer {
     private var signatureArticles: [ArticleSet] = []
     private var buckets = BucketIndex()
     private var times = Timestamp.Reader()
-    /// The previous line's values: a field equal to it is not hashed again.
-    private let lastFunction = LastValue(), lastError = LastValue(), lastSeverity = LastValue()
+    /// The previous line's ids: a field equal to the one before is compared, not hashed.
+    private var lastFunction: Int32 = -1, lastSignature: Int32 = -1, lastSeverity: Int32 = -1
     private var malformed = MalformedTally()
     private var lines: Int64 = 0
     private var ingested: Int64 = 0
     private var blank: Int64 = 0
-    /// Raw error text → signature id, so a text seen before skips normalisation.
-    /// Bounded: texts with ever-new numbers would otherwise grow it without end.
-    private var rawErrors = ByteInterner()
-    private var rawErrorSignature: [Int32] = []
-    private static let rawErrorLimit = 4096
     private let normalized: Scratch
+    /// Lines up to 4 KiB (all but a hostile few) take the indexed plain parse.
+    private let quotes = QuoteIndex(capacity: 4096)
     private let unknownSeverity: [UInt8] = Array("UNKNOWN".utf8)
 
     /// Timestamps outside this range are malformed (`out_of_range`): a line dated 1970
@@ -59,7 +56,7 @@ struct LineScanner: LineConsumer {
         if line.count > Self.maxLineBytes { return reject(.lineTooLong) }
         if LineParser.skipSpace(line, 0) == line.count { blank += 1; return }
         let f: LineParser.Fields
-        do { f = try LineParser.parse(line) } catch {
+        do { f = try LineParser.parse(line, quotes: quotes) } catch {
             return reject(error == .utf8 ? .invalidUTF8 : .invalidJSON)
         }
         guard f.timestamp.present, f.function.present, f.error.present else { return reject(.missingField) }
@@ -69,15 +66,14 @@ struct LineScanner: LineConsumer {
         if let validTimes, !validTimes.contains(ts) { return reject(.outOfRange) }
         guard f.function.end > f.function.start else { return reject(.missingField) }
         if stopAfter == .timestamps { return }
-        let function = Self.decoded(line, f.function) { lastFunction.id($0) { functions.intern($0) } }
+        let function = Self.decoded(line, f.function) { functions.intern($0, hint: lastFunction) }
         let signature = Self.decoded(line, f.error) { text in
-            lastError.id(text) {
-                Self.internSignature($0, normalized, &signatures, &signatureArticles, &rawErrors, &rawErrorSignature)
-            }
+            Self.internSignature(text, normalized, &signatures, &signatureArticles, hint: lastSignature)
         }
         let severity = f.severity.isString
-            ? Self.decoded(line, f.severity) { lastSeverity.id($0) { severities.intern($0) } }
+            ? Self.decoded(line, f.severity) { severities.intern($0, hint: lastSeverity) }
             : unknownSeverity.withUnsafeBytes { severities.intern($0) }
+        (lastFunction, lastSignature, lastSeverity) = (function, signature, severity)
         if stopAfter == .interning { return }
         buckets.add(BucketKey(function: function, signature: signature, hour: Timestamp.hour(of: ts)),
                     BucketTotals(count: 1, first: ts, last: ts, severityMask: BucketTotals.severityBit(severity)))
@@ -100,23 +96,14 @@ struct LineScanner: LineConsumer {
         malformed.record(reason, line: lines)
     }
 
+    /// The signature's id: its text is the error's own when no word in it holds a
+    /// digit or a slash (nothing to copy), else the normalized copy in `scratch`.
+    @inline(__always)
     private static func internSignature(_ text: UnsafeRawBufferPointer, _ scratch: Scratch,
                                         _ signatures: inout ByteInterner, _ articles: inout [ArticleSet],
-                                        _ raw: inout ByteInterner, _ rawSignature: inout [Int32]) -> Int32 {
-        if let r = raw.id(of: text) { return rawSignature[Int(r)] }
-        let id = normalizedID(text, scratch, &signatures, &articles)
-        if raw.count < rawErrorLimit {
-            _ = raw.intern(text)
-            rawSignature.append(id)
-        }
-        return id
-    }
-
-    private static func normalizedID(_ text: UnsafeRawBufferPointer, _ scratch: Scratch,
-                                     _ signatures: inout ByteInterner, _ articles: inout [ArticleSet]) -> Int32 {
-        let n = ErrorSignature.normalize(text, into: scratch.buffer)
-        let sig = UnsafeRawBufferPointer(rebasing: scratch.buffer[0..<n])
-        let id = signatures.intern(sig)
+                                        hint: Int32) -> Int32 {
+        let sig = ErrorSignature.signature(of: text, scratch: scratch.buffer)
+        let id = signatures.intern(sig, hint: hint)
         if Int(id) == articles.count { articles.append(ArticleSet.parse(sig)) }
         return id
     }
@@ -147,32 +134,6 @@ struct LineScanner: LineConsumer {
         b.bytes = bytes
         return b
     }
-}
-
-/// A field's value on the previous line and the id it got: logs repeat a function or a
-/// severity over runs of lines, and a compare of a few bytes is cheaper than a hash.
-/// Values past 256 bytes are not kept (they are looked up every time).
-final class LastValue {
-    private let stored = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 8)
-    private var count = -1
-    private var last: Int32 = 0
-
-    @inline(__always)
-    func id(_ bytes: UnsafeRawBufferPointer, orElse lookUp: (UnsafeRawBufferPointer) -> Int32) -> Int32 {
-        if bytes.count == count, count == 0 || memcmp(stored.baseAddress!, bytes.baseAddress!, count) == 0 {
-            return last
-        }
-        last = lookUp(bytes)
-        if bytes.count <= stored.count {
-            if bytes.count > 0 { stored.baseAddress!.copyMemory(from: bytes.baseAddress!, byteCount: bytes.count) }
-            count = bytes.count
-        } else {
-            count = -1
-        }
-        return last
-    }
-
-    deinit { stored.deallocate() }
 }
 
 /// JSON string escapes, decoded. The parser has already checked they are well formed.

@@ -119,7 +119,7 @@ public final class LogFile: Sendable {
         let n: Int
         if let nl = buffer[0..<got].firstIndex(of: 0x0A) { n = nl } else if got == want { n = want } else { return nil }
         let head = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
-        return LogFingerprint(length: n, hash: ByteInterner.hash(head), head: Self.printable(head))
+        return LogFingerprint(length: n, hash: LogFingerprint.hash(head), head: Self.printable(head))
     }
 
     /// The first bytes of a line as text a report can show.
