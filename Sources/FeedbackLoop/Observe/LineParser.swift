@@ -68,20 +68,19 @@ struct LineParser {
         let bits: UnsafeMutablePointer<UInt64>
         let words: Int
 
+        /// The index of the first quote at or after `from`, or −1 (no throw: this is
+        /// inlined ten times a line).
         @inline(__always)
-        func scan(_ from: Int) throws(Failure) -> Field {
+        func closingQuote(_ from: Int) -> Int {
             var k = from >> 6
-            guard k < words else { throw .json }
+            guard k < words else { return -1 }
             var m = bits[k] & (~UInt64(0) << UInt64(from & 63))
             while m == 0 {
                 k += 1
-                guard k < words else { throw .json }
+                guard k < words else { return -1 }
                 m = bits[k]
             }
-            var f = Field()
-            f.start = from
-            f.end = k << 6 | m.trailingZeroBitCount
-            return f
+            return k << 6 | m.trailingZeroBitCount
         }
     }
 
@@ -89,7 +88,17 @@ struct LineParser {
     /// plain line, else byte by byte with escapes and UTF-8 checked.
     @inline(__always)
     private static func string(_ p: UnsafeRawBufferPointer, _ from: Int, _ plain: PlainString?) throws(Failure) -> Field {
-        if let plain { return try plain.scan(from) }
+        guard let plain else { return try anyString(p, from) }
+        let end = plain.closingQuote(from)
+        guard end >= 0 else { throw .json }
+        var f = Field()
+        f.start = from
+        f.end = end
+        return f
+    }
+
+    @inline(never)
+    private static func anyString(_ p: UnsafeRawBufferPointer, _ from: Int) throws(Failure) -> Field {
         let f = try scanString(p, from)
         if f.nonASCII { try validateUTF8(p, f.start, f.end) }
         return f
