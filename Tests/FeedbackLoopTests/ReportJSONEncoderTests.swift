@@ -25,6 +25,13 @@ import Testing
         var integers: [Int64] = [0, -1, .max, .min]
         var small: Int8 = -8
         var unsigned: UInt64 = .max
+        var int16: Int16 = .min, int32: Int32 = .min, uint: UInt = .max, uint8: UInt8 = .max
+        var uint16: UInt16 = .max, uint32: UInt32 = .max, int: Int = .min
+        var optionalInts: [Int32?] = [1, nil, -3]
+        // Keyed by a CodingKeyRepresentable enum, by Int, by String with camelCase keys.
+        var byReason: [MalformedReason: Int] = [.invalidJSON: 2, .badTimestamp: 1]
+        var byNumber: [Int: String] = [12: "a", -3: "b"]
+        var byNameNested: [String: [String: Int]] = ["outerKey": ["innerKey": 1]]
         var flags = [true, false]
         var nothing: String? = nil
         var emptyArray: [Int] = []

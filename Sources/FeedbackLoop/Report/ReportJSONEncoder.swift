@@ -41,9 +41,24 @@ enum ReportJSONEncoder {
         var items: [Node] = []
     }
 
-    /// Snake case by the key's Swift name, worked out once per encode.
+    /// Snake case by the key's Swift name, worked out once per encode; and which types
+    /// are string-keyed dictionaries, by name, once per type.
     final class KeyCache {
         var converted: [String: String] = [:]
+        var dictionaryTypes: [ObjectIdentifier: Bool] = [:]
+
+        /// Whether `type` may be a `[String: …]`: only those are cast to
+        /// `StringKeyedDictionary`. A cast to a protocol makes the runtime search every
+        /// conformance record in the binary the first time it meets a type — ~10 ms of a
+        /// one-shot `cycle` for the report's few dozen types; a type's name costs
+        /// microseconds.
+        func mayBeStringKeyed(_ type: Any.Type) -> Bool {
+            let id = ObjectIdentifier(type)
+            if let known = dictionaryTypes[id] { return known }
+            let maybe = _typeName(type, qualified: true).hasPrefix("Swift.Dictionary<Swift.String, ")
+            dictionaryTypes[id] = maybe
+            return maybe
+        }
 
         func json(_ key: some CodingKey) -> String {
             let name = key.stringValue
@@ -198,16 +213,28 @@ extension ReportJSONEncoder {
         func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
 
         /// A nested value's node: the primitives directly, anything else by its own
-        /// `encode(to:)` into a fresh encoder.
-        func box(_ value: some Encodable) throws -> Node {
+        /// `encode(to:)` into a fresh encoder. Casts to concrete types only (a compare
+        /// of type metadata); see `KeyCache.mayBeStringKeyed` for the one to a protocol.
+        func box<T: Encodable>(_ value: T) throws -> Node {
             switch value {
             case let v as String: return string(v)
             case let v as Double: return number(v)
             case let v as Float: return number(v)
             case let v as Bool: return text(v ? "true" : "false")
-            case let v as any BinaryInteger: return text(v.description)
-            case let v as any StringKeyedDictionary: return .object(try v.members(self))
+            case let v as Int: return text(v.description)
+            case let v as Int64: return text(v.description)
+            case let v as Int32: return text(v.description)
+            case let v as Int16: return text(v.description)
+            case let v as Int8: return text(v.description)
+            case let v as UInt: return text(v.description)
+            case let v as UInt64: return text(v.description)
+            case let v as UInt32: return text(v.description)
+            case let v as UInt16: return text(v.description)
+            case let v as UInt8: return text(v.description)
             default:
+                if keys.mayBeStringKeyed(T.self), let v = value as? any StringKeyedDictionary {
+                    return .object(try v.members(self))
+                }
                 let nested = NodeEncoder(keys: keys)
                 try value.encode(to: nested)
                 // A value that encoded nothing is an empty object, as in Foundation.
