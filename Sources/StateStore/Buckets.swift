@@ -1,5 +1,6 @@
 import FeedbackLoop
 import GRDB
+import Synchronization
 
 extension StateStore {
     /// Every bucket in [fromHour, toHour], names resolved, in hour order.
@@ -10,11 +11,36 @@ extension StateStore {
     /// The window's rows as they stand before a cycle's commit, and the newest cycle
     /// then. A cycle reads it while Observe scans (on the core the scan leaves idle), so
     /// after its commit only the hours its lines touched are read again.
+    ///
+    /// Its rows are taken once, by the read through it, which extends them in place: a
+    /// copy of the kept ones (thousands of rows of strings) measured more than a
+    /// millisecond of a daemon's hourly cycle.
     public struct BucketSnapshot: Sendable {
         public let fromHour: Int32
         public let toHour: Int32
-        let rows: [BucketRow]
         let lastCycle: Int64
+        private let held: Held
+
+        final class Held: Sendable {
+            let rows: Mutex<[BucketRow]?>
+            init(_ rows: [BucketRow]) { self.rows = Mutex(rows) }
+        }
+
+        init(fromHour: Int32, toHour: Int32, rows: [BucketRow], lastCycle: Int64) {
+            (self.fromHour, self.toHour, self.lastCycle, held) = (fromHour, toHour, lastCycle, Held(rows))
+        }
+
+        /// The rows, still held (nil once taken).
+        var rows: [BucketRow]? { held.rows.withLock { $0 } }
+
+        /// The rows, now this caller's alone (nil: taken already).
+        func take() -> [BucketRow]? {
+            held.rows.withLock { rows in
+                let taken = rows
+                rows = nil
+                return taken
+            }
+        }
     }
 
     public func bucketSnapshot(fromHour: Int32, toHour: Int32) throws -> BucketSnapshot {
@@ -28,19 +54,25 @@ extension StateStore {
     /// first hour `cycle`'s commit touched (`touchedFrom`, nil: no line), the store's
     /// from there. Exact only while `cycle` is the one cycle begun since the snapshot —
     /// buckets are committed with their cycle's start, in one transaction — so when
-    /// another began meanwhile (a lock bypassed), the whole range is read again.
+    /// another began meanwhile (a lock bypassed), the whole range is read again; so it
+    /// is when the snapshot's rows were taken by an earlier read.
     public func buckets(fromHour: Int32, toHour: Int32, through snapshot: BucketSnapshot, cycle: Int64,
                         touchedFrom: Int32?) throws -> [BucketRow] {
         try reading { db in
             let others = try Int64.fetchOne(db, sql: "SELECT count(*) FROM cycles WHERE id > ? AND id != ?",
                                             arguments: [snapshot.lastCycle, cycle])!
-            guard others == 0, snapshot.fromHour == fromHour, snapshot.toHour == toHour else {
+            guard others == 0, snapshot.fromHour == fromHour, snapshot.toHour == toHour, var rows = snapshot.take() else {
                 return try Self.bucketRows(db, fromHour, toHour)
             }
-            guard let touchedFrom, touchedFrom <= toHour else { return snapshot.rows }
-            // Rows run in hour order (the covering index's), so the kept ones are a prefix.
+            guard let touchedFrom, touchedFrom <= toHour else { return rows }
+            // Rows run in hour order (the covering index's), so the kept ones are a prefix;
+            // the touched hours are the last few, so the cut is found from the end.
             let split = max(touchedFrom, fromHour)
-            return Array(snapshot.rows.prefix { $0.hour < split }) + (try Self.bucketRows(db, split, toHour))
+            var keep = rows.count
+            while keep > 0, rows[keep - 1].hour >= split { keep -= 1 }
+            rows.removeSubrange(keep...)
+            rows += try Self.bucketRows(db, split, toHour)
+            return rows
         }
     }
 
