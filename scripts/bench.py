@@ -48,6 +48,8 @@ LATER = ["2026-11-01T%02d:00:00Z" % h for h in range(1, 24)]
 
 # A loopback port nothing listens on: Ollama down.
 DEAD_OLLAMA = {"MODEL_STAGES": "auto", "OLLAMA_HOST": "127.0.0.1:9"}
+# Pairs of cycles (off, Ollama down) behind the ≤ 5 ms figure.
+DEAD_PAIRS = int(os.environ.get("BENCH_DEAD_PAIRS", "11"))
 
 
 LAST_WRITES = [None]  # what the last `run` with --store-stats said
@@ -166,7 +168,8 @@ def incremental(lines, chunks, env=None, tag=""):
 def dead_ollama(lines, chunks):
     """Two copies of a `lines`-line log, ingested; then, per 10k chunk, a cycle with
     MODEL_STAGES=off on one and one with auto and Ollama down on the other, back to back.
-    Returns the median walls, the median RSS of the second, and the median difference."""
+    Returns the median walls, the median RSS of the second, the median difference and
+    the number of pairs."""
     base = sample(os.path.join(WORK, f"base-{lines}.jsonl"), lines, 30, END, 1)
     pairs = []
     for tag in ("off", "dead"):
@@ -177,7 +180,10 @@ def dead_ollama(lines, chunks):
         pairs.append((log, state))
     off, dead, rss = [], [], []
     for i, chunk in enumerate(chunks):
-        for (log, state), walls, env in ((pairs[0], off, None), (pairs[1], dead, DEAD_OLLAMA)):
+        both = [(pairs[0], off, None), (pairs[1], dead, DEAD_OLLAMA)]
+        # Which of the two runs first alternates: the second of a pair must not be the
+        # one that always finds the page cache warm (or the machine busier).
+        for (log, state), walls, env in (both if i % 2 == 0 else both[::-1]):
             append(log, chunk)
             w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", LATER[i]], env=env)
             walls.append(w)
@@ -186,7 +192,7 @@ def dead_ollama(lines, chunks):
     for log, _ in pairs:
         os.remove(log)
     diffs = [d - o for o, d in zip(off, dead)]
-    return statistics.median(off), statistics.median(dead), statistics.median(rss), statistics.median(diffs)
+    return statistics.median(off), statistics.median(dead), statistics.median(rss), statistics.median(diffs), len(diffs)
 
 
 def daemon_hourly(tag, env_extra=None):
@@ -289,10 +295,14 @@ def main():
         row(f"(b) `cycle` after appending 10,000 lines to a {n:,}-line log ({writes} write transactions)", w, r,
             f"≤ 30 ms: {'met' if w <= 0.030 else 'missed'}; ≤ 5 write transactions")
     # The same with the model stages on and nothing listening on Ollama's port, paired
-    # with `off` run for run (the two alternate), so the difference is not noise.
-    ow_, dw, dr, diff = dead_ollama(1_000_000, chunks)
+    # with `off` run for run (the two alternate), so the difference is not noise. A 5 ms
+    # target against runs that swing by tens of ms on a shared machine: more pairs than
+    # RUNS (5 pairs once read +11 ms where 11 interleaved pairs by hand read -0.5).
+    pair_chunks = [sample(os.path.join(WORK, f"chunk-{i}.jsonl"), 10_000, 1, LATER[i], 100 + i)
+                   for i in range(max(RUNS, DEAD_PAIRS))]
+    ow_, dw, dr, diff, n = dead_ollama(1_000_000, pair_chunks)
     row("(b) the same on the 1,000,000-line log, MODEL_STAGES=auto with Ollama down "
-        f"({diff * 1000:+.1f} ms over off, median of paired runs; off {ow_ * 1000:.0f} ms)", dw, dr,
+        f"({diff * 1000:+.1f} ms over off, median of {n} paired runs, order alternating; off {ow_ * 1000:.0f} ms)", dw, dr,
         f"≤ 35 ms: {'met' if dw <= 0.035 else 'missed'}; ≤ 5 ms over off: {'met' if diff <= 0.005 else 'missed'}")
     # The hourly cycle where it runs every hour: in the daemon, whose start-up and
     # first-use costs (exec, relocation, type metadata) were paid once.
