@@ -46,7 +46,7 @@ extension StateStore {
     public func bucketSnapshot(fromHour: Int32, toHour: Int32) throws -> BucketSnapshot {
         try reading { db in
             BucketSnapshot(fromHour: fromHour, toHour: toHour, rows: try Self.bucketRows(db, fromHour, toHour),
-                           lastCycle: try Int64.fetchOne(db, sql: "SELECT coalesce(max(id), 0) FROM cycles")!)
+                           lastCycle: try Int64.fetchOne(db.cachedStatement(sql: "SELECT coalesce(max(id), 0) FROM cycles"))!)
         }
     }
 
@@ -59,7 +59,7 @@ extension StateStore {
     public func buckets(fromHour: Int32, toHour: Int32, through snapshot: BucketSnapshot, cycle: Int64,
                         touchedFrom: Int32?) throws -> [BucketRow] {
         try reading { db in
-            let others = try Int64.fetchOne(db, sql: "SELECT count(*) FROM cycles WHERE id > ? AND id != ?",
+            let others = try Int64.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM cycles WHERE id > ? AND id != ?"),
                                             arguments: [snapshot.lastCycle, cycle])!
             guard others == 0, snapshot.fromHour == fromHour, snapshot.toHour == toHour, var rows = snapshot.take() else {
                 return try Self.bucketRows(db, fromHour, toHour)
@@ -81,7 +81,7 @@ extension StateStore {
     /// by id), and the columns straight from the statement, which the covering hour
     /// index answers in its own order, without touching the table or sorting.
     static func bucketRows(_ db: Database, _ fromHour: Int32, _ toHour: Int32) throws -> [BucketRow] {
-        let severities = try String.fetchAll(db, sql: "SELECT name FROM severities ORDER BY id")
+        let severities = try String.fetchAll(db.cachedStatement(sql: "SELECT name FROM severities ORDER BY id"))
         let functions = try Self.byID(db, sql: "SELECT id, name, 0 FROM functions")
         let signatures = try Self.byID(db, sql: "SELECT id, text, articles FROM signatures")
         let row = try RawStatement(db, sql: """
@@ -119,7 +119,7 @@ extension StateStore {
 
     static func byID(_ db: Database, sql: String) throws -> Names {
         var names = Names(entries: [])
-        for r in try Row.fetchAll(db, sql: sql) {
+        for r in try Row.fetchAll(db.cachedStatement(sql: sql)) {
             let id: Int = r[0]
             guard id >= 0 else { continue }
             if id >= names.entries.count { names.entries += repeatElement(nil, count: id + 1 - names.entries.count) }
@@ -130,18 +130,18 @@ extension StateStore {
 
     /// The earliest hour with a bucket, for `--all`.
     public func firstHour() throws -> Int32? {
-        try reading { try Int32.fetchOne($0, sql: "SELECT min(hour) FROM buckets") }
+        try reading { try Int32.fetchOne($0.cachedStatement(sql: "SELECT min(hour) FROM buckets")) }
     }
 
     /// Totals over every bucket: violations, buckets, distinct functions and signatures.
     /// Used by tests and `status` to compare stores.
     public func totals() throws -> (violations: Int64, buckets: Int64, functions: Int64, signatures: Int64) {
         try reading { db in
-            let r = try Row.fetchOne(db, sql: """
+            let r = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT coalesce(sum(count), 0) AS v, count(*) AS b,
                        (SELECT count(*) FROM functions) AS f, (SELECT count(*) FROM signatures) AS s
                 FROM buckets
-                """)!
+                """))!
             return (r["v"], r["b"], r["f"], r["s"])
         }
     }
@@ -149,11 +149,11 @@ extension StateStore {
     /// A canonical dump of every bucket, for proving two stores hold the same data.
     public func bucketDigest() throws -> [String] {
         try reading { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(db.cachedStatement(sql: """
                 SELECT f.name || '|' || s.text || '|' || b.hour || '|' || b.count || '|' || b.first_us || '|' || b.last_us
                 FROM buckets b JOIN functions f ON f.id = b.function_id JOIN signatures s ON s.id = b.signature_id
                 ORDER BY 1
-                """)
+                """))
         }
     }
 }
@@ -164,7 +164,7 @@ extension StateStore {
     public func firstSeen() throws -> [String: Int64] {
         try reading { db in
             var out: [String: Int64] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT name, first_us FROM functions WHERE first_us IS NOT NULL") {
+            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, first_us FROM functions WHERE first_us IS NOT NULL")) {
                 out[r[0]] = r[1]
             }
             return out

@@ -8,7 +8,7 @@ extension StateStore {
     public func classifications() throws -> [String: Classification] {
         try reading { db in
             var out: [String: Classification] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT * FROM classifications") {
+            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM classifications")) {
                 out[r["signature"]] = Classification(article: r["article"], category: r["category"], summary: r["summary"],
                                                      valid: r["valid"], model: r["model"])
             }
@@ -19,10 +19,10 @@ extension StateStore {
     public func saveClassifications(_ answers: [String: Classification], at now: Microseconds) throws {
         try writing { db in
             for (signature, c) in answers {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO classifications (signature, article, category, summary, valid, model, created_us)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [signature, c.article, c.category, c.summary, c.valid, c.model, now])
+                    """).execute(arguments: [signature, c.article, c.category, c.summary, c.valid, c.model, now])
             }
         }
     }

@@ -8,7 +8,7 @@ extension StateStore {
     public func counters() throws -> [MetricKey: Int64] {
         try reading { db in
             var out: [MetricKey: Int64] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT name, labels, value FROM counters") {
+            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT name, labels, value FROM counters")) {
                 out[MetricKey(name: r["name"], labels: r["labels"])] = r["value"]
             }
             return out
@@ -18,10 +18,10 @@ extension StateStore {
     /// Adds `increments` to the counters, inside a write transaction of the caller's.
     static func count(_ increments: [MetricKey: Int64], in db: Database) throws {
         for (key, value) in increments where value != 0 {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO counters (name, labels, value) VALUES (?, ?, ?)
                 ON CONFLICT (name, labels) DO UPDATE SET value = value + excluded.value
-                """, arguments: [key.name, key.labels, value])
+                """).execute(arguments: [key.name, key.labels, value])
         }
     }
 }

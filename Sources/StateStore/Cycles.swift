@@ -21,7 +21,7 @@ extension StateStore {
     /// process stays so, which `status` shows as interrupted.
     public func beginCycle(at now: Microseconds) throws -> Int64 {
         try writing { db in
-            try db.execute(sql: "INSERT INTO cycles (started_us) VALUES (?)", arguments: [now])
+            try db.cachedStatement(sql: "INSERT INTO cycles (started_us) VALUES (?)").execute(arguments: [now])
             return db.lastInsertedRowID
         }
     }
@@ -29,7 +29,7 @@ extension StateStore {
     /// The number the next cycle will get (stable while the cycle lock is held).
     public func nextCycleID() throws -> Int64 {
         try reading { db in
-            (try Int64.fetchOne(db, sql: "SELECT seq FROM sqlite_sequence WHERE name = 'cycles'") ?? 0) + 1
+            (try Int64.fetchOne(db.cachedStatement(sql: "SELECT seq FROM sqlite_sequence WHERE name = 'cycles'")) ?? 0) + 1
         }
     }
 
@@ -39,10 +39,10 @@ extension StateStore {
         let result = CycleResult.of(report.stages).rawValue
         try writing { db in
             try Self.count(counting, in: db)
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE cycles SET finished_us = ?, result = ?, violations_analyzed = ?, patterns = ?,
                        lines_read = ?, malformed = ?, report_json = ? WHERE id = ?
-                """, arguments: [now, result, report.analysis.violationsAnalyzed, report.analysis.patterns.count,
+                """).execute(arguments: [now, result, report.analysis.violationsAnalyzed, report.analysis.patterns.count,
                                  report.ingest?.linesRead, report.ingest?.malformed.total, report.json(), report.cycle])
         }
     }
@@ -51,14 +51,14 @@ extension StateStore {
     public func failCycle(_ id: Int64, reason: String, at now: Microseconds, counting: [MetricKey: Int64] = [:]) throws {
         try writing { db in
             try Self.count(counting, in: db)
-            try db.execute(sql: "UPDATE cycles SET result = 'failed', failure = ?, finished_us = ? WHERE id = ?",
-                           arguments: [reason, now, id])
+            try db.cachedStatement(sql: "UPDATE cycles SET result = 'failed', failure = ?, finished_us = ? WHERE id = ?")
+                .execute(arguments: [reason, now, id])
         }
     }
 
     public func lastCycle() throws -> CycleRecord? {
         try reading { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM cycles ORDER BY id DESC LIMIT 1").map(Self.cycleRecord)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM cycles ORDER BY id DESC LIMIT 1")).map(Self.cycleRecord)
         }
     }
 }
@@ -66,10 +66,10 @@ extension StateStore {
 extension StateStore {
     /// Small facts the daemon leaves for `status` (the next cycle's time).
     public func setMeta(_ key: String, _ value: String) throws {
-        try writing { try $0.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", arguments: [key, value]) }
+        try writing { try $0.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").execute( arguments: [key, value]) }
     }
 
     public func meta(_ key: String) throws -> String? {
-        try reading { try String.fetchOne($0, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key]) }
+        try reading { try String.fetchOne($0.cachedStatement(sql: "SELECT value FROM meta WHERE key = ?"), arguments: [key]) }
     }
 }

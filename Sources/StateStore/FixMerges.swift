@@ -41,13 +41,13 @@ extension StateStore {
     /// Approved proposals with a branch, and whether their merge has been found.
     public func approvedFixes() throws -> (waiting: [ApprovedFix], merged: [(ApprovedFix, FixMerge)]) {
         try reading { db in
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT p.id, p.agent, p.evidence_json, d.branch, d.commit_hash, d.decided_us,
                        m.merged_us, m.how, m.main_commit
                 FROM proposals p JOIN decisions d ON d.proposal_id = p.id AND d.decision = 'approved'
                 LEFT JOIN fix_merges m ON m.proposal_id = p.id
                 WHERE d.commit_hash IS NOT NULL ORDER BY p.id
-                """)
+                """))
             var waiting: [ApprovedFix] = [], merged: [(ApprovedFix, FixMerge)] = []
             for r in rows {
                 let evidence = try JSONDecoder().decode([Proposal.Evidence].self, from: Data((r["evidence_json"] as String).utf8))
@@ -67,14 +67,14 @@ extension StateStore {
     public func recordFixes(merges: [FixMerge], effects: [FixEffect], at now: Microseconds) throws {
         try writing { db in
             for m in merges {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO fix_merges (proposal_id, merged_us, how, main_commit, found_us)
                     VALUES (?, ?, ?, ?, ?)
-                    """, arguments: [m.proposal, m.mergedAt, m.how, m.mainCommit, now])
+                    """).execute(arguments: [m.proposal, m.mergedAt, m.how, m.mainCommit, now])
             }
             for e in effects {
                 let json = String(decoding: try JSONEncoder().encode(e), as: UTF8.self)
-                try db.execute(sql: "UPDATE fix_merges SET effect_json = ? WHERE proposal_id = ?", arguments: [json, e.proposal])
+                try db.cachedStatement(sql: "UPDATE fix_merges SET effect_json = ? WHERE proposal_id = ?").execute(arguments: [json, e.proposal])
             }
         }
     }
@@ -82,9 +82,9 @@ extension StateStore {
     /// The latest measured effect of every merged fix, oldest proposal first.
     public func fixEffects() throws -> [FixEffect] {
         try reading { db in
-            try String.fetchAll(db, sql: """
+            try String.fetchAll(db.cachedStatement(sql: """
                 SELECT effect_json FROM fix_merges WHERE effect_json IS NOT NULL ORDER BY proposal_id
-                """).compactMap { try? JSONDecoder().decode(FixEffect.self, from: Data($0.utf8)) }
+                """)).compactMap { try? JSONDecoder().decode(FixEffect.self, from: Data($0.utf8)) }
         }
     }
 }

@@ -28,10 +28,10 @@ extension StateStore {
     @discardableResult
     public func scoreDueForecasts(nowHour: Int32, at now: Microseconds) throws -> Int {
         try writing { db in
-            let due = try Row.fetchAll(db, sql: """
+            let due = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, function, start_hour, end_hour, expected, lower, upper, probability
                 FROM forecasts WHERE actual IS NULL AND end_hour <= ?
-                """, arguments: [nowHour])
+                """), arguments: [nowHour])
             for r in due {
                 let actual = try Int64.fetchOne(db.cachedStatement(sql: """
                     SELECT coalesce(sum(b.count), 0) FROM buckets b JOIN functions f ON f.id = b.function_id
@@ -52,7 +52,7 @@ extension StateStore {
     /// days before `nowHour`, and all of them.
     public func forecastAccuracy(nowHour: Int32, scoredThisCycle: Int) throws -> ForecastAccuracy {
         try reading { db in
-            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM forecasts WHERE actual IS NULL") ?? 0
+            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM forecasts WHERE actual IS NULL")) ?? 0
             return ForecastAccuracy(lastThirtyDays: try Self.accuracy(db, sinceHour: nowHour - 30 * 24),
                                     allTime: try Self.accuracy(db, sinceHour: Int32.min), scoredThisCycle: scoredThisCycle,
                                     pending: pending)
@@ -62,11 +62,11 @@ extension StateStore {
     /// The scored forecasts whose horizon ended at `sinceHour` or later (and that were
     /// scored before `scoredBefore`), summed up.
     static func accuracy(_ db: Database, sinceHour: Int32, scoredBefore: Microseconds = .max) throws -> Accuracy {
-        let r = try Row.fetchOne(db, sql: """
+        let r = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) AS n, avg(pct_error) AS mape, avg(abs_error) AS mae,
                    avg(in_interval) AS coverage, avg(brier) AS brier
             FROM forecasts WHERE actual IS NOT NULL AND scored_us < ? AND end_hour >= ?
-            """, arguments: [scoredBefore, sinceHour])!
+            """), arguments: [scoredBefore, sinceHour])!
         var a = Accuracy()
         a.forecasts = r["n"]
         a.mape = r["mape"]

@@ -14,13 +14,13 @@ public struct IngestConflict: Error, CustomStringConvertible, Sendable {
 extension StateStore {
     /// Every log file read before: the live one, the rotated ones, the gone ones.
     public func logFiles() throws -> [LogCheckpoint] {
-        try reading { db in try Row.fetchAll(db, sql: "SELECT * FROM log_files ORDER BY id").map(Self.logFile) }
+        try reading { db in try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM log_files ORDER BY id")).map(Self.logFile) }
     }
 
     /// The live log's entry, as last committed (the most recently read live file).
     public func checkpoint() throws -> LogCheckpoint? {
         try reading { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM log_files WHERE role = 'live' ORDER BY updated_us DESC, id DESC LIMIT 1")
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM log_files WHERE role = 'live' ORDER BY updated_us DESC, id DESC LIMIT 1"))
                 .map(Self.logFile)
         }
     }
@@ -36,7 +36,7 @@ extension StateStore {
     /// Log events over the store's life, newest first.
     public func logEvents(limit: Int = 100) throws -> [(cycle: Int64?, at: Microseconds, event: LogEvent)] {
         try reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM log_events ORDER BY id DESC LIMIT ?", arguments: [limit]).map { r in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM log_events ORDER BY id DESC LIMIT ?"), arguments: [limit]).map { r in
                 (r["cycle"], r["at_us"], LogEvent(kind: LogEvent.Kind(rawValue: r["kind"]) ?? .lost, path: r["path"],
                                                   detail: r["detail"], bytesRead: r["bytes_read"], bytesLost: r["bytes_lost"],
                                                   head: r["head"]))
@@ -89,10 +89,10 @@ extension StateStore {
             try beforeCheckpoint?()
             for f in result.files { try Self.save(db, f, at: now, log: result.log) }
             for e in result.events {
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO log_events (cycle, at_us, kind, path, detail, bytes_read, bytes_lost, head)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [cycle, now, e.kind.rawValue, e.path, e.detail, e.bytesRead, e.bytesLost, e.head])
+                    """).execute(arguments: [cycle, now, e.kind.rawValue, e.path, e.detail, e.bytesRead, e.bytesLost, e.head])
             }
         }
     }
@@ -100,13 +100,13 @@ extension StateStore {
     private static func checkUnmoved(_ db: Database, _ result: IngestResult) throws {
         for e in result.expected {
             guard let id = e.id else { continue }
-            let now = try Int64.fetchOne(db, sql: "SELECT byte_offset FROM log_files WHERE id = ?", arguments: [id])
+            let now = try Int64.fetchOne(db.cachedStatement(sql: "SELECT byte_offset FROM log_files WHERE id = ?"), arguments: [id])
             guard now == e.offset else {
                 throw IngestConflict(path: e.path, detail: "it was at byte \(e.offset) when this cycle began, and is at \(now.map(String.init) ?? "nothing") now")
             }
         }
         for f in result.files where f.id == nil {
-            if try Bool.fetchOne(db, sql: "SELECT 1 FROM log_files WHERE head_length = ? AND head_hash = ?",
+            if try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM log_files WHERE head_length = ? AND head_hash = ?"),
                                  arguments: [f.fingerprint.length, Int64(bitPattern: f.fingerprint.hash)]) == true {
                 throw IngestConflict(path: f.path, detail: "it was new to the store when this cycle began, and is registered now")
             }
@@ -117,24 +117,24 @@ extension StateStore {
     /// demotes the one before it (whose lines, if any, were drained in this commit).
     private static func save(_ db: Database, _ f: LogCheckpoint, at now: Microseconds, log: String) throws {
         if f.role == .live {
-            try db.execute(sql: "UPDATE log_files SET role = 'rotated' WHERE role = 'live' AND path = ? AND id IS NOT ?",
-                           arguments: [f.path, f.id])
+            try db.cachedStatement(sql: "UPDATE log_files SET role = 'rotated' WHERE role = 'live' AND path = ? AND id IS NOT ?")
+                .execute(arguments: [f.path, f.id])
         }
         let values: StatementArguments = [f.fingerprint.length, Int64(bitPattern: f.fingerprint.hash), f.fingerprint.head,
                                           f.path, Int64(bitPattern: f.device), Int64(bitPattern: f.inode), f.offset, f.lines,
                                           f.sizeSeen, f.modifiedSeen, f.role.rawValue, now]
         if let id = f.id {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE log_files SET head_length = ?, head_hash = ?, head = ?, path = ?, device = ?, inode = ?,
                        byte_offset = ?, lines = ?, size_seen = ?, modified_seen_us = ?, role = ?, updated_us = ?
                 WHERE id = ?
-                """, arguments: values + [id])
+                """).execute(arguments: values + [id])
         } else {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO log_files (head_length, head_hash, head, path, device, inode, byte_offset, lines,
                                        size_seen, modified_seen_us, role, updated_us)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: values)
+                """).execute(arguments: values)
         }
     }
 
@@ -165,13 +165,13 @@ extension StateStore {
 
     private func addMalformed(_ db: Database, _ tally: MalformedTally) throws {
         for (reason, e) in tally.entries {
-            let old = try Row.fetchOne(db, sql: "SELECT count, first_lines FROM malformed WHERE reason = ?",
+            let old = try Row.fetchOne(db.cachedStatement(sql: "SELECT count, first_lines FROM malformed WHERE reason = ?"),
                                        arguments: [reason.rawValue])
             var lines = (old?["first_lines"] as String?).map(Self.parseLines) ?? []
             for l in e.firstLines where lines.count < MalformedTally.keptLineNumbers { lines.append(l) }
             let count = (old?["count"] as Int64? ?? 0) + Int64(e.count)
-            try db.execute(sql: "INSERT OR REPLACE INTO malformed (reason, count, first_lines) VALUES (?, ?, ?)",
-                           arguments: [reason.rawValue, count, lines.map(String.init).joined(separator: ",")])
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO malformed (reason, count, first_lines) VALUES (?, ?, ?)")
+                .execute(arguments: [reason.rawValue, count, lines.map(String.init).joined(separator: ",")])
         }
     }
 
@@ -180,7 +180,7 @@ extension StateStore {
     /// Malformed lines over the store's whole life, per reason, with first line numbers.
     public func malformedTotals() throws -> [(reason: String, count: Int64, firstLines: [Int64])] {
         try reading { db in
-            try Row.fetchAll(db, sql: "SELECT reason, count, first_lines FROM malformed ORDER BY reason").map {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT reason, count, first_lines FROM malformed ORDER BY reason")).map {
                 ($0["reason"], $0["count"], Self.parseLines($0["first_lines"]))
             }
         }

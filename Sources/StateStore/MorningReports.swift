@@ -11,7 +11,7 @@ extension StateStore {
     /// Cycles that started in [from, to), oldest first.
     public func cycles(startedFrom from: Microseconds, before to: Microseconds) throws -> [CycleRecord] {
         try reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM cycles WHERE started_us >= ? AND started_us < ? ORDER BY id",
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM cycles WHERE started_us >= ? AND started_us < ? ORDER BY id"),
                              arguments: [from, to]).map(Self.cycleRecord)
         }
     }
@@ -19,14 +19,14 @@ extension StateStore {
     /// The last cycle that started before `instant` and finished.
     public func lastFinishedCycle(before instant: Microseconds) throws -> CycleRecord? {
         try reading { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM cycles WHERE started_us < ? AND finished_us IS NOT NULL ORDER BY id DESC LIMIT 1
-                """, arguments: [instant]).map(Self.cycleRecord)
+                """), arguments: [instant]).map(Self.cycleRecord)
         }
     }
 
     public func cycle(_ id: Int64) throws -> CycleRecord? {
-        try reading { try Row.fetchOne($0, sql: "SELECT * FROM cycles WHERE id = ?", arguments: [id]).map(Self.cycleRecord) }
+        try reading { try Row.fetchOne($0.cachedStatement(sql: "SELECT * FROM cycles WHERE id = ?"), arguments: [id]).map(Self.cycleRecord) }
     }
 
     static func cycleRecord(_ r: Row) -> CycleRecord {
@@ -40,10 +40,10 @@ extension StateStore {
     public func hourlyCounts(hours: ClosedRange<Int32>) throws -> [String: [Int64]] {
         try reading { db in
             var out: [String: [Int64]] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT f.name, b.hour, sum(b.count) FROM buckets b JOIN functions f ON f.id = b.function_id
                 WHERE b.hour BETWEEN ? AND ? GROUP BY f.name, b.hour
-                """, arguments: [hours.lowerBound, hours.upperBound])
+                """), arguments: [hours.lowerBound, hours.upperBound])
             while let r = try rows.next() {
                 let name: String = r[0]
                 let hour: Int32 = r[1]
@@ -62,12 +62,12 @@ extension StateStore {
             func accuracy(sinceHour: Int32) throws -> Accuracy {
                 try Self.accuracy(db, sinceHour: sinceHour, scoredBefore: end)
             }
-            let pending = try Int.fetchOne(db, sql: """
+            let pending = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM forecasts WHERE made_us < ? AND (actual IS NULL OR scored_us >= ?)
-                """, arguments: [end, end]) ?? 0
-            let scoredInNight = try Int.fetchOne(db, sql: """
+                """), arguments: [end, end]) ?? 0
+            let scoredInNight = try Int.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FROM forecasts WHERE actual IS NOT NULL AND scored_us >= ? AND scored_us < ?
-                """, arguments: [start, end]) ?? 0
+                """), arguments: [start, end]) ?? 0
             let endHour = Timestamp.hour(of: end)
             let a = ForecastAccuracy(lastThirtyDays: try accuracy(sinceHour: endHour - 30 * 24),
                                      allTime: try accuracy(sinceHour: Int32.min), scoredThisCycle: 0, pending: pending)
@@ -79,10 +79,10 @@ extension StateStore {
     public func saveMorningReport(date: String, nightStart: Microseconds, nightEnd: Microseconds,
                                   writtenAt: Microseconds, json: String) throws {
         try writing { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO morning_reports (date, night_start_us, night_end_us, written_us, json)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [date, nightStart, nightEnd, writtenAt, json])
+                """).execute(arguments: [date, nightStart, nightEnd, writtenAt, json])
         }
     }
 
@@ -90,9 +90,9 @@ extension StateStore {
     public func morningReport(date: String?) throws -> (date: String, json: String)? {
         try reading { db in
             let row = if let date {
-                try Row.fetchOne(db, sql: "SELECT date, json FROM morning_reports WHERE date = ?", arguments: [date])
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT date, json FROM morning_reports WHERE date = ?"), arguments: [date])
             } else {
-                try Row.fetchOne(db, sql: "SELECT date, json FROM morning_reports ORDER BY date DESC LIMIT 1")
+                try Row.fetchOne(db.cachedStatement(sql: "SELECT date, json FROM morning_reports ORDER BY date DESC LIMIT 1"))
             }
             return row.map { ($0["date"], $0["json"]) }
         }

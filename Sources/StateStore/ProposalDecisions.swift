@@ -60,9 +60,9 @@ extension StateStore {
     public func proposals(status: ProposalStatus? = nil) throws -> [StoredProposal] {
         try reading { db in
             let rows = if let status {
-                try Row.fetchAll(db, sql: "SELECT \(selected) FROM proposals WHERE status = ? ORDER BY id", arguments: [status.rawValue])
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT \(selected) FROM proposals WHERE status = ? ORDER BY id"), arguments: [status.rawValue])
             } else {
-                try Row.fetchAll(db, sql: "SELECT \(selected) FROM proposals ORDER BY id")
+                try Row.fetchAll(db.cachedStatement(sql: "SELECT \(selected) FROM proposals ORDER BY id"))
             }
             return try rows.map(storedProposal)
         }
@@ -70,14 +70,14 @@ extension StateStore {
 
     public func proposal(id: Int64) throws -> StoredProposal? {
         try reading { db in
-            try Row.fetchOne(db, sql: "SELECT \(selected) FROM proposals WHERE id = ?", arguments: [id]).map(storedProposal)
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(selected) FROM proposals WHERE id = ?"), arguments: [id]).map(storedProposal)
         }
     }
 
     /// A proposal's decisions, oldest first.
     public func decisions(proposal id: Int64) throws -> [Decision] {
         try reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM decisions WHERE proposal_id = ? ORDER BY id", arguments: [id]).map { r in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM decisions WHERE proposal_id = ? ORDER BY id"), arguments: [id]).map { r in
                 Decision(proposalID: r["proposal_id"], decision: try status(r["decision"], proposal: r["proposal_id"]),
                          user: r["user"], at: r["decided_us"], reason: r["reason"], branch: r["branch"],
                          commit: r["commit_hash"], supersededBy: r["superseded_by"], peer: r["peer"])
@@ -102,20 +102,20 @@ extension StateStore {
                         reason: String?, branch: String?, commit: String?, markdown: String? = nil,
                         peer: String? = nil) throws {
         try writing { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE proposals SET status = ? WHERE id = ? AND status = 'pending' AND markdown = coalesce(?, markdown)
-                """, arguments: [decision.rawValue, id, markdown])
+                """).execute(arguments: [decision.rawValue, id, markdown])
             if db.changesCount == 0 {
-                guard let s = try String.fetchOne(db, sql: "SELECT status FROM proposals WHERE id = ?", arguments: [id]) else {
+                guard let s = try String.fetchOne(db.cachedStatement(sql: "SELECT status FROM proposals WHERE id = ?"), arguments: [id]) else {
                     throw DecisionError.noSuchProposal(id)
                 }
                 let now = try status(s, proposal: id)
                 throw now == .pending ? DecisionError.changedMeanwhile(id) : DecisionError.notPending(id, now)
             }
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, branch, commit_hash, peer)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, decision.rawValue, user, at, reason, branch, commit, peer])
+                """).execute(arguments: [id, decision.rawValue, user, at, reason, branch, commit, peer])
         }
     }
 

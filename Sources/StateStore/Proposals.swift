@@ -90,7 +90,7 @@ extension StateStore {
 
     /// How many proposals wait for a person (without reading them).
     public func pendingProposalCount() throws -> Int {
-        try reading { try Int.fetchOne($0, sql: "SELECT count(*) FROM proposals WHERE status = 'pending'") ?? 0 }
+        try reading { try Int.fetchOne($0.cachedStatement(sql: "SELECT count(*) FROM proposals WHERE status = 'pending'")) ?? 0 }
     }
 
     /// Proposals waiting for a person, oldest first.

@@ -6,10 +6,14 @@ import GRDBSQLite
 /// array of boxed values, converted and bound one by one, retained and released — are
 /// paid 9,000 times in a cold cycle, beside SQLite's own ~3 µs a row.
 ///
-/// It lives inside one `reading`/`writing` closure, on the connection GRDB lends there,
-/// and is finalized when it goes out of scope. Errors are GRDB's `DatabaseError`, so a
+/// It lives inside one `reading`/`writing` closure, on the connection GRDB lends there.
+/// The compiled statement is that connection's cached one (`cachedStatement`), so the
+/// daemon compiles it once, not every hour; it is reset and its bindings cleared when
+/// this goes out of scope, ready for the next. Errors are GRDB's `DatabaseError`, so a
 /// failed step rolls the transaction back like any other.
 struct RawStatement: ~Copyable {
+    /// GRDB's statement, kept for the handle's lifetime: the cache owns and finalizes it.
+    private let owner: Statement
     private let handle: OpaquePointer
     private let connection: OpaquePointer
     private let sql: String
@@ -18,18 +22,21 @@ struct RawStatement: ~Copyable {
         guard let connection = db.sqliteConnection else {
             throw DatabaseError(resultCode: .SQLITE_MISUSE, message: "the connection is closed", sql: sql)
         }
-        var handle: OpaquePointer?
-        let code = sqlite3_prepare_v2(connection, sql, -1, &handle, nil)
-        guard code == SQLITE_OK, let handle else {
-            sqlite3_finalize(handle)
-            throw Self.error(code, connection, sql)
-        }
-        self.handle = handle
+        owner = try db.cachedStatement(sql: sql)
+        handle = owner.sqliteStatement
         self.connection = connection
         self.sql = sql
+        Self.rewind(handle)
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit { Self.rewind(handle) }
+
+    /// Back to before its first step, with no value bound: as GRDB expects a cached
+    /// statement it lends again (it resets and binds its own before each use).
+    private static func rewind(_ handle: OpaquePointer) {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
 
     /// Binds parameter `index` (from 1). Binding an integer to a parameter the
     /// statement has cannot fail; an index it lacks is a bug in the SQL beside it.

@@ -46,15 +46,15 @@ extension StateStore {
             try db.inTransaction(.immediate) {
                 let spent = try Self.spent(night: plan.night, db)
                 let fits = spent + plan.worstCaseUSD <= plan.capUSD
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO remote_calls (night, started_us, host, model, cap_usd, reserved_usd, state, payload)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [plan.night.description, plan.startedAt, plan.host, plan.model, plan.capUSD,
+                    """).execute(arguments: [plan.night.description, plan.startedAt, plan.host, plan.model, plan.capUSD,
                                      fits ? plan.worstCaseUSD : 0, fits ? "reserved" : "refused", fits ? plan.payload : ""])
                 result = fits ? .reserved(id: db.lastInsertedRowID, spentBeforeUSD: spent) : .overCap(spentUSD: spent)
                 if !fits {
-                    try db.execute(sql: "UPDATE remote_calls SET outcome = 'over_cap', finished_us = started_us WHERE id = ?",
-                                   arguments: [db.lastInsertedRowID])
+                    try db.cachedStatement(sql: "UPDATE remote_calls SET outcome = 'over_cap', finished_us = started_us WHERE id = ?")
+                        .execute(arguments: [db.lastInsertedRowID])
                 }
                 return .commit
             }
@@ -90,10 +90,10 @@ extension StateStore {
 
     public func bookRemoteCall(id: Int64, _ b: RemoteBooking) throws {
         try writing { db in
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 UPDATE remote_calls SET state = 'booked', outcome = ?, reason = ?, prompt_tokens = ?, completion_tokens = ?,
                     cost_usd = ?, usage_reported = ?, finished_us = ?, answer = ? WHERE id = ? AND state = 'reserved'
-                """, arguments: [b.outcome, b.reason, b.promptTokens, b.completionTokens, b.costUSD,
+                """).execute(arguments: [b.outcome, b.reason, b.promptTokens, b.completionTokens, b.costUSD,
                                  b.usageReported, b.finishedAt, b.answer, id])
         }
     }
@@ -104,22 +104,22 @@ extension StateStore {
     /// The same host only: the answer is credited to the API that gave it.
     public func remoteAnswer(night: LocalDate, host: String, payload: String) throws -> (id: Int64, answer: String)? {
         try reading { db in
-            try Row.fetchOne(db, sql: """
+            try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT id, answer FROM remote_calls
                 WHERE night = ? AND host = ? AND payload = ? AND state = 'booked' AND answer IS NOT NULL ORDER BY id DESC LIMIT 1
-                """, arguments: [night.description, host, payload]).map { ($0["id"], $0["answer"]) }
+                """), arguments: [night.description, host, payload]).map { ($0["id"], $0["answer"]) }
         }
     }
 
     /// A night's calls against its cap.
     public func remoteSpend(night: LocalDate) throws -> RemoteSpend {
         try reading { db in
-            let r = try Row.fetchOne(db, sql: """
+            let r = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FILTER (WHERE state != 'refused'), count(*) FILTER (WHERE state = 'refused'),
                        coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),
                        (SELECT cap_usd FROM remote_calls WHERE night = ?1 ORDER BY id DESC LIMIT 1)
                 FROM remote_calls WHERE night = ?1
-                """, arguments: [night.description])
+                """), arguments: [night.description])
             return RemoteSpend(calls: r?[0] ?? 0, refusedByCap: r?[1] ?? 0, promptTokens: r?[2] ?? 0,
                                completionTokens: r?[3] ?? 0, spentUSD: try Self.spent(night: night, db), capUSD: r?[4])
         }
@@ -127,7 +127,7 @@ extension StateStore {
 
     /// The latest night the ledger has a call (or a refusal) for.
     public func latestRemoteNight() throws -> LocalDate? {
-        try reading { try String.fetchOne($0, sql: "SELECT night FROM remote_calls ORDER BY id DESC LIMIT 1") }.flatMap(LocalDate.init)
+        try reading { try String.fetchOne($0.cachedStatement(sql: "SELECT night FROM remote_calls ORDER BY id DESC LIMIT 1")) }.flatMap(LocalDate.init)
     }
 
     /// Every night's calls together: the metrics' all-time counters. `spentUSD` is what
@@ -135,13 +135,13 @@ extension StateStore {
     /// worst case; what is still reserved (in flight, or cut by a crash) is `unbookedUSD`.
     public func remoteTotals() throws -> RemoteSpend {
         try reading { db in
-            let r = try Row.fetchOne(db, sql: """
+            let r = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT count(*) FILTER (WHERE state != 'refused'), count(*) FILTER (WHERE state = 'refused'),
                        coalesce(sum(prompt_tokens), 0), coalesce(sum(completion_tokens), 0),
                        coalesce(sum(cost_usd) FILTER (WHERE state = 'booked'), 0),
                        coalesce(sum(reserved_usd) FILTER (WHERE state = 'reserved'), 0)
                 FROM remote_calls
-                """)
+                """))
             var spend = RemoteSpend(calls: r?[0] ?? 0, refusedByCap: r?[1] ?? 0, promptTokens: r?[2] ?? 0,
                                     completionTokens: r?[3] ?? 0, spentUSD: r?[4] ?? 0)
             spend.unbookedUSD = r?[5] ?? 0
@@ -165,7 +165,7 @@ extension StateStore {
 
     public func remoteCalls(night: LocalDate) throws -> [RemoteCallRecord] {
         try reading { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM remote_calls WHERE night = ? ORDER BY id", arguments: [night.description]).map {
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM remote_calls WHERE night = ? ORDER BY id"), arguments: [night.description]).map {
                 RemoteCallRecord(id: $0["id"], startedAt: $0["started_us"], host: $0["host"], model: $0["model"],
                                  state: $0["state"], outcome: $0["outcome"], reason: $0["reason"],
                                  reservedUSD: $0["reserved_usd"], costUSD: $0["cost_usd"], payload: $0["payload"])
@@ -174,9 +174,9 @@ extension StateStore {
     }
 
     private static func spent(night: LocalDate, _ db: Database) throws -> Double {
-        try Double.fetchOne(db, sql: """
+        try Double.fetchOne(db.cachedStatement(sql: """
             SELECT coalesce(sum(CASE state WHEN 'reserved' THEN reserved_usd WHEN 'booked' THEN cost_usd ELSE 0 END), 0)
             FROM remote_calls WHERE night = ?
-            """, arguments: [night.description]) ?? 0
+            """), arguments: [night.description]) ?? 0
     }
 }

@@ -63,9 +63,9 @@ extension StateStore {
     /// Entries with no vector from `embedder` (new, changed, or made by another), oldest first.
     public func entriesNeedingVectors(embedder: String, limit: Int) throws -> [(id: Int64, text: String)] {
         try reading { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, text FROM memory_entries WHERE embedder IS NULL OR embedder != ? ORDER BY id LIMIT ?
-                """, arguments: [embedder, limit]).map { ($0["id"], $0["text"]) }
+                """), arguments: [embedder, limit]).map { ($0["id"], $0["text"]) }
         }
     }
 
@@ -81,9 +81,9 @@ extension StateStore {
     /// Every entry `embedder` made, as a search index.
     public func memoryIndex(embedder: String) throws -> VectorIndex {
         try reading { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT id, kind, key, tags_json, vector FROM memory_entries WHERE embedder = ? ORDER BY id
-                """, arguments: [embedder])
+                """), arguments: [embedder])
             var index: VectorIndex?
             while let r = try rows.next() {
                 let blob: Data = r["vector"]
@@ -99,7 +99,7 @@ extension StateStore {
     /// Every entry's text and tags, for an index made in memory (the fallback embedder).
     public func memoryTexts() throws -> [(id: Int64, kind: MemoryEntry.Kind, key: String, tags: [String], text: String)] {
         try reading { db in
-            try Row.fetchAll(db, sql: "SELECT id, kind, key, tags_json, text FROM memory_entries ORDER BY id").compactMap { r in
+            try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, key, tags_json, text FROM memory_entries ORDER BY id")).compactMap { r in
                 MemoryEntry.Kind(rawValue: r["kind"]).map { (r["id"], $0, r["key"], Self.tags(r["tags_json"]), r["text"]) }
             }
         }
@@ -137,7 +137,7 @@ extension StateStore {
     public func memoryEvidence(kind: MemoryEntry.Kind) throws -> [String: [String: Double]] {
         try reading { db in
             var out: [String: [String: Double]] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT key, evidence_json FROM memory_entries WHERE kind = ?",
+            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, evidence_json FROM memory_entries WHERE kind = ?"),
                                       arguments: [kind.rawValue]) {
                 out[r["key"]] = Self.evidence(r["evidence_json"])
             }
@@ -147,10 +147,10 @@ extension StateStore {
 
     public func memoryStats() throws -> MemoryStats {
         try reading { db in
-            let r = try Row.fetchOne(db, sql: """
+            let r = try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT COUNT(*) AS n, COALESCE(SUM(LENGTH(CAST(text AS BLOB)) + LENGTH(CAST(tags_json AS BLOB))
                        + LENGTH(CAST(evidence_json AS BLOB)) + COALESCE(LENGTH(vector), 0)), 0) AS bytes FROM memory_entries
-                """)!
+                """))!
             return MemoryStats(entries: r["n"], bytes: r["bytes"])
         }
     }
