@@ -24,8 +24,10 @@ let package = Package(
         // the log file, no clock, no HTTP, no systemd.
         .target(name: "FeedbackLoop"),
         // Durable state: buckets, checkpoint, proposals, cycles — SQLite through GRDB.
+        // sqlite3_db_config's options, which Swift cannot pass (the function is variadic).
+        .target(name: "CSQLiteOptions", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(name: "StateStore", dependencies: [
-            "FeedbackLoop",
+            "FeedbackLoop", "CSQLiteOptions",
             .product(name: "GRDB", package: "GRDB.swift"),
             // sqlite3_column_* on GRDB's own statements, for the hourly bucket read.
             .product(name: "GRDBSQLite", package: "GRDB.swift"),

@@ -1,6 +1,8 @@
+import CSQLiteOptions
 import FeedbackLoop
 import Foundation
 import GRDB
+import GRDBSQLite
 import Synchronization
 
 /// Why the state store could not be used. `path` names the directory or file.
@@ -39,6 +41,15 @@ public final class StateStore: Sendable {
             // A kill at any instant loses at most the transaction in flight, which holds
             // buckets and checkpoint together; NORMAL is enough for that in WAL mode.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // The last connection to close would copy the log into the database and sync
+            // both: a few milliseconds of every one-shot command, most of a fresh store's
+            // size at the end of a cold cycle. Left to the commits' own checkpoints (every
+            // 1,000 pages), the log stays beside the database, which SQLite reads as the
+            // database's own (nothing committed is lost, as with NORMAL above).
+            if let connection = db.sqliteConnection {
+                let code = csqlite_skip_checkpoint_on_close(UnsafeMutableRawPointer(connection))
+                if code != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }
+            }
         }
         do {
             db = try Self.open(databasePath, config)

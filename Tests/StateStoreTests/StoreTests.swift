@@ -48,6 +48,21 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(try store.lastCycle()?.result == .completed || store.lastCycle()?.result == .degraded)
     }
 
+    /// The store closes without copying its write-ahead log into the database (the
+    /// last milliseconds of every one-shot command); reopened, it holds every commit.
+    @Test func aClosedStoreKeepsItsLogAndReopensWhole() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try sampleLog(dir)
+        var store: StateStore? = try StateStore(directory: dir + "/state")
+        try store!.commit(try await LogIngest.read(path: log, after: nil))
+        let (digest, path) = (try store!.bucketDigest(), store!.databasePath)
+        store = nil
+        let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
+        #expect(wal > 0, "the close copied the log into the database")
+        #expect(try StateStore(directory: dir + "/state").bucketDigest() == digest)
+    }
+
     /// A failure after the buckets were written but before the checkpoint moved rolls
     /// both back: the retry counts every line exactly once.
     @Test func aCrashBetweenIngestStepsLosesNothingAndCountsNothingTwice() async throws {
