@@ -21,25 +21,51 @@ public enum Analyzer {
                                settings: AnalysisSettings = AnalysisSettings(),
                                rate: ForecastSettings = ForecastSettings(),
                                firstSeen: [String: Int64] = [:]) -> Analysis {
-        // The history is read for two figures per function, made in this one pass: the
-        // rows themselves are copied only for the window, a fraction of the history.
+        // The history is read for two figures per function, made in this one pass; the
+        // window's rows are kept as positions, not copies (a row holds three references).
         let historyEnd = window.endHour - 1, historyHours = Predictor.historyHours(rate)
-        var inWindow: [String: [BucketRow]] = [:], history: [String: FunctionHistory] = [:]
+        var functions = FunctionGroups(hours: historyHours)
         var total: Int64 = 0
         var unclassified = Set<String>()
-        for row in rows {
-            history[row.function, default: FunctionHistory(hours: historyHours)].add(row, endHour: historyEnd)
-            guard row.hour >= window.startHour && row.hour <= window.endHour else { continue }
-            inWindow[row.function, default: []].append(row)
-            total += row.totals.count
-            if row.articles.isEmpty { unclassified.insert(row.signature) }
+        rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices {
+                let slot = functions.slot(rows[i].function)
+                functions.histories[slot].add(rows[i].totals, hour: rows[i].hour, endHour: historyEnd)
+                guard rows[i].hour >= window.startHour && rows[i].hour <= window.endHour else { continue }
+                functions.inWindow[slot].append(i)
+                total += rows[i].totals.count
+                if rows[i].articles.isEmpty { unclassified.insert(rows[i].signature) }
+            }
         }
-        let patterns = inWindow.compactMap { function, rows in
-            pattern(function, rows, history: history[function] ?? FunctionHistory(hours: historyHours), window, settings,
-                    rate, firstSeen[function])
+        let patterns = functions.names.indices.compactMap { slot -> Pattern? in
+            guard !functions.inWindow[slot].isEmpty else { return nil }
+            return pattern(functions.names[slot], rows, functions.inWindow[slot], history: functions.histories[slot],
+                           window, settings, rate, firstSeen[functions.names[slot]])
         }.sorted { ($0.frequency, $1.functionName) > ($1.frequency, $0.functionName) }
         return Analysis(window: window, violationsAnalyzed: total, patterns: patterns,
                         unclassifiedSignatures: unclassified.sorted())
+    }
+
+    /// Rows grouped by function: a dense slot per function, found by one hash of its
+    /// name per row, and the slot's values kept in arrays, changed in place. (Through a
+    /// dictionary's value, an hourly series was copied on every row it was added to.)
+    struct FunctionGroups {
+        let hours: Int
+        var slots: [String: Int] = [:]
+        var names: [String] = []
+        var histories: [FunctionHistory] = []
+        var inWindow: [[Int]] = []
+
+        init(hours: Int) { self.hours = hours }
+
+        mutating func slot(_ function: String) -> Int {
+            if let s = slots[function] { return s }
+            slots[function] = names.count
+            names.append(function)
+            histories.append(FunctionHistory(hours: hours))
+            inWindow.append([])
+            return names.count - 1
+        }
     }
 
     /// What a pattern needs of a function's whole history: its first violation, and its
@@ -50,28 +76,44 @@ public enum Analyzer {
 
         init(hours: Int) { hourly = [Int64](repeating: 0, count: max(0, hours)) }
 
-        mutating func add(_ row: BucketRow, endHour: Int32) {
-            first = min(first, row.totals.first)
-            let i = Int(row.hour) - (Int(endHour) - hourly.count + 1)
-            if i >= 0, i < hourly.count { hourly[i] += row.totals.count }
+        mutating func add(_ row: BucketRow, endHour: Int32) { add(row.totals, hour: row.hour, endHour: endHour) }
+
+        /// The row's figures alone: a whole row passed on is a copy, three references.
+        mutating func add(_ totals: BucketTotals, hour: Int32, endHour: Int32) {
+            first = min(first, totals.first)
+            let i = Int(hour) - (Int(endHour) - hourly.count + 1)
+            if i >= 0, i < hourly.count { hourly[i] += totals.count }
         }
     }
 
-    static func pattern(_ function: String, _ rows: [BucketRow], history: FunctionHistory, _ window: AnalysisWindow,
-                        _ settings: AnalysisSettings, _ rate: ForecastSettings, _ firstSeen: Int64?) -> Pattern? {
-        let count = rows.reduce(0) { $0 + $1.totals.count }
+    /// The pattern of `function` from its rows in the window (`positions` in `rows`).
+    static func pattern(_ function: String, _ rows: [BucketRow], _ positions: [Int], history: FunctionHistory,
+                        _ window: AnalysisWindow, _ settings: AnalysisSettings, _ rate: ForecastSettings,
+                        _ firstSeen: Int64?) -> Pattern? {
+        let count = positions.reduce(0) { $0 + rows[$1].totals.count }
         guard count >= settings.minOccurrences else { return nil }
         var articles = ArticleSet()
         var bySignature: [String: (ArticleSet, Int64)] = [:]
         var classifiedBy: [String: String] = [:]
         var severities = Set<String>()
+        var lastSeverities: [String] = []
         var last = Int64.min
-        for r in rows {
-            articles.formUnion(r.articles)
-            bySignature[r.signature, default: (r.articles, 0)].1 += r.totals.count
-            if let m = r.classifiedBy { classifiedBy[r.signature] = m }
-            severities.formUnion(r.severities)
-            last = max(last, r.totals.last)
+        var hourly = FunctionHistory(hours: window.hours)
+        rows.withUnsafeBufferPointer { rows in
+            for i in positions {
+                articles.formUnion(rows[i].articles)
+                bySignature[rows[i].signature, default: (rows[i].articles, 0)].1 += rows[i].totals.count
+                if let m = rows[i].classifiedBy { classifiedBy[rows[i].signature] = m }
+                // Rows share their severity lists (one per mask, as the store reads
+                // them): a list equal to the last one — the same storage, at once — is
+                // already in.
+                if rows[i].severities != lastSeverities {
+                    severities.formUnion(rows[i].severities)
+                    lastSeverities = rows[i].severities
+                }
+                last = max(last, rows[i].totals.last)
+                hourly.add(rows[i].totals, hour: rows[i].hour, endHour: window.endHour)
+            }
         }
         let first = history.first
         let signatures = bySignature.map {
@@ -85,15 +127,19 @@ public enum Analyzer {
             rate: RateModel.read(history: history.hourly, rate),
             firstSeen: Timestamp.iso8601(min(first, firstSeen ?? first)), lastSeen: Timestamp.iso8601(last),
             agent: AgentName.infer(fromFunction: function), severities: severities.sorted(),
-            signatures: signatures, hourly: series(rows, endHour: window.endHour, hours: window.hours))
+            signatures: signatures, hourly: hourly.hourly)
     }
 
     /// Each function's counts per hour for the `hours` hours ending at `endHour`, oldest
     /// first, in one pass over the rows.
     public static func seriesByFunction(_ rows: [BucketRow], endHour: Int32, hours: Int) -> [String: [Int64]] {
-        var out: [String: FunctionHistory] = [:]
-        for r in rows { out[r.function, default: FunctionHistory(hours: hours)].add(r, endHour: endHour) }
-        return out.mapValues(\.hourly)
+        var functions = FunctionGroups(hours: hours)
+        rows.withUnsafeBufferPointer { rows in
+            for i in rows.indices {
+                functions.histories[functions.slot(rows[i].function)].add(rows[i].totals, hour: rows[i].hour, endHour: endHour)
+            }
+        }
+        return Dictionary(uniqueKeysWithValues: zip(functions.names, functions.histories.lazy.map(\.hourly)))
     }
 
     /// Counts per hour for the `hours` hours ending at `endHour`, oldest first.
