@@ -44,8 +44,9 @@ public final class StateStore: Sendable {
             // The last connection to close would copy the log into the database and sync
             // both: a few milliseconds of every one-shot command, most of a fresh store's
             // size at the end of a cold cycle. Left to the commits' own checkpoints (every
-            // 1,000 pages), the log stays beside the database, which SQLite reads as the
-            // database's own (nothing committed is lost, as with NORMAL above).
+            // 1,000 pages), the log stays beside the database and SQLite reads it as part
+            // of it: a killed process loses nothing committed; a power cut may take the
+            // last commits, each whole with its checkpoint, as NORMAL above already allows.
             if let connection = db.sqliteConnection {
                 let code = csqlite_skip_checkpoint_on_close(UnsafeMutableRawPointer(connection))
                 if code != SQLITE_OK { throw DatabaseError(resultCode: ResultCode(rawValue: code)) }

@@ -30,12 +30,13 @@ public struct IngestResult: Sendable {
 /// rotated files that still hold unread lines — in parallel slices split at line
 /// boundaries, through fixed buffers (never the whole file in memory).
 public enum LogIngest {
-    /// Below this, one slice: splitting costs more than it saves.
+    /// The shortest slice (a read below it is one slice): shorter, splitting costs more
+    /// than it saves.
     static let minSliceBytes: Int64 = 8 << 20
     /// Slices per scanning thread: the threads take the next slice as each finishes, so
     /// one slowed down (a busy core, a slice of longer lines) holds the end back by a
-    /// fraction of a slice, not by half the file. Two halves of a 227 MB log measured
-    /// ~50 ms apart in a cold cycle.
+    /// fraction of a slice, not by half the file. The two halves of a 227 MB log ended
+    /// ~50 ms apart in a cold cycle's profile.
     static let slicesPerThread = 8
     static let bufferBytes = 1 << 20
 
