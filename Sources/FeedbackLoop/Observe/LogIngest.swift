@@ -30,14 +30,8 @@ public struct IngestResult: Sendable {
 /// rotated files that still hold unread lines — in parallel slices split at line
 /// boundaries, through fixed buffers (never the whole file in memory).
 public enum LogIngest {
-    /// The shortest slice (a read below it is one slice): shorter, splitting costs more
-    /// than it saves.
+    /// Below this, one slice: splitting costs more than it saves.
     static let minSliceBytes: Int64 = 8 << 20
-    /// Slices per scanning thread: the threads take the next slice as each finishes, so
-    /// one slowed down (a busy core, a slice of longer lines) holds the end back by a
-    /// fraction of a slice, not by half the file. The two halves of a 227 MB log ended
-    /// ~50 ms apart in a cold cycle's profile.
-    static let slicesPerThread = 8
     static let bufferBytes = 1 << 20
 
     /// Throws `LogFileError` for a log it cannot read, `CancellationError` when the
@@ -92,9 +86,8 @@ public enum LogIngest {
         // The live file first, so its malformed-line numbers stay right.
         for read in plan.reads.sorted(by: { $0.isLive && !$1.isLive }) {
             let file = read.seen.file
-            let threads = read.isLive ? max(1, parallelism) : 1
-            let slices = try split(file, from: read.from, into: threads * slicesPerThread)
-            let b = try await scan(file, slices, threads: threads, validTimes: validTimes, meter: meter)
+            let slices = try split(file, from: read.from, into: read.isLive ? max(1, parallelism) : 1)
+            let b = try await scan(file, slices, validTimes: validTimes, meter: meter)
             guard try file.fingerprint() == read.seen.fingerprint else { throw ChangedWhileRead(path: read.seen.path) }
             var entry = read.entry
             entry.offset += b.bytes
@@ -120,25 +113,15 @@ public enum LogIngest {
                        parallelism: parallelism, progress: progress)
     }
 
-    /// Scans the slices of one file on up to `threads` tasks at once, each taking the
-    /// next slice when it is done, and joins their batches in the file's order.
-    static func scan(_ file: LogFile, _ slices: [Range<Int64>], threads: Int, validTimes: ClosedRange<Microseconds>?,
+    /// Scans the slices of one file in parallel and joins their batches in order.
+    static func scan(_ file: LogFile, _ slices: [Range<Int64>], validTimes: ClosedRange<Microseconds>?,
                      meter: IngestMeter?) async throws -> IngestBatch {
-        let one: @Sendable (Int) throws -> (Int, IngestBatch) = { i in
-            (i, try scan(file, slices[i], validTimes: validTimes, meter: meter))
-        }
         let batches = try await withThrowingTaskGroup(of: (Int, IngestBatch).self) { group in
-            var next = min(max(1, threads), slices.count)
-            for i in 0..<next { group.addTask { try one(i) } }
-            var out = [IngestBatch](repeating: IngestBatch(), count: slices.count)
-            for try await (i, b) in group {
-                out[i] = b
-                if next < slices.count {
-                    let i = next
-                    group.addTask { try one(i) }
-                    next += 1
-                }
+            for (i, range) in slices.enumerated() {
+                group.addTask { (i, try scan(file, range, validTimes: validTimes, meter: meter)) }
             }
+            var out = [IngestBatch](repeating: IngestBatch(), count: slices.count)
+            for try await (i, b) in group { out[i] = b }
             return out
         }
         var batch = batches[0]
@@ -146,12 +129,11 @@ public enum LogIngest {
         return batch
     }
 
-    /// Cuts [start, size) into up to `parts` ranges of `minBytes` or more that each
-    /// begin at a line start. Every range but the last ends just after a newline.
-    static func split(_ file: LogFile, from start: Int64, into parts: Int,
-                      minBytes: Int64 = minSliceBytes) throws(LogFileError) -> [Range<Int64>] {
+    /// Cuts [start, size) into up to `parts` ranges that each begin at a line start.
+    /// Every range but the last ends just after a newline.
+    static func split(_ file: LogFile, from start: Int64, into parts: Int) throws(LogFileError) -> [Range<Int64>] {
         let total = file.size - start
-        let count = Int(min(Int64(parts), max(1, total / max(1, minBytes))))
+        let count = Int(min(Int64(parts), max(1, total / minSliceBytes)))
         var bounds: [Int64] = [start]
         let probe = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 << 10, alignment: 8)
         defer { probe.deallocate() }
