@@ -66,7 +66,9 @@ extension StateStore {
 extension StateStore {
     /// Small facts the daemon leaves for `status` (the next cycle's time).
     public func setMeta(_ key: String, _ value: String) throws {
-        try writing { try $0.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").execute( arguments: [key, value]) }
+        try writing {
+            try $0.cachedStatement(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)").execute(arguments: [key, value])
+        }
     }
 
     public func meta(_ key: String) throws -> String? {
