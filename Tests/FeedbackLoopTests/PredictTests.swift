@@ -146,6 +146,9 @@ import SampleLog
         #expect(urgent.allSatisfy { $0.trend == .increasing })
         #expect(Set(ranked.forecasts.map(\.confidence)).count > 3)
         #expect(ranked.forecasts.allSatisfy { $0.recommendedAction.hasPrefix($0.priority!.urgency == .high ? "HIGH" : $0.priority!.urgency.rawValue) })
+        // The histories Analyze summed are the forecasts' own: from them, the same ranking.
+        #expect(a.histories.count == 12)
+        #expect(Predictor.predict(a.patterns, histories: a.histories, nowHour: Timestamp.hour(of: now)) == ranked)
     }
 }
 

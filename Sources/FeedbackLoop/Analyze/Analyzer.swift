@@ -5,6 +5,10 @@ public struct Analysis: Sendable, Equatable {
     public var patterns: [Pattern]
     /// Signatures in the window that name no article, for a model to classify.
     public var unclassifiedSignatures: [String]
+    /// Each function's hourly counts over the forecasts' look-back
+    /// (`Predictor.historyHours`), ending the hour before the window's end, oldest first:
+    /// what the rate reading read, handed on so the forecasts do not sum them again.
+    public var histories: [String: [Int64]] = [:]
 
     /// Dollars a year at the forecast rates (0 before the forecasts are made).
     public var totalROIPotential: Double { patterns.reduce(0) { $0 + $1.roiCostSaved } }
@@ -43,7 +47,8 @@ public enum Analyzer {
                            window, settings, rate, firstSeen[functions.names[slot]])
         }.sorted { ($0.frequency, $1.functionName) > ($1.frequency, $0.functionName) }
         return Analysis(window: window, violationsAnalyzed: total, patterns: patterns,
-                        unclassifiedSignatures: unclassified.sorted())
+                        unclassifiedSignatures: unclassified.sorted(),
+                        histories: Dictionary(uniqueKeysWithValues: zip(functions.names, functions.histories.map(\.hourly))))
     }
 
     /// Rows grouped by function: a dense slot per function, found by one hash of its

@@ -12,7 +12,16 @@ public enum Predictor {
                                settings s: ForecastSettings = ForecastSettings(),
                                cost: CostAssumptions = CostAssumptions(),
                                priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
-        let byFunction = Analyzer.seriesByFunction(rows, endHour: nowHour - 1, hours: historyHours(s))
+        predict(patterns, histories: Analyzer.seriesByFunction(rows, endHour: nowHour - 1, hours: historyHours(s)),
+                nowHour: nowHour, settings: s, cost: cost, priors: priors)
+    }
+
+    /// The same from each function's hourly counts over `historyHours`, ending the hour
+    /// before `nowHour` (an `Analysis`'s `histories` when its window ends at `nowHour`).
+    public static func predict(_ patterns: [Pattern], histories byFunction: [String: [Int64]], nowHour: Int32,
+                               settings s: ForecastSettings = ForecastSettings(),
+                               cost: CostAssumptions = CostAssumptions(),
+                               priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
         let forecasts = patterns.map { p in
             let history = byFunction[p.functionName] ?? [Int64](repeating: 0, count: max(0, historyHours(s)))
             return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s,
