@@ -108,17 +108,6 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ], linkerSettings: [
-            // Every `consciousness` command starts a process, and a one-shot `cycle` has a
-            // 30 ms budget; what linking decides costs ~3 ms of it (`perf stat -r 30 …
-            // --version`: 8.3 → 5.8 ms wall, 891 → 462 page faults). As a position-independent
-            // executable the loader applies ~135,000 relative relocations, writing (and so
-            // copying) every page of Swift metadata they touch; a fixed-address executable
-            // has none — Go links Ollama this way. What it gives up: the executable's own
-            // image is not randomised (the libraries, heap and stack still are).
-            // `--no-export-dynamic` undoes SwiftPM's export of all ~45,000 symbols, which
-            // nothing loads against and which the runtime's start-up `dladdr` scans.
-            .unsafeFlags(["-Xclang-linker", "-no-pie", "-Xlinker", "--no-export-dynamic"]),
         ]),
         // The governor and vector-memory micro-benchmarks, for `make bench`.
         .executableTarget(name: "consciousness-bench", dependencies: [
