@@ -130,7 +130,7 @@ import Testing
         }
         let together = Analyzer.seriesByFunction(rows, endHour: end, hours: hours)
         for f in ["create_mock_agent", "run_quality_gate", "rare_function"] {
-            #expect(together[f] == own(f))
+            #expect(together.hourly[f] == own(f))
             #expect(Analyzer.series(rows.filter { $0.function == f }, endHour: end, hours: hours) == own(f))
         }
         #expect(own("create_mock_agent").reduce(0, +) > 0 && own("rare_function").reduce(0, +) == 0)

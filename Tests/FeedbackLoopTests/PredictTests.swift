@@ -138,7 +138,7 @@ import SampleLog
                                       severities: ["BLOCKER"]))
             }
         }
-        let a = Analyzer.analyze(rows, window: .lastDays(7, now: now))
+        let (a, histories) = Analyzer.analyzeWithHistories(rows, window: .lastDays(7, now: now))
         let ranked = Predictor.predict(a.patterns, rows: rows, nowHour: Timestamp.hour(of: now))
         #expect(ranked.patterns.compactMap(\.priority?.rank) == Array(1...12))
         let urgent = ranked.patterns.filter { $0.priority?.urgency == .urgent }
@@ -147,8 +147,8 @@ import SampleLog
         #expect(Set(ranked.forecasts.map(\.confidence)).count > 3)
         #expect(ranked.forecasts.allSatisfy { $0.recommendedAction.hasPrefix($0.priority!.urgency == .high ? "HIGH" : $0.priority!.urgency.rawValue) })
         // The histories Analyze summed are the forecasts' own: from them, the same ranking.
-        #expect(a.histories.count == 12)
-        #expect(Predictor.predict(a.patterns, histories: a.histories, nowHour: Timestamp.hour(of: now)) == ranked)
+        #expect(histories.hourly.count == 12 && histories.endHour == Timestamp.hour(of: now) - 1)
+        #expect(Predictor.predict(a.patterns, histories: histories) == ranked)
     }
 }
 

@@ -7,6 +7,8 @@ import StateStore
 struct Analyzed {
     var analysis: Analysis
     var rows: [BucketRow]
+    /// Each function's hourly counts over the forecasts' look-back: Predict's input.
+    var histories: FunctionHistories
     /// The Controller's cached answers, by signature.
     var classified: [String: Classification]
     /// Merged fixes and their measured effect.
@@ -39,10 +41,9 @@ extension CycleRun {
             try store.buckets(fromHour: from, toHour: window.endHour, through: $0, cycle: cycle, touchedFrom: touchedFromHour)
         } ?? store.buckets(fromHour: from, toHour: window.endHour)
         let rows = Classification.apply(classified, to: stored)
-        let analysis = Analyzer.analyze(rows, window: window, settings: o.settings, rate: o.forecast,
-                                        firstSeen: try store.firstSeen())
-        return Analyzed(analysis: analysis, rows: rows,
-                        classified: classified)
+        let (analysis, histories) = Analyzer.analyzeWithHistories(rows, window: window, settings: o.settings,
+                                                                  rate: o.forecast, firstSeen: try store.firstSeen())
+        return Analyzed(analysis: analysis, rows: rows, histories: histories, classified: classified)
     }
 
     /// The window analysed, and the first hour of the history read with it (the

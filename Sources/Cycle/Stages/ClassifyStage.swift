@@ -39,7 +39,9 @@ extension CycleRun {
             answers.merge(fresh) { $1 }
             // An answer that names an article changes the patterns: analyse again.
             let named = fresh.values.filter { $0.valid && $0.article != nil }.count
-            var value = named > 0 ? try analyzeNow(classified: answers) : Analyzed(analysis: a.analysis, rows: a.rows, classified: answers)
+            var value = a
+            if named > 0 { value = try analyzeNow(classified: answers) }
+            value.classified = answers
             value.fixes = a.fixes
             var detail = "\(fresh.count) signature(s) classified by the Controller (\(named) mapped to an article)"
             if already > 0 { detail += ", \(already) answered earlier" }

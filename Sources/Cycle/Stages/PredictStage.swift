@@ -18,14 +18,10 @@ extension CycleRun {
         return try await stage(.predict, "\(Stage.predict.gerund) \(patterns.count) patterns") {
             let nowHour = Timestamp.hour(of: o.now)
             let priors = learned.recall.modelErrorPriors()
-            // Analyze summed these histories with the same settings over the same hours:
-            // its window ends at the hour of the cycle's `now`. Were that ever another
-            // hour, the rows would be summed again.
-            let ranked = a.analysis.window.endHour == nowHour
-                ? Predictor.predict(patterns, histories: a.analysis.histories, nowHour: nowHour, settings: o.forecast,
-                                    cost: o.settings.cost, priors: priors)
-                : Predictor.predict(patterns, rows: a.rows, nowHour: nowHour, settings: o.forecast,
-                                    cost: o.settings.cost, priors: priors)
+            // The histories Analyze summed end the hour before its window's end, the
+            // hour of the cycle's `now`: the forecasts start at `nowHour`.
+            let ranked = Predictor.predict(patterns, histories: a.histories, settings: o.forecast,
+                                           cost: o.settings.cost, priors: priors)
             let forecasts = ranked.forecasts
             let (scored, accuracy) = try store.batch {
                 let scored = try store.scoreDueForecasts(nowHour: nowHour, at: o.now)

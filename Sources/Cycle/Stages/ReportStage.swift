@@ -13,7 +13,6 @@ extension CycleRun {
         let start = ContinuousClock.now
         var analysis = a.analysis
         analysis.patterns = predicted.patterns
-        analysis.histories = [:]  // the forecasts' input, not the report's
         var report = CycleReport(cycle: cycle, timestamp: o.now, analysis: analysis, ingest: observed,
                                  proposals: [], stages: stages)
         report.predictions = predicted.forecasts

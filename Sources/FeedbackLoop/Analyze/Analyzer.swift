@@ -5,10 +5,6 @@ public struct Analysis: Sendable, Equatable {
     public var patterns: [Pattern]
     /// Signatures in the window that name no article, for a model to classify.
     public var unclassifiedSignatures: [String]
-    /// Each function's hourly counts over the forecasts' look-back
-    /// (`Predictor.historyHours`), ending the hour before the window's end, oldest first:
-    /// what the rate reading read, handed on so the forecasts do not sum them again.
-    public var histories: [String: [Int64]] = [:]
 
     /// Dollars a year at the forecast rates (0 before the forecasts are made).
     public var totalROIPotential: Double { patterns.reduce(0) { $0 + $1.roiCostSaved } }
@@ -25,6 +21,16 @@ public enum Analyzer {
                                settings: AnalysisSettings = AnalysisSettings(),
                                rate: ForecastSettings = ForecastSettings(),
                                firstSeen: [String: Int64] = [:]) -> Analysis {
+        analyzeWithHistories(rows, window: window, settings: settings, rate: rate, firstSeen: firstSeen).analysis
+    }
+
+    /// The same, and the histories the rate reading read (ending the hour before the
+    /// window's end), for the forecasts not to sum them again.
+    public static func analyzeWithHistories(_ rows: [BucketRow], window: AnalysisWindow,
+                                            settings: AnalysisSettings = AnalysisSettings(),
+                                            rate: ForecastSettings = ForecastSettings(),
+                                            firstSeen: [String: Int64] = [:])
+        -> (analysis: Analysis, histories: FunctionHistories) {
         // The history is read for two figures per function, made in this one pass; the
         // window's rows are kept as positions, not copies (a row holds three references).
         let historyEnd = window.endHour - 1, historyHours = Predictor.historyHours(rate)
@@ -46,9 +52,9 @@ public enum Analyzer {
             return pattern(functions.names[slot], rows, functions.inWindow[slot], history: functions.histories[slot],
                            window, settings, rate, firstSeen[functions.names[slot]])
         }.sorted { ($0.frequency, $1.functionName) > ($1.frequency, $0.functionName) }
-        return Analysis(window: window, violationsAnalyzed: total, patterns: patterns,
-                        unclassifiedSignatures: unclassified.sorted(),
-                        histories: Dictionary(uniqueKeysWithValues: zip(functions.names, functions.histories.map(\.hourly))))
+        return (Analysis(window: window, violationsAnalyzed: total, patterns: patterns,
+                         unclassifiedSignatures: unclassified.sorted()),
+                functions.all(endHour: historyEnd))
     }
 
     /// Rows grouped by function: a dense slot per function, found by one hash of its
@@ -70,6 +76,11 @@ public enum Analyzer {
             histories.append(FunctionHistory(hours: hours))
             inWindow.append([])
             return names.count - 1
+        }
+
+        func all(endHour: Int32) -> FunctionHistories {
+            FunctionHistories(endHour: endHour,
+                              hourly: Dictionary(uniqueKeysWithValues: zip(names, histories.lazy.map(\.hourly))))
         }
     }
 
@@ -137,14 +148,14 @@ public enum Analyzer {
 
     /// Each function's counts per hour for the `hours` hours ending at `endHour`, oldest
     /// first, in one pass over the rows.
-    public static func seriesByFunction(_ rows: [BucketRow], endHour: Int32, hours: Int) -> [String: [Int64]] {
+    public static func seriesByFunction(_ rows: [BucketRow], endHour: Int32, hours: Int) -> FunctionHistories {
         var functions = FunctionGroups(hours: hours)
         rows.withUnsafeBufferPointer { rows in
             for i in rows.indices {
                 functions.histories[functions.slot(rows[i].function)].add(rows[i].totals, hour: rows[i].hour, endHour: endHour)
             }
         }
-        return Dictionary(uniqueKeysWithValues: zip(functions.names, functions.histories.lazy.map(\.hourly)))
+        return functions.all(endHour: endHour)
     }
 
     /// Counts per hour for the `hours` hours ending at `endHour`, oldest first.

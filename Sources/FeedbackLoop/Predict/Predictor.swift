@@ -13,18 +13,18 @@ public enum Predictor {
                                cost: CostAssumptions = CostAssumptions(),
                                priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
         predict(patterns, histories: Analyzer.seriesByFunction(rows, endHour: nowHour - 1, hours: historyHours(s)),
-                nowHour: nowHour, settings: s, cost: cost, priors: priors)
+                settings: s, cost: cost, priors: priors)
     }
 
-    /// The same from each function's hourly counts over `historyHours`, ending the hour
-    /// before `nowHour` (an `Analysis`'s `histories` when its window ends at `nowHour`).
-    public static func predict(_ patterns: [Pattern], histories byFunction: [String: [Int64]], nowHour: Int32,
+    /// The same from histories summed already (`historyHours` each): the forecasts start
+    /// the hour after they end.
+    public static func predict(_ patterns: [Pattern], histories: FunctionHistories,
                                settings s: ForecastSettings = ForecastSettings(),
                                cost: CostAssumptions = CostAssumptions(),
                                priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
         let forecasts = patterns.map { p in
-            let history = byFunction[p.functionName] ?? [Int64](repeating: 0, count: max(0, historyHours(s)))
-            return Forecaster.forecast(p, history: history, originHour: nowHour, settings: s,
+            let history = histories.hourly[p.functionName] ?? [Int64](repeating: 0, count: max(0, historyHours(s)))
+            return Forecaster.forecast(p, history: history, originHour: histories.endHour + 1, settings: s,
                                        priorError: priors[p.patternID])
         }
         return Prioritizer.prioritize(patterns, forecasts, cost: cost)
