@@ -54,7 +54,7 @@ public enum Analyzer {
         }.sorted { ($0.frequency, $1.functionName) > ($1.frequency, $0.functionName) }
         return (Analysis(window: window, violationsAnalyzed: total, patterns: patterns,
                          unclassifiedSignatures: unclassified.sorted()),
-                functions.all(endHour: historyEnd))
+                functions.byName(endHour: historyEnd))
     }
 
     /// Rows grouped by function: a dense slot per function, found by one hash of its
@@ -78,7 +78,8 @@ public enum Analyzer {
             return names.count - 1
         }
 
-        func all(endHour: Int32) -> FunctionHistories {
+        /// Each function's series by its name, ending at `endHour`.
+        func byName(endHour: Int32) -> FunctionHistories {
             FunctionHistories(endHour: endHour,
                               hourly: Dictionary(uniqueKeysWithValues: zip(names, histories.lazy.map(\.hourly))))
         }
@@ -155,7 +156,7 @@ public enum Analyzer {
                 functions.histories[functions.slot(rows[i].function)].add(rows[i].totals, hour: rows[i].hour, endHour: endHour)
             }
         }
-        return functions.all(endHour: endHour)
+        return functions.byName(endHour: endHour)
     }
 
     /// Counts per hour for the `hours` hours ending at `endHour`, oldest first.
