@@ -60,10 +60,11 @@ build: setup version
 #
 # And at a fixed address, without exporting its symbols: every command is a process
 # start, and a one-shot `cycle` has a 30 ms budget, ~3 ms of which this decides
-# (`perf stat -r 30 consciousness --version`: 8.3 → 5.7 ms wall, 891 → 461 page faults).
+# (`perf stat -r 30 consciousness --version`, four alternating rounds: 8.4–10.9 →
+# 5.8–6.7 ms wall, ~890 → ~460 page faults).
 # A position-independent executable has ~135,000 relative relocations for the loader to
 # apply, writing (so copying) every page of Swift metadata they touch; a fixed-address
-# one has none (Go links Ollama the same way). What it gives up: the executable's own
+# one has none (as Go links by default on linux/amd64). What it gives up: the executable's own
 # image is not randomised; the libraries, heap and stack still are. Only with the static
 # runtime: against a shared libswiftCore the loader warns that direct references to its
 # protected functions may break pointer equality. `--no-export-dynamic` undoes SwiftPM's
