@@ -64,12 +64,12 @@ build: setup version
 # 5.8–6.7 ms wall, ~890 → ~460 page faults).
 # A position-independent executable has ~135,000 relative relocations for the loader to
 # apply, writing (so copying) every page of Swift metadata they touch; a fixed-address
-# one has none (as Go links by default on linux/amd64). What it gives up: the executable's own
-# image is not randomised; the libraries, heap and stack still are. Only with the static
-# runtime: against a shared libswiftCore the loader warns that direct references to its
-# protected functions may break pointer equality. `--no-export-dynamic` undoes SwiftPM's
-# export of all ~45,000 symbols, which nothing loads against and which the runtime's
-# start-up `dladdr` scans.
+# one has none (as Go links by default on linux/amd64). What it gives up: the
+# executable's own image is not randomised; the libraries, heap and stack still are.
+# Only with the static runtime: against a shared libswiftCore the loader warns that
+# direct references to its protected functions may break pointer equality.
+# `--no-export-dynamic` undoes SwiftPM's export of all ~45,000 symbols, which nothing
+# loads against and which the runtime's start-up `dladdr` scans.
 RELEASE_LINK = -Xlinker -no-pie -Xlinker --no-export-dynamic
 release: setup version
 	$(SWIFT) build -c release --static-swift-stdlib $(RELEASE_LINK)
