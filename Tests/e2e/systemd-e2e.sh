@@ -197,8 +197,8 @@ check "consciousness report --morning prints it again" \
 
 # --- Ollama stopped: the next cycle is degraded, the service carries on ----------------
 # The cycle's number is not fixed: a scheduled cycle at the top of the hour may come first
-# (a run that crossed 20:00 UTC found cycle 4 degraded, not 3). Any cycle after the last one
-# before Ollama stopped must be degraded.
+# (a run that crossed 20:00 UTC found cycle 4 degraded, not 3): wait for a cycle numbered
+# after the last one before Ollama stopped that reports itself degraded.
 cycles() { sbx journalctl -u consciousness -o cat --no-pager | grep -oE '^cycle [0-9]+ (completed|degraded|failed)'; }
 last_before=$(cycles | awk '{n = $2} END {print n + 0}')
 sbx systemctl stop ollama
