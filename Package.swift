@@ -34,8 +34,9 @@ let package = Package(
         ]),
         // One cycle, stage by stage: the seam the command line and the daemon share.
         .target(name: "Cycle", dependencies: ["FeedbackLoop", "StateStore"]),
-        // libsystemd (libsystemd-dev): sd_notify, sd_watchdog_enabled, sd_journal_sendv.
-        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // libsystemd's headers (libsystemd-dev): sd_notify, sd_watchdog_enabled, sd_journal_sendv.
+        // Not linked: `LibSystemd` opens libsystemd.so.0 when the daemon first needs it.
+        .systemLibrary(name: "CSystemd", providers: [.apt(["libsystemd-dev"])]),
         // systemd integration: readiness/status/watchdog notifications and a journald log handler.
         .target(name: "Systemd", dependencies: [
             "CSystemd", .product(name: "Logging", package: "swift-log"),

@@ -1,4 +1,3 @@
-import CSystemd
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -59,7 +58,8 @@ public struct JournalLogHandler: LogHandler {
             iov.append(iovec(iov_base: storage.baseAddress! + offset, iov_len: n))
             offset += n
         }
-        _ = iov.withUnsafeBufferPointer { sd_journal_sendv($0.baseAddress, Int32($0.count)) }
+        guard case .success(let systemd) = LibSystemd.shared else { return }
+        _ = iov.withUnsafeBufferPointer { systemd.journalSendv($0.baseAddress, Int32($0.count)) }
     }
 
     /// syslog priorities, as journald and `journalctl -p` read them.
@@ -106,7 +106,9 @@ public enum LogDestination {
 
     /// Bootstraps swift-log once for the process.
     public static func bootstrap(environment: [String: String], level: Logger.Level = .info) {
-        let journal = stderrIsJournal(environment: environment)
+        // Standard error is the journal's stream: entries go to it with their fields,
+        // through libsystemd — or, if that cannot be opened, as lines on the stream.
+        let journal = stderrIsJournal(environment: environment) && (try? LibSystemd.shared.get()) != nil
         LoggingSystem.bootstrap { label in
             var h: any LogHandler = journal ? JournalLogHandler(label: label) : StreamLogHandler.standardError(label: label)
             h.logLevel = level

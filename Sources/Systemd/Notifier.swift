@@ -1,4 +1,3 @@
-import CSystemd
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,9 +15,9 @@ public struct Notifier: Sendable {
     /// Sends `KEY=value` assignments, one per line, in one datagram.
     @discardableResult
     public func send(_ assignments: [(String, String)]) -> Bool {
-        guard isActive else { return false }
+        guard isActive, case .success(let systemd) = LibSystemd.shared else { return false }
         let text = assignments.map { "\($0.0)=\(Self.oneLine($0.1))" }.joined(separator: "\n")
-        return sd_notify(0, text) > 0
+        return systemd.notify(0, text) > 0
     }
 
     public func ready(status: String) { send([("READY", "1"), ("STATUS", status)]) }
@@ -42,8 +41,10 @@ public struct Notifier: Sendable {
     /// The watchdog period systemd expects pings within, if it set one for this
     /// process (`WatchdogSec=`), read with `sd_watchdog_enabled(3)`.
     public static func watchdogInterval() -> Duration? {
+        // No WATCHDOG_USEC, no watchdog: libsystemd need not be opened to learn that.
+        guard getenv("WATCHDOG_USEC") != nil, case .success(let systemd) = LibSystemd.shared else { return nil }
         var usec: UInt64 = 0
-        guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
+        guard systemd.watchdogEnabled(0, &usec) > 0, usec > 0 else { return nil }
         return .microseconds(Int64(usec))
     }
 

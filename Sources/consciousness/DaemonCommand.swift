@@ -31,6 +31,12 @@ struct DaemonCommand: AsyncParsableCommand {
         let logger = Logger(label: "consciousness")
         for k in cfg.unknownKeys { logger.warning("unknown configuration key \(k) ignored", metadata: ["key": "\(k)"]) }
         let notifier = Notifier(environment: env)
+        // Under Type=notify, a daemon that cannot notify would be killed at the start
+        // timeout with nothing said: say why now.
+        if notifier.isActive, case .failure(let e) = LibSystemd.shared {
+            logger.critical("cannot start: NOTIFY_SOCKET is set but libsystemd is unavailable: \(e)")
+            throw fail("NOTIFY_SOCKET is set but libsystemd is unavailable: \(e)", ExitStatus.software)
+        }
         // Opening the store may migrate its schema; ask systemd for the time that takes.
         notifier.extendTimeout(seconds: 60)
         let store: StateStore

@@ -107,6 +107,17 @@ func temporaryDirectory() -> String {
         return log
     }
 
+    /// libsystemd is opened by the daemon when systemd is there (`LibSystemd`), not
+    /// loaded with every command: the glibc loader's own trace of a cycle names it not.
+    @Test func aCycleDoesNotLoadLibsystemd() async throws {
+        let log = try await sample(lines: 200)
+        let r = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z"],
+                                     env: ["LD_DEBUG": "libs"])
+        #expect(r.status == 0, "\(r.stderr.suffix(500))")
+        #expect(r.stderr.contains("calling init: "), "LD_DEBUG=libs traced nothing: \(r.stderr.prefix(300))")
+        #expect(!r.stderr.contains("libsystemd"))
+    }
+
     @Test func aCycleReportsInTextAndJSON() async throws {
         let log = try await sample()
         let text = try await Binary.run(["cycle", "--log", log, "--state-dir", dir + "/s", "--now", "2025-10-08T00:00:00Z"])

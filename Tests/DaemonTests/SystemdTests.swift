@@ -29,4 +29,20 @@ import Testing
         fstat(2, &st)
         #expect(LogDestination.stderrIsJournal(environment: ["JOURNAL_STREAM": "\(st.st_dev):\(st.st_ino)"]))
     }
+
+    @Test func libsystemdOpensWithItsThreeFunctionsOrSaysWhyNot() {
+        let opened = LibSystemd.open("libsystemd.so.0")
+        guard case .success(let systemd) = opened else {
+            Issue.record("libsystemd.so.0 did not open: \(opened)")
+            return
+        }
+        // The real function, through the pointer: no WATCHDOG_USEC in a test run, no watchdog.
+        var usec: UInt64 = 1
+        #expect(getenv("WATCHDOG_USEC") != nil || systemd.watchdogEnabled(0, &usec) == 0)
+        guard case .failure(let e) = LibSystemd.open("libsystemd-absent.so.9") else {
+            Issue.record("a library that does not exist opened")
+            return
+        }
+        #expect(e.description.hasPrefix("cannot open libsystemd-absent.so.9: "))
+    }
 }
