@@ -22,7 +22,9 @@ let package = Package(
     targets: [
         // The pure core: parse, analyze, forecast, evolve, report. No I/O but reading
         // the log file, no clock, no HTTP, no systemd.
-        .target(name: "FeedbackLoop"),
+        .target(name: "FeedbackLoop", dependencies: ["CQuoteIndex"]),
+        // The scanner's quote index in SSE2 (header-only, inlined into the scanner).
+        .target(name: "CQuoteIndex"),
         // Durable state: buckets, checkpoint, proposals, cycles — SQLite through GRDB.
         // sqlite3_db_config's options, which Swift cannot pass (the function is variadic).
         .target(name: "CSQLiteOptions", linkerSettings: [.linkedLibrary("sqlite3")]),

@@ -18,7 +18,7 @@ import Testing
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/v.jsonl"
-        // About 20 MB: two slices when parallel (a slice is at least 8 MiB).
+        // About 20 MB: two slices when parallel (a slice is at least 1 MiB).
         try SampleLog(lines: 90_000, days: 10, end: Timestamp.parse("2025-10-08T00:00:00Z")!).write(to: path)
         let size = Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int)
         let r = Recorder()

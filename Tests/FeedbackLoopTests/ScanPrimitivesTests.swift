@@ -7,8 +7,10 @@ import Testing
 /// stands in for, at every length and offset where a word boundary could go wrong.
 @Suite struct ScanPrimitivesTests {
     /// Lines of 0 to 300 bytes (every tail length, 64-byte blocks and their edges),
-    /// quotes at random places, now and then a byte that makes the line not plain.
-    @Test func theQuoteIndexHasExactlyTheLinesQuotesAndKnowsAPlainLine() {
+    /// quotes at random places, now and then a byte that makes the line not plain —
+    /// through the index the scanner uses (SSE2 on x86-64) and the portable one.
+    @Test(arguments: [false, true])
+    func theQuoteIndexHasExactlyTheLinesQuotesAndKnowsAPlainLine(portable: Bool) {
         var random = SplitMix64(seed: 7)
         let alphabet = Array(#"ab :,{}"0123456789"#.utf8)
         let index = QuoteIndex(capacity: 4096)
@@ -21,7 +23,7 @@ import Testing
                 }
                 let plain = bytes.allSatisfy { $0 >= 0x20 && $0 < 0x80 && $0 != 0x5C }
                 bytes.withUnsafeBytes { p in
-                    let words = index.indexPlain(p)
+                    let words = portable ? index.indexPlainPortable(p) : index.indexPlain(p)
                     #expect((words != nil) == plain, "length \(length), round \(round)")
                     guard let words else { otherSeen += 1; return }
                     plainSeen += 1
@@ -46,6 +48,7 @@ import Testing
         let index = QuoteIndex(capacity: 64)
         let bytes = [UInt8](repeating: 0x61, count: 65)
         #expect(bytes.withUnsafeBytes { index.indexPlain($0) } == nil)
+        #expect(bytes.withUnsafeBytes { index.indexPlainPortable($0) } == nil)
     }
 
     /// Every length to 40, a difference at every position: equal exactly when the
