@@ -68,6 +68,18 @@ extension StateStore {
         }
     }
 
+    /// Pending proposals a model drafted (not the template's), oldest first: what Evolve
+    /// keeps while their subject stands. The template's are not read: each stored
+    /// proposal is three JSON documents to decode, and Evolve read and decoded every
+    /// pending one each hour to keep none of them when the Builder is off.
+    public func pendingDrafts() throws -> [Proposal] {
+        try reading { db in
+            try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT \(selected) FROM proposals WHERE status = 'pending' AND author != 'template' ORDER BY id
+                """)).map { try storedProposal($0).proposal }
+        }
+    }
+
     public func proposal(id: Int64) throws -> StoredProposal? {
         try reading { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(selected) FROM proposals WHERE id = ?"), arguments: [id]).map(storedProposal)

@@ -12,8 +12,7 @@ extension CycleRun {
                                             recall: learned.recall, fixes: a.fixes)
             // A pending proposal about the same patterns keeps the Builder's draft: the model
             // is asked again only when the subject changes, not every hour.
-            let drafts = Dictionary(try store.pendingProposals().filter { $0.proposal.author != "template" }
-                .map { ($0.proposal.agent, $0.proposal) }, uniquingKeysWith: { a, _ in a })
+            let drafts = Dictionary(try store.pendingDrafts().map { ($0.agent, $0) }, uniquingKeysWith: { a, _ in a })
             var drafted = 0, fellBack = 0, kept = 0
             for i in proposals.indices {
                 try Task.checkCancellation()
