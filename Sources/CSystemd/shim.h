@@ -1,6 +1,6 @@
 // libsystemd's notify and journal APIs, as the daemon uses them. The headers only:
 // the library itself is opened at run time, on first use (`LibSystemd`), so the
-// commands that never speak to systemd do not load it and its seven dependencies.
+// commands that never speak to systemd do not load it and the six libraries it needs.
 #include <systemd/sd-daemon.h>
 #include <systemd/sd-journal.h>
 #include <sys/uio.h>

@@ -4,8 +4,8 @@ import Glibc
 #endif
 
 /// libsystemd, opened on first use. Linked at build time it was loaded by every run
-/// of every command — `cycle`, `status`, `--version` — with the seven libraries it
-/// pulls in (libgcrypt, liblzma, libzstd, liblz4, libcap, …): about 1.2 ms of each
+/// of every command — `cycle`, `status`, `--version` — with the six libraries it pulls
+/// in (libgcrypt, libgpg-error, liblzma, libzstd, liblz4, libcap): about 1.2 ms of each
 /// start (`perf stat` of an empty C program linked with and without it), for three
 /// functions only the daemon under systemd calls. Opened here, it costs that once, in
 /// the daemon, when systemd is there to talk to.
@@ -15,14 +15,12 @@ public struct LibSystemd: Sendable {
     let journalSendv: consciousness_sd_journal_sendv_fn
 
     /// The library, or why it could not be opened (`dlerror`). Opened once per
-    /// process, the first time anything asks (Swift's lazy, thread-safe global).
-    public static var shared: Result<LibSystemd, LoadError> { loaded }
+    /// process, the first time anything asks (a static is lazy and thread-safe).
+    public static let shared: Result<LibSystemd, LoadError> = open("libsystemd.so.0")
 
     public struct LoadError: Error, CustomStringConvertible, Sendable {
         public var description: String
     }
-
-    private static let loaded: Result<LibSystemd, LoadError> = open("libsystemd.so.0")
 
     static func open(_ name: String) -> Result<LibSystemd, LoadError> {
         // RTLD_NOW: a missing symbol shows here, not at the first watchdog ping. The

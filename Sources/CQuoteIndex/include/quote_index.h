@@ -16,7 +16,6 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
-#define CONSCIOUSNESS_HAS_SSE2_QUOTE_INDEX 1
 
 // Sixteen bytes: the bits of the quotes in *quotes; returned, the bits of the bytes
 // that make a line not plain — a backslash, or a byte below 0x20 or at or above 0x80
