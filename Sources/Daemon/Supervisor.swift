@@ -49,12 +49,15 @@ public actor Supervisor {
     private let startedAt: Microseconds
     /// The memory plan's one line, once the start-up survey has made it.
     private var memoryLine: String?
+    /// What READY=1 waits for (the control socket), if anything.
+    private let readyAfter: StartupGate?
 
     public init(config: DaemonConfig, configFile: String?, environment: [String: String], store: StateStore,
                 notifier: Notifier, logger: Logger, seams: SupervisorSeams = .live,
                 outbound: (@Sendable () -> OutboundRequests)? = nil, models: (any ModelStages)? = nil,
                 memoryAvailable: (@Sendable () -> Int64?)? = nil,
-                narrator: (@Sendable (DaemonConfig) -> Narrator?)? = nil) {
+                narrator: (@Sendable (DaemonConfig) -> Narrator?)? = nil, readyAfter: StartupGate? = nil) {
+        self.readyAfter = readyAfter
         self.narrator = narrator
         self.outbound = outbound
         self.models = models
@@ -123,6 +126,7 @@ public actor Supervisor {
         if config.autonomousNightRun {
             logger.notice("AUTONOMOUS_NIGHT_RUN=true: scheduled cycles only from \(config.nightStartsAt) to \(config.morningReportAt) local time")
         }
+        await readyAfter?.wait()
         notifier.ready(status: "ready · next \(clockText(nextDue()))")
         logger.notice("started", metadata: ["next": "\(Timestamp.iso8601(nextDue()))", "log": "\(config.logPath)"])
         while !Task.isCancelled {

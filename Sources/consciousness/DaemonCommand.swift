@@ -52,27 +52,32 @@ struct DaemonCommand: AsyncParsableCommand {
         let viewPath = (store.directory as NSString).appendingPathComponent(GovernorView.fileName)
         await governor.publish { try? $0.write(to: viewPath) }
         let counter = client.counter
+        // READY=1 waits for the control socket to listen (or to fail): `systemctl start`
+        // returning means an operator's next command finds it.
+        let socket = ControlSocket.daemonPath(configured: cfg.controlSocket, environment: env)
+        let listening = socket.map { _ in StartupGate() }
         let supervisor = Supervisor(config: cfg, configFile: file, environment: env, store: store, notifier: notifier,
                                     logger: logger, seams: SupervisorSeams(wallClock: parts.wallClock),
                                     outbound: { OutboundRequests(loopback: counter.loopback, remote: counter.remote) },
                                     models: workers, memoryAvailable: { Composition.memoryAvailable() },
                                     narrator: { (c: DaemonConfig) -> Narrator? in
                                         workers.narrator(remote: Composition(c).remoteArchitect(store: store, logger: logger))
-                                    })
+                                    }, readyAfter: listening)
         let service = DaemonService(supervisor: supervisor, notifier: notifier,
                                     watchdog: Notifier.watchdogInterval(), logger: logger, governor: governor,
                                     models: Dictionary(parts.roles, uniquingKeysWith: { a, _ in a }))
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
-        if let socket = ControlSocket.daemonPath(configured: cfg.controlSocket, environment: env) {
+        if let socket, let listening {
             let server = ControlServer(socketPath: socket, store: store, supervisor: supervisor, logger: logger,
                                        doctor: { await DoctorCommand.asService(configFile: file, environment: env, stateDirectory: store.directory) })
             // The loop is the service; a socket that cannot be bound (a path too long, a
             // read-only place) is logged by the group and the daemon goes on without it.
             do {
-                services.append(.init(service: try server.application(), successTerminationBehavior: .ignore,
+                services.append(.init(service: try server.service(listening: listening), successTerminationBehavior: .ignore,
                                       failureTerminationBehavior: .ignore))
             } catch {
                 logger.error("control socket \(socket) not served: \(error)")
+                listening.open()
             }
         }
         let group = ServiceGroup(configuration: .init(

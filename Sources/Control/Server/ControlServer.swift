@@ -7,6 +7,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
 import StateStore
 
 /// The daemon's control API: HTTP on a Unix socket (RuntimeDirectory=, mode 0660, so
@@ -34,8 +35,14 @@ public struct ControlServer: Sendable {
         self.logger = logger
     }
 
-    /// The server as a swift-service-lifecycle service, for the daemon's ServiceGroup.
-    public func application() throws -> some ApplicationProtocol {
+    /// The server as a swift-service-lifecycle service, for the daemon's ServiceGroup:
+    /// it opens `listening` once the socket accepts connections, or when it ends
+    /// without ever having listened (a socket that cannot be bound).
+    public func service(listening: StartupGate) throws -> some Service {
+        ListeningService(app: try application(onListening: listening.open), listening: listening)
+    }
+
+    func application(onListening: @escaping @Sendable () -> Void = {}) throws -> some ApplicationProtocol {
         try FileManager.default.createDirectory(atPath: (socketPath as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         let path = socketPath
@@ -45,6 +52,7 @@ public struct ControlServer: Sendable {
                                // Bound under UMask=0077 (owner only); now the group too.
                                if chmod(path, 0o660) != 0 { log.error("cannot chmod 0660 \(path): errno \(errno)") }
                                log.notice("control socket \(path) listening", metadata: ["socket": "\(path)"])
+                               onListening()
                            }, logger: quiet(logger))
     }
 
