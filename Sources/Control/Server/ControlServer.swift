@@ -42,7 +42,7 @@ public struct ControlServer: Sendable {
         ListeningService(app: try application(onListening: listening.open), listening: listening)
     }
 
-    func application(onListening: @escaping @Sendable () -> Void = {}) throws -> some ApplicationProtocol {
+    func application(onListening: @escaping @Sendable () -> Void) throws -> some ApplicationProtocol {
         try FileManager.default.createDirectory(atPath: (socketPath as NSString).deletingLastPathComponent,
                                                 withIntermediateDirectories: true)
         let path = socketPath
