@@ -1,4 +1,3 @@
-import Foundation
 import GRDB
 import Synchronization
 
@@ -8,23 +7,16 @@ import Synchronization
 /// `record`, …); inside `batch { }` those methods join the batch's transaction
 /// instead of opening their own, so a cycle commits its work in a few transactions,
 /// all or nothing each, and reads inside the batch see its own writes. The batch's
-/// connection is found through the current thread: GRDB runs a write closure
-/// synchronously on one thread, and the closure is where the batch lives, so the
-/// thread-local entry exists exactly as long as the transaction, on its thread only.
+/// connection is found through the current thread (`BatchSlot`): GRDB runs a write
+/// closure synchronously on one thread, and the closure is where the batch lives, so the
+/// thread-specific entry exists exactly as long as the transaction, on its thread only.
 extension StateStore {
     public func batch<T>(_ body: () throws -> T) throws -> T {
         writeTransactions.withLock { $0 += 1 }
-        return try db.write { db in
-            let key = batchKey
-            Thread.current.threadDictionary[key] = db
-            defer { Thread.current.threadDictionary[key] = nil }
-            return try body()
-        }
+        return try db.write { db in try BatchSlot.with(self, db, body) }
     }
 
-    private var batchKey: String { "consciousness.StateStore.batch.\(ObjectIdentifier(self).hashValue)" }
-
-    private var currentBatch: Database? { Thread.current.threadDictionary[batchKey] as? Database }
+    private var currentBatch: Database? { BatchSlot.current(self) }
 
     /// A write: in the current batch's transaction if there is one, else in its own.
     func writing<T>(_ body: (Database) throws -> T) throws -> T {

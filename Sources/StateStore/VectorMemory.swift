@@ -23,7 +23,7 @@ extension StateStore {
                 if let row = try Row.fetchOne(db.cachedStatement(sql: """
                     SELECT id, text, tags_json, evidence_json, note FROM memory_entries WHERE kind = ? AND key = ?
                     """), arguments: [e.kind.rawValue, e.key]) {
-                    let evidence = Self.json(Self.evidence(row["evidence_json"]).merging(e.evidence) { $1 })
+                    let evidence = Self.json(Self.evidence(row["evidence_json"], db).merging(e.evidence) { $1 })
                     let reembed = row["text"] != e.text || row["tags_json"] != tags
                     guard reembed || row["evidence_json"] != evidence || row["note"] != e.note else { continue }
                     try db.cachedStatement(sql: """
@@ -53,7 +53,7 @@ extension StateStore {
             for (key, numbers) in evidence {
                 let read = try db.cachedStatement(sql: "SELECT evidence_json FROM memory_entries WHERE kind = ? AND key = ?")
                 guard let old = try String.fetchOne(read, arguments: [kind.rawValue, key]) else { continue }
-                let merged = Self.evidence(old).merging(numbers) { $1 }
+                let merged = Self.evidence(old, db).merging(numbers) { $1 }
                 try db.cachedStatement(sql: "UPDATE memory_entries SET evidence_json = ? WHERE kind = ? AND key = ?")
                     .execute(arguments: [Self.json(merged), kind.rawValue, key])
             }
@@ -90,7 +90,7 @@ extension StateStore {
                 let v = Vector.floats(blob)
                 if index == nil { index = VectorIndex(embedder: embedder, dimensions: v.count) }
                 guard let kind = MemoryEntry.Kind(rawValue: r["kind"]) else { continue }
-                index!.add(id: r["id"], kind: kind, key: r["key"], tags: Self.tags(r["tags_json"]), vector: v)
+                index!.add(id: r["id"], kind: kind, key: r["key"], tags: Self.tags(r["tags_json"], db), vector: v)
             }
             return index ?? VectorIndex(embedder: embedder, dimensions: 0)
         }
@@ -100,7 +100,7 @@ extension StateStore {
     public func memoryTexts() throws -> [(id: Int64, kind: MemoryEntry.Kind, key: String, tags: [String], text: String)] {
         try reading { db in
             try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, key, tags_json, text FROM memory_entries ORDER BY id")).compactMap { r in
-                MemoryEntry.Kind(rawValue: r["kind"]).map { (r["id"], $0, r["key"], Self.tags(r["tags_json"]), r["text"]) }
+                MemoryEntry.Kind(rawValue: r["kind"]).map { (r["id"], $0, r["key"], Self.tags(r["tags_json"], db), r["text"]) }
             }
         }
     }
@@ -119,7 +119,7 @@ extension StateStore {
             var out: [Int64: (text: String, evidence: [String: Double])] = [:]
             for r in try Row.fetchAll(db, sql: "SELECT id, text, evidence_json FROM memory_entries WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ",")))",
                                       arguments: StatementArguments(ids)) {
-                out[r["id"]] = (r["text"], Self.evidence(r["evidence_json"]))
+                out[r["id"]] = (r["text"], Self.evidence(r["evidence_json"], db))
             }
             return out
         }
@@ -139,7 +139,7 @@ extension StateStore {
             var out: [String: [String: Double]] = [:]
             for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT key, evidence_json FROM memory_entries WHERE kind = ?"),
                                       arguments: [kind.rawValue]) {
-                out[r["key"]] = Self.evidence(r["evidence_json"])
+                out[r["key"]] = Self.evidence(r["evidence_json"], db)
             }
             return out
         }
@@ -162,11 +162,24 @@ extension StateStore {
         return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
     }
 
-    static func tags(_ json: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+    /// A stored tag list, read by SQLite's JSON functions; [] when it is not one.
+    /// Foundation's `JSONDecoder`, which did this, costs ~1.6 ms the first time a process
+    /// uses it (its generic types are made at run time, each proven against every
+    /// conformance record); a one-shot `cycle` used it for a dozen small documents.
+    static func tags(_ json: String, _ db: Database) -> [String] {
+        let sql = "SELECT value FROM json_each(?) WHERE json_type(?) = 'array' AND type = 'text' ORDER BY key"
+        return (try? String.fetchAll(db.cachedStatement(sql: sql), arguments: [json, json])) ?? []
     }
 
-    static func evidence(_ json: String) -> [String: Double] {
-        (try? JSONDecoder().decode([String: Double].self, from: Data(json.utf8))) ?? [:]
+    /// Stored evidence (name → number), read by SQLite's JSON functions; [:] when it is
+    /// not a JSON object.
+    static func evidence(_ json: String, _ db: Database) -> [String: Double] {
+        let sql = """
+            SELECT key, value FROM json_each(?) WHERE json_type(?) = 'object' AND type IN ('integer', 'real')
+            """
+        guard let rows = try? Row.fetchAll(db.cachedStatement(sql: sql), arguments: [json, json]) else { return [:] }
+        var out: [String: Double] = [:]
+        for r in rows { out[r["key"]] = r["value"] }
+        return out
     }
 }

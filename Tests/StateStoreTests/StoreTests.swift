@@ -1,6 +1,7 @@
 import Cycle
 import FeedbackLoop
 import Foundation
+import GRDB
 import SampleLog
 import StateStore
 import Testing
@@ -228,5 +229,35 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(try store.memoryIndex(embedder: "ollama:x").count == 0)
         let hits = try store.memoryHits(index.search(h.embed("function 2"), k: 1))
         #expect(hits.first?.key == "pattern_2" && hits.first!.similarity > 0.99)
+    }
+
+    /// Tags and evidence come back as stored, in order; a row whose JSON is not what it
+    /// should be reads as empty rather than failing the cycle.
+    @Test func tagsAndEvidenceReadBackExactlyAndBadJSONReadsAsEmpty() throws {
+        let dir = NSTemporaryDirectory() + "cc-mem-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try StateStore(directory: dir)
+        let tags = ["z:last", "agent:a/b", "ünïcode \"quoted\"", "a:first"]
+        let evidence = ["frequency": 28_815, "trend": -3, "model_error": 0.125, "big": 1e300]
+        var entries = [MemoryEntry(kind: .pattern, key: "p", text: "function p", tags: tags)]
+        entries[0].evidence = evidence
+        for key in ["bad", "null", "array", "strings"] {
+            entries.append(MemoryEntry(kind: .pattern, key: key, text: "function \(key)", tags: ["t"]))
+        }
+        _ = try store.remember(entries, cycle: 1, at: 0)
+        try DatabaseQueue(path: store.databasePath).write { db in
+            for (key, tags, evidence) in [("bad", "[\"t\"", "{\"frequency\": 1"), ("null", "null", "null"),
+                                          ("array", "{\"t\": 1}", "[1, 2]"), ("strings", "[1, \"t\"]", "{\"a\": \"x\", \"b\": 2}")] {
+                try db.execute(sql: "UPDATE memory_entries SET tags_json = ?, evidence_json = ? WHERE key = ?",
+                               arguments: [tags, evidence, key])
+            }
+        }
+        let read = try store.memoryEvidence(kind: .pattern)
+        #expect(read["p"] == evidence)
+        #expect(read["bad"] == [:] && read["null"] == [:] && read["array"] == [:])
+        #expect(read["strings"] == ["b": 2])
+        let texts = Dictionary(uniqueKeysWithValues: try store.memoryTexts().map { ($0.key, $0.tags) })
+        #expect(texts["p"] == tags)
+        #expect(texts["bad"] == [] && texts["null"] == [] && texts["array"] == [] && texts["strings"] == ["t"])
     }
 }

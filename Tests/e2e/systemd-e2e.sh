@@ -51,7 +51,7 @@ echo "systemd e2e: sandbox systemd PID $PID ($(sbx systemctl --version | head -1
 # --- install: `make install DESTDIR=…` of what make built, copied into the sandbox ---
 # Files go in through a pipe: the sandbox has its own /tmp, and the checkout may be there.
 stage=$(mktemp -d -t cc-e2e-install.XXXXXX)
-make -s -C "$root" man completions MAN_CONFIG=debug BIN="$BIN" >/dev/null
+make -s -C "$root" man completions BIN="$BIN" >/dev/null
 make -s -C "$root" install DESTDIR="$stage" BIN="$BIN" >/dev/null
 # (--no-overwrite-dir: the stage's own mode, 0700 from mktemp, must not become /'s.)
 tar -C "$stage" -cf - . | sbx tar -C / --no-overwrite-dir -xf -

@@ -41,7 +41,7 @@ extension CycleReport {
         out += ["", "## Evolution proposals (pending approval)", ""]
         if proposals.isEmpty { out.append("None this cycle.") }
         for r in proposals {
-            out.append("### #\(r.id) — \(r.proposal.agent) (confidence \(Format.fixed(r.proposal.confidence, 2)), \(r.change))")
+            out.append("### #\(r.id) — \(r.proposal.agent) (confidence \(Format.fixed(r.proposal.confidence, 2)), \(r.change.rawValue))")
             out += ["", r.proposal.rationale, "", "Markdown: \(r.proposal.provenance).", "",
                     "Adds to `\(r.proposal.targetFile)`:", "", "````markdown"]
             out.append(r.proposal.markdown.trimmingSuffixNewlines())

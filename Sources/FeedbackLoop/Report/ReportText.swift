@@ -128,7 +128,7 @@ extension CycleReport {
             let p = r.proposal
             let cost = analysis.patterns.filter { $0.agent == p.agent }.reduce(0) { $0 + ($1.priority?.expectedCostUSD ?? 0) }
             out.append("   #\(r.id) \(p.agent) — $\(Format.thousands(cost)) expected over the horizon, confidence \(Format.percent(p.confidence)), "
-                       + "\(r.change) → \(p.targetFile)")
+                       + "\(r.change.rawValue) → \(p.targetFile)")
             out.append("      \(p.provenance)")
         }
         return out
