@@ -6,8 +6,6 @@ extension StateStore {
     /// Stores this cycle's forecasts, with their inputs, for scoring once their
     /// horizon has passed.
     public func record(_ forecasts: [Forecast], cycle: Int64, madeAt: Microseconds, horizonHours: Int) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
         try writing { db in
             for f in forecasts {
                 let start = Timestamp.hour(of: Timestamp.parse(f.horizonStart)!)
@@ -17,7 +15,7 @@ extension StateStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """).execute(arguments: [cycle, f.function, madeAt, start, start + Int32(horizonHours), f.expected,
                                              f.interval[0], f.interval[1], f.probability, f.confidence, f.lowConfidence,
-                                             String(decoding: try encoder.encode(f.model), as: UTF8.self)])
+                                             try StoredJSON.encode(f.model)])
             }
         }
     }

@@ -18,8 +18,8 @@ extension StateStore {
     }
 
     private static func upsert(_ p: Proposal, cycle: Int64, now: Microseconds, _ db: Database) throws -> ProposalRecord? {
-        let evidence = String(decoding: try JSONEncoder().encode(p.evidence), as: UTF8.self)
-        let recalled = String(decoding: try JSONEncoder().encode(p.recalled), as: UTF8.self)
+        let evidence = try StoredJSON.encode(p.evidence)
+        let recalled = try StoredJSON.encode(p.recalled)
         let patterns = patternSet(p.evidence)
         if let existing = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
@@ -72,7 +72,7 @@ extension StateStore {
     }
 
     static func checks(_ p: Proposal) throws -> String {
-        String(decoding: try JSONEncoder().encode(p.checksPassed), as: UTF8.self)
+        try StoredJSON.encode(p.checksPassed)
     }
 
     static func patternSet(_ evidence: [Proposal.Evidence]) -> Set<String> { Set(evidence.map(\.patternID)) }

@@ -155,11 +155,10 @@ extension StateStore {
         }
     }
 
+    /// Arrays of strings and dictionaries of finite numbers always encode; a non-finite
+    /// number is stored as null (read back as no evidence), as Foundation's refusal was.
     static func json<T: Encodable>(_ value: T) -> String {
-        let e = JSONEncoder()
-        e.outputFormatting = .sortedKeys
-        // Arrays of strings and dictionaries of finite numbers always encode.
-        return String(decoding: (try? e.encode(value)) ?? Data("null".utf8), as: UTF8.self)
+        (try? StoredJSON.encode(value)) ?? "null"
     }
 
     /// A stored tag list, read by SQLite's JSON functions; [] when it is not one.

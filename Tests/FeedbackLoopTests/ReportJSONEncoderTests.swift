@@ -117,6 +117,12 @@ import Testing
     /// A report with every part a cycle fills: patterns, forecasts, proposals, stages,
     /// malformed lines, a degraded stage, a cost statement.
     @Test func aReportEncodesAsFoundationDoes() throws {
+        let report = Self.fullReport()
+        #expect(!report.analysis.patterns.isEmpty && !report.predictions.isEmpty && !report.proposals.isEmpty)
+        #expect(report.json() == (try report.foundationJSON()))
+    }
+
+    static func fullReport() -> CycleReport {
         let now = Timestamp.parse("2025-10-08T00:00:00Z")!
         var rows: [BucketRow] = []
         for hour in 0..<(24 * 21) {
@@ -149,7 +155,58 @@ import Testing
             ProposalRecord(id: 7, status: .pending, change: .new, proposal: $0)
         }
         report.peakRSSBytes = 41_000_000
-        #expect(!report.analysis.patterns.isEmpty && !report.predictions.isEmpty && !report.proposals.isEmpty)
-        #expect(report.json() == (try report.foundationJSON()))
+        return report
+    }
+
+    // MARK: The stored form
+
+    /// The oracle of the store's columns: Foundation's defaults with `.sortedKeys`.
+    static func foundationStored(_ value: some Encodable) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = .sortedKeys
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
+    @Test func theStoredFormIsFoundationsOnAwkwardValues() throws {
+        var a = Awkward()
+        a.numbers.removeAll { !$0.isFinite }
+        #expect(try StoredJSON.encode(a) == (try Self.foundationStored(a)))
+        #expect(try StoredJSON.encode([a, a]) == (try Self.foundationStored([a, a])))
+        #expect(try StoredJSON.encode([String: Int]()) == "{}" && (try Self.foundationStored([String: Int]())) == "{}")
+        #expect(try StoredJSON.encode([Int]()) == "[]" && (try Self.foundationStored([Int]())) == "[]")
+        for key in ["peakRSSBytes", "URLString", "already_snake", "x"] {
+            #expect(try StoredJSON.encode(OneKey(name: key)) == (try Self.foundationStored(OneKey(name: key))))
+        }
+    }
+
+    /// What the store keeps of a cycle: evidence, recalled entries, checks, forecast
+    /// inputs, tags and memory evidence.
+    @Test func theStoredFormIsFoundationsOnWhatTheStoreKeeps() throws {
+        let report = Self.fullReport()
+        let hit = MemoryHit(id: 3, kind: .pattern, key: "pattern_a/b", text: "t", similarity: 0.123456789, evidence: [:])
+        for p in report.proposals.map(\.proposal) {
+            #expect(!p.evidence.isEmpty)
+            #expect(try StoredJSON.encode(p.evidence) == (try Self.foundationStored(p.evidence)))
+            #expect(try StoredJSON.encode(p.checksPassed) == (try Self.foundationStored(p.checksPassed)))
+            var recalled = p.recalled
+            recalled.append(Proposal.Recalled(hit))
+            #expect(try StoredJSON.encode(recalled) == (try Self.foundationStored(recalled)))
+        }
+        for f in report.predictions {
+            #expect(try StoredJSON.encode(f.model) == (try Self.foundationStored(f.model)))
+        }
+        let tags = ["agent:planner/builder", "article:Article II", "é \u{1}"]
+        #expect(try StoredJSON.encode(tags) == (try Self.foundationStored(tags)))
+        let evidence = ["frequency": 28_815, "model_error": 0.1 + 0.2, "trend": -3]
+        #expect(try StoredJSON.encode(evidence) == (try Self.foundationStored(evidence)))
+    }
+
+    /// As Foundation's default: a non-finite number has no JSON form and is refused.
+    @Test func theStoredFormRefusesANonFiniteNumber() {
+        for v in [Double.nan, .infinity, -.infinity] {
+            #expect(throws: EncodingError.self) { try StoredJSON.encode(["x": v]) }
+            #expect(throws: EncodingError.self) { try Self.foundationStored(["x": v]) }
+        }
+        #expect(throws: EncodingError.self) { try StoredJSON.encode([Float.nan]) }
     }
 }

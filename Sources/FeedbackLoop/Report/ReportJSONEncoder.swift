@@ -9,12 +9,27 @@
 /// Here a key's snake case is worked out once per encode, an object is an array of
 /// members sorted once, and text is written to one byte buffer. Tests hold it to
 /// Foundation's output on real reports and on the awkward values.
+///
+/// In the `stored` style it writes what the store's JSON columns always held: Foundation's
+/// defaults with `.sortedKeys` (see `StoredJSON`).
 enum ReportJSONEncoder {
-    static func encode(_ value: some Encodable) throws -> String {
-        let node = try NodeEncoder(keys: KeyCache()).box(value)
+    /// How the text is laid out: the report's, or the store's columns'.
+    struct Style {
+        var pretty: Bool
+        var snakeCaseKeys: Bool
+        var escapesSlashes: Bool
+        /// Infinities and NaN as the strings "inf", "-inf", "nan"; else refused.
+        var nonFiniteAsStrings: Bool
+
+        static let report = Style(pretty: true, snakeCaseKeys: true, escapesSlashes: false, nonFiniteAsStrings: true)
+        static let stored = Style(pretty: false, snakeCaseKeys: false, escapesSlashes: true, nonFiniteAsStrings: false)
+    }
+
+    static func encode(_ value: some Encodable, style: Style = .report) throws -> String {
+        let node = try NodeEncoder(keys: KeyCache(style)).box(value)
         var out: [UInt8] = []
-        out.reserveCapacity(64 << 10)
-        write(node, into: &out, depth: 0)
+        out.reserveCapacity(style.pretty ? 64 << 10 : 256)
+        write(node, into: &out, depth: 0, style)
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -35,6 +50,11 @@ enum ReportJSONEncoder {
         func set(_ key: String, _ value: Node) {
             if let i = members.lastIndex(where: { $0.key == key }) { members[i].value = value } else { members.append((key, value)) }
         }
+
+        /// Foundation's order for `.sortedKeys`: by the keys' UTF-8 bytes.
+        var sortedMembers: [(key: String, value: Node)] {
+            members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+        }
     }
 
     final class ArrayNode {
@@ -44,8 +64,11 @@ enum ReportJSONEncoder {
     /// Snake case by the key's Swift name, worked out once per encode; and which types
     /// are string-keyed dictionaries, by name, once per type.
     final class KeyCache {
+        let style: Style
         var converted: [String: String] = [:]
         var dictionaryTypes: [ObjectIdentifier: Bool] = [:]
+
+        init(_ style: Style) { self.style = style }
 
         /// Whether `type` may be a `[String: …]`: only those are cast to
         /// `StringKeyedDictionary`. A cast to a protocol makes the runtime search every
@@ -60,8 +83,10 @@ enum ReportJSONEncoder {
             return maybe
         }
 
-        func json(_ key: some CodingKey) -> String {
-            let name = key.stringValue
+        func json(_ key: some CodingKey) -> String { json(name: key.stringValue) }
+
+        func json(name: String) -> String {
+            guard style.snakeCaseKeys else { return name }
             if let hit = converted[name] { return hit }
             let snake = SnakeCase.convert(name)
             converted[name] = snake
@@ -71,20 +96,20 @@ enum ReportJSONEncoder {
 
     // MARK: Writing
 
-    static func write(_ node: Node, into out: inout [UInt8], depth: Int) {
+    static func write(_ node: Node, into out: inout [UInt8], depth: Int, _ style: Style) {
+        guard style.pretty else { return writeCompact(node, into: &out, style) }
         switch node {
         case .text(let bytes):
             out += bytes
         case .object(let object):
-            // Foundation's order for `.sortedKeys`; snake-case keys are ASCII.
-            let members = object.members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            let members = object.sortedMembers
             out.append(UInt8(ascii: "{"))
             out.append(UInt8(ascii: "\n"))
             for (i, m) in members.enumerated() {
                 indent(&out, depth + 1)
-                appendString(m.key, into: &out)
+                appendString(m.key, into: &out, style)
                 out += [UInt8(ascii: " "), UInt8(ascii: ":"), UInt8(ascii: " ")]
-                write(m.value, into: &out, depth: depth + 1)
+                write(m.value, into: &out, depth: depth + 1, style)
                 if i < members.count - 1 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "\n"))
             }
@@ -96,7 +121,7 @@ enum ReportJSONEncoder {
             out.append(UInt8(ascii: "\n"))
             for (i, item) in array.items.enumerated() {
                 indent(&out, depth + 1)
-                write(item, into: &out, depth: depth + 1)
+                write(item, into: &out, depth: depth + 1, style)
                 if i < array.items.count - 1 { out.append(UInt8(ascii: ",")) }
                 out.append(UInt8(ascii: "\n"))
             }
@@ -106,16 +131,41 @@ enum ReportJSONEncoder {
         }
     }
 
+    /// Foundation's form without `.prettyPrinted`: no space anywhere.
+    static func writeCompact(_ node: Node, into out: inout [UInt8], _ style: Style) {
+        switch node {
+        case .text(let bytes):
+            out += bytes
+        case .object(let object):
+            out.append(UInt8(ascii: "{"))
+            for (i, m) in object.sortedMembers.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                appendString(m.key, into: &out, style)
+                out.append(UInt8(ascii: ":"))
+                writeCompact(m.value, into: &out, style)
+            }
+            out.append(UInt8(ascii: "}"))
+        case .array(let array):
+            out.append(UInt8(ascii: "["))
+            for (i, item) in array.items.enumerated() {
+                if i > 0 { out.append(UInt8(ascii: ",")) }
+                writeCompact(item, into: &out, style)
+            }
+            out.append(UInt8(ascii: "]"))
+        }
+    }
+
     static func indent(_ out: inout [UInt8], _ depth: Int) {
         out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: depth * 2))
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped, the rest
-    /// (slashes, non-ASCII) as it is.
-    static func appendString(_ s: String, into out: inout [UInt8]) {
+    /// A JSON string: quotes, backslashes and control characters escaped, slashes as the
+    /// style says, the rest (non-ASCII) as it is.
+    static func appendString(_ s: String, into out: inout [UInt8], _ style: Style) {
         out.append(UInt8(ascii: "\""))
         for b in s.utf8 {
             switch b {
+            case UInt8(ascii: "/") where style.escapesSlashes: out += [UInt8(ascii: "\\"), UInt8(ascii: "/")]
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
             case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
             case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
@@ -133,23 +183,6 @@ enum ReportJSONEncoder {
     }
 
     static func text(_ s: String) -> Node { .text(Array(s.utf8)) }
-
-    static func string(_ s: String) -> Node {
-        var out: [UInt8] = []
-        out.reserveCapacity(s.utf8.count + 2)
-        appendString(s, into: &out)
-        return .text(out)
-    }
-
-    /// Foundation's form: the shortest text that reads back the same, without a
-    /// trailing ".0"; infinities and NaN as strings.
-    static func number<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F) -> Node {
-        if v.isNaN { return string("nan") }
-        if v.isInfinite { return string(v < 0 ? "-inf" : "inf") }
-        var s = v.description
-        if s.hasSuffix(".0") { s.removeLast(2) }
-        return text(s)
-    }
 }
 
 /// Foundation's `convertToSnakeCase`: words split before an uppercase letter that
@@ -212,14 +245,36 @@ extension ReportJSONEncoder {
 
         func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
 
+        func string(_ s: String) -> Node {
+            var out: [UInt8] = []
+            out.reserveCapacity(s.utf8.count + 2)
+            appendString(s, into: &out, keys.style)
+            return .text(out)
+        }
+
+        /// Foundation's form: the shortest text that reads back the same, without a
+        /// trailing ".0"; infinities and NaN as strings, or refused, as the style says.
+        func number<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F) throws -> Node {
+            if !v.isFinite {
+                guard keys.style.nonFiniteAsStrings else {
+                    throw EncodingError.invalidValue(v, .init(codingPath: codingPath,
+                                                              debugDescription: "Unable to encode \(v) directly in JSON."))
+                }
+                return string(v.isNaN ? "nan" : v < 0 ? "-inf" : "inf")
+            }
+            var s = v.description
+            if s.hasSuffix(".0") { s.removeLast(2) }
+            return text(s)
+        }
+
         /// A nested value's node: the primitives directly, anything else by its own
         /// `encode(to:)` into a fresh encoder. Casts to concrete types only (a compare
         /// of type metadata); see `KeyCache.mayBeStringKeyed` for the one to a protocol.
         func box<T: Encodable>(_ value: T) throws -> Node {
             switch value {
             case let v as String: return string(v)
-            case let v as Double: return number(v)
-            case let v as Float: return number(v)
+            case let v as Double: return try number(v)
+            case let v as Float: return try number(v)
             case let v as Bool: return text(v ? "true" : "false")
             case let v as Int: return text(v.description)
             case let v as Int64: return text(v.description)
@@ -250,9 +305,9 @@ extension ReportJSONEncoder {
 
         mutating func encodeNil(forKey key: Key) throws { object.set(encoder.keys.json(key), text("null")) }
         mutating func encode(_ value: Bool, forKey key: Key) throws { object.set(encoder.keys.json(key), text(value ? "true" : "false")) }
-        mutating func encode(_ value: String, forKey key: Key) throws { object.set(encoder.keys.json(key), string(value)) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { object.set(encoder.keys.json(key), number(value)) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { object.set(encoder.keys.json(key), number(value)) }
+        mutating func encode(_ value: String, forKey key: Key) throws { object.set(encoder.keys.json(key), encoder.string(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { object.set(encoder.keys.json(key), try encoder.number(value)) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { object.set(encoder.keys.json(key), try encoder.number(value)) }
         mutating func encode(_ value: Int, forKey key: Key) throws { object.set(encoder.keys.json(key), text(value.description)) }
         mutating func encode(_ value: Int64, forKey key: Key) throws { object.set(encoder.keys.json(key), text(value.description)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
@@ -279,7 +334,7 @@ extension ReportJSONEncoder {
             let nested = NodeEncoder(keys: encoder.keys)
             let object = ObjectNode()
             nested.node = .object(object)
-            self.object.set(SnakeCase.convert(name), .object(object))
+            self.object.set(encoder.keys.json(name: name), .object(object))
             return nested
         }
     }
@@ -291,8 +346,8 @@ extension ReportJSONEncoder {
         var count: Int { array.items.count }
 
         mutating func encodeNil() throws { array.items.append(text("null")) }
-        mutating func encode(_ value: String) throws { array.items.append(string(value)) }
-        mutating func encode(_ value: Double) throws { array.items.append(number(value)) }
+        mutating func encode(_ value: String) throws { array.items.append(encoder.string(value)) }
+        mutating func encode(_ value: Double) throws { array.items.append(try encoder.number(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws { array.items.append(try encoder.box(value)) }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -322,9 +377,9 @@ extension ReportJSONEncoder {
 
         mutating func encodeNil() throws { encoder.node = text("null") }
         mutating func encode(_ value: Bool) throws { encoder.node = text(value ? "true" : "false") }
-        mutating func encode(_ value: String) throws { encoder.node = string(value) }
-        mutating func encode(_ value: Double) throws { encoder.node = number(value) }
-        mutating func encode(_ value: Float) throws { encoder.node = number(value) }
+        mutating func encode(_ value: String) throws { encoder.node = encoder.string(value) }
+        mutating func encode(_ value: Double) throws { encoder.node = try encoder.number(value) }
+        mutating func encode(_ value: Float) throws { encoder.node = try encoder.number(value) }
         mutating func encode(_ value: Int) throws { encoder.node = text(value.description) }
         mutating func encode(_ value: Int64) throws { encoder.node = text(value.description) }
         mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try encoder.box(value) }
