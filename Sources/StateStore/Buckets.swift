@@ -92,7 +92,11 @@ extension StateStore {
         row.bind(1, Int64(fromHour))
         row.bind(2, Int64(toHour))
         var severityNames: (mask: UInt64, names: [String])? = nil
+        // Reserved: grown by doubling, the array is copied into fresh memory several
+        // times, and the page faults of those copies were ~1 ms of a one-shot cycle.
         var out: [BucketRow] = []
+        out.reserveCapacity(try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM buckets WHERE hour BETWEEN ? AND ?"),
+                                             arguments: [fromHour, toHour]) ?? 0)
         while try row.next() {
             let mask = UInt64(bitPattern: row.int64(6))
             if severityNames?.mask != mask {
