@@ -231,8 +231,9 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(hits.first?.key == "pattern_2" && hits.first!.similarity > 0.99)
     }
 
-    /// Tags and evidence come back as stored, in order; a row whose JSON is not what it
-    /// should be reads as empty rather than failing the cycle.
+    /// Tags and evidence come back as stored, in order; a row whose JSON is broken or of
+    /// the wrong shape reads as empty rather than failing the cycle, and an object's
+    /// members that are not numbers are left out.
     @Test func tagsAndEvidenceReadBackExactlyAndBadJSONReadsAsEmpty() throws {
         let dir = NSTemporaryDirectory() + "cc-mem-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -284,8 +284,8 @@ extension ReportJSONEncoder {
         }
 
         /// A nested value's node: the primitives directly, anything else by its own
-        /// `encode(to:)` into a fresh encoder. Casts to concrete types only (a compare
-        /// of type metadata); see `KeyCache.mayBeStringKeyed` for the one to a protocol.
+        /// `encode(to:)` into a fresh encoder. Casts to concrete types only, and only the
+        /// one that matches; see `KeyCache.mayBeStringKeyed` for the one to a protocol.
         func box<T: Encodable>(_ value: T) throws -> Node {
             // By the type's identity first (a pointer compare each), then the one cast
             // that matches: a struct went through fourteen failing casts before.
