@@ -56,7 +56,7 @@ extension CycleReport {
 
     public func json() -> String {
         // Encoding plain value types cannot fail; a failure would be a bug here.
-        try! ReportJSONEncoder.encode(jsonForm())
+        try! JSONTextEncoder.encode(jsonForm())
     }
 
     func jsonForm() -> JSONForm {

@@ -8,6 +8,6 @@
 /// the binary. A one-shot `cycle` used it for a few dozen small documents.
 public enum StoredJSON {
     public static func encode(_ value: some Encodable) throws -> String {
-        try ReportJSONEncoder.encode(value, style: .stored)
+        try JSONTextEncoder.encode(value, style: .stored)
     }
 }

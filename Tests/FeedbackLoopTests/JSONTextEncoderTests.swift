@@ -2,10 +2,10 @@
 import Foundation
 import Testing
 
-/// The report's encoder against its oracle: Foundation's `JSONEncoder` with the options
-/// the report has always used. Equal bytes, not equal parsed values: the stored reports
-/// and `--json` must not change by a space.
-@Suite struct ReportJSONEncoderTests {
+/// The encoder against its oracle: Foundation's `JSONEncoder` with the options the report,
+/// and the store's columns, have always used. Equal bytes, not equal parsed values: the
+/// stored reports and `--json` must not change by a space.
+@Suite struct JSONTextEncoderTests {
     static func foundation(_ value: some Encodable) throws -> String {
         let e = JSONEncoder()
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -71,14 +71,14 @@ import Testing
     }
 
     @Test func awkwardValuesEncodeAsFoundationDoes() throws {
-        let ours = try ReportJSONEncoder.encode(Awkward())
+        let ours = try JSONTextEncoder.encode(Awkward())
         #expect(ours == (try Self.foundation(Awkward())))
     }
 
     @Test func topLevelArraysAndEmptyValuesEncodeAsFoundationDoes() throws {
-        #expect(try ReportJSONEncoder.encode([Awkward(), Awkward()]) == (try Self.foundation([Awkward(), Awkward()])))
-        #expect(try ReportJSONEncoder.encode([String: Int]()) == (try Self.foundation([String: Int]())))
-        #expect(try ReportJSONEncoder.encode([Int]()) == (try Self.foundation([Int]())))
+        #expect(try JSONTextEncoder.encode([Awkward(), Awkward()]) == (try Self.foundation([Awkward(), Awkward()])))
+        #expect(try JSONTextEncoder.encode([String: Int]()) == (try Self.foundation([String: Int]())))
+        #expect(try JSONTextEncoder.encode([Int]()) == (try Self.foundation([Int]())))
     }
 
     /// A type's own key, named at run time.
@@ -103,15 +103,15 @@ import Testing
                       "x", "xY", "XyZ", "numCtx", "éAccentUpper", "ÉtéÉté"])
     func snakeCaseIsFoundations(key: String) throws {
         let foundation = try Self.foundation(OneKey(name: key))
-        #expect(try ReportJSONEncoder.encode(OneKey(name: key)) == foundation)
+        #expect(try JSONTextEncoder.encode(OneKey(name: key)) == foundation)
         #expect(foundation.contains("\"\(SnakeCase.convert(key))\""), "\(foundation)")
     }
 
     /// A dictionary's keys are data: Foundation leaves them as they are, and so must we.
     @Test func dictionaryKeysAreNotConverted() throws {
         let d = ["peakRSSBytes": 1, "invalid_json": 2]
-        #expect(try ReportJSONEncoder.encode(d) == (try Self.foundation(d)))
-        #expect(try ReportJSONEncoder.encode(d).contains("peakRSSBytes"))
+        #expect(try JSONTextEncoder.encode(d) == (try Self.foundation(d)))
+        #expect(try JSONTextEncoder.encode(d).contains("peakRSSBytes"))
     }
 
     /// A report with every part a cycle fills: patterns, forecasts, proposals, stages,

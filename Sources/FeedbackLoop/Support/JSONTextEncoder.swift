@@ -1,7 +1,7 @@
-/// The report's JSON encoder: byte for byte what Foundation's `JSONEncoder` writes with
-/// `[.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]`, `.convertToSnakeCase` and
-/// non-finite numbers as `"inf"`, `"-inf"`, `"nan"` — the form the report has always had —
-/// in a fraction of the time. Every hourly cycle stores its report (~65 kB); a profile of
+/// The JSON encoder of the report and of the store's columns, byte for byte what
+/// Foundation's `JSONEncoder` writes in each. The report's style: `[.prettyPrinted,
+/// .sortedKeys, .withoutEscapingSlashes]`, `.convertToSnakeCase` and non-finite numbers as
+/// `"inf"`, `"-inf"`, `"nan"` — the form the report has always had — in a fraction of the time. Every hourly cycle stores its report (~65 kB); a profile of
 /// the daemon's cycle found Foundation's encoder the larger part of the report stage: a
 /// fifth of it converting the same keys to snake case again, most of the rest building
 /// and sorting dictionaries.
@@ -12,7 +12,7 @@
 ///
 /// In the `stored` style it writes what the store's JSON columns always held: Foundation's
 /// defaults with `.sortedKeys` (see `StoredJSON`).
-enum ReportJSONEncoder {
+enum JSONTextEncoder {
     /// How the text is laid out: the report's, or the store's columns'.
     struct Style {
         var pretty: Bool
@@ -234,7 +234,7 @@ enum SnakeCase {
 
 // MARK: The Encoder
 
-extension ReportJSONEncoder {
+extension JSONTextEncoder {
     /// Encodes one value into `node`. A value that asks for a container again gets the
     /// same one, as with Foundation.
     final class NodeEncoder: Encoder {
@@ -407,12 +407,12 @@ extension ReportJSONEncoder {
 /// A dictionary keyed by strings: its keys are data, written as they are — Foundation
 /// converts only the keys of a type's own `CodingKeys` to snake case.
 protocol StringKeyedDictionary {
-    func members(_ encoder: ReportJSONEncoder.NodeEncoder) throws -> ReportJSONEncoder.ObjectNode
+    func members(_ encoder: JSONTextEncoder.NodeEncoder) throws -> JSONTextEncoder.ObjectNode
 }
 
 extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
-    func members(_ encoder: ReportJSONEncoder.NodeEncoder) throws -> ReportJSONEncoder.ObjectNode {
-        let object = ReportJSONEncoder.ObjectNode()
+    func members(_ encoder: JSONTextEncoder.NodeEncoder) throws -> JSONTextEncoder.ObjectNode {
+        let object = JSONTextEncoder.ObjectNode()
         object.members.reserveCapacity(count)
         for (key, value) in self { object.members.append((key, try encoder.box(value))) }
         return object
