@@ -25,11 +25,11 @@ extension StateStore {
             SELECT id, evidence_json, markdown FROM proposals WHERE agent = ? AND status = 'pending'
             """), arguments: [p.agent]) {
             let id: Int64 = existing["id"]
-            let stored = try decodeEvidence(existing["evidence_json"])
-            if patternSet(stored) == patterns {
+            let stored = try storedSubjects(existing["evidence_json"], db)
+            if Set(stored.map(\.patternID)) == patterns {
                 // Unchanged unless what it says changed: the counts move every hour as the
                 // window slides, and are not news to the person reviewing it.
-                let same = subject(stored) == subject(p.evidence)
+                let same = stored.map(\.text).sorted() == subject(p.evidence)
                     && existing["markdown"] == p.markdown
                 try db.cachedStatement(sql: """
                     UPDATE proposals SET confidence = ?, rationale = ?, evidence_json = ?, markdown = ?,
@@ -43,7 +43,7 @@ extension StateStore {
             try db.cachedStatement(sql: "UPDATE proposals SET status = 'superseded' WHERE id = ?").execute(arguments: [id])
             let new = try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
             try db.cachedStatement(sql: "UPDATE proposals SET superseded_by = ? WHERE id = ?").execute(arguments: [new.id, id])
-            let was = patternSet(stored).sorted().joined(separator: ", ")
+            let was = Set(stored.map(\.patternID)).sorted().joined(separator: ", ")
             try db.cachedStatement(sql: """
                 INSERT INTO decisions (proposal_id, decision, user, decided_us, reason, superseded_by)
                 VALUES (?, 'superseded', 'consciousness', ?, ?, ?)
@@ -54,7 +54,7 @@ extension StateStore {
         if let decided = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT evidence_json FROM proposals WHERE agent = ? AND status IN ('approved', 'rejected')
             ORDER BY id DESC LIMIT 1
-            """), arguments: [p.agent]), try patternSet(json: decided["evidence_json"]) == patterns {
+            """), arguments: [p.agent]), Set(try storedSubjects(decided["evidence_json"], db).map(\.patternID)) == patterns {
             return nil
         }
         return try insert(p, evidence: evidence, recalled: recalled, cycle: cycle, db)
@@ -79,14 +79,40 @@ extension StateStore {
 
     /// What a proposal's evidence says, without its counts: patterns, trends, articles.
     static func subject(_ evidence: [Proposal.Evidence]) -> [String] {
-        evidence.map { "\($0.patternID) \($0.trend.rawValue) \($0.articles.joined(separator: ","))" }.sorted()
+        evidence.map { subject($0.patternID, $0.trend.rawValue, $0.articles) }.sorted()
     }
 
-    static func decodeEvidence(_ json: String) throws -> [Proposal.Evidence] {
-        try JSONDecoder().decode([Proposal.Evidence].self, from: Data(json.utf8))
+    static func subject(_ patternID: String, _ trend: String, _ articles: [String]) -> String {
+        "\(patternID) \(trend) \(articles.joined(separator: ","))"
     }
 
-    static func patternSet(json: String) throws -> Set<String> { patternSet(try decodeEvidence(json)) }
+    /// A stored evidence list's patterns and subjects, read by SQLite's JSON functions.
+    /// Foundation's `JSONDecoder`, which read it whole, cost ~0.5 ms the first time a
+    /// process used it (its generic types made at run time): once per one-shot cycle.
+    /// Text that is not JSON fails as the decoder did; so does an item without its
+    /// pattern or trend.
+    static func storedSubjects(_ json: String, _ db: Database) throws -> [(patternID: String, text: String)] {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT e.key, json_extract(e.value, '$.pattern_id'), json_extract(e.value, '$.trend'), a.value
+            FROM json_each(?) e LEFT JOIN json_each(e.value, '$.articles') a
+            WHERE json_type(?) = 'array' ORDER BY e.key, a.key
+            """), arguments: [json, json])
+        if rows.isEmpty, try String.fetchOne(db.cachedStatement(sql: "SELECT json_type(?)"), arguments: [json]) != "array" {
+            throw DatabaseError(message: "stored evidence is not a JSON array: \(json.prefix(80))")
+        }
+        var items: [(key: Int64, patternID: String, trend: String, articles: [String])] = []
+        for r in rows {
+            let key: Int64 = r[0]
+            // Read leniently (a number where text belongs is nil), then refused: GRDB's
+            // typed subscript would stop the process on such a value.
+            guard let patternID = String.fromDatabaseValue(r[1]), let trend = String.fromDatabaseValue(r[2]) else {
+                throw DatabaseError(message: "stored evidence item \(key) has no pattern_id or trend")
+            }
+            if items.last?.key != key { items.append((key, patternID, trend, [])) }
+            if let article = String.fromDatabaseValue(r[3]) { items[items.count - 1].articles.append(article) }
+        }
+        return items.map { ($0.patternID, subject($0.patternID, $0.trend, $0.articles)) }
+    }
 
     /// How many proposals wait for a person (without reading them).
     public func pendingProposalCount() throws -> Int {

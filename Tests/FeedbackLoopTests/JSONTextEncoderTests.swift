@@ -209,4 +209,22 @@ import Testing
         }
         #expect(throws: EncodingError.self) { try StoredJSON.encode([Float.nan]) }
     }
+
+    /// The memory's tags and evidence are written without the `Encodable` path: the same
+    /// text as Foundation's, on awkward strings and numbers; nil for a non-finite one.
+    @Test func theDirectWritersAreFoundationsToo() throws {
+        for tags in [[], ["agent:planner/builder", "article:Article II", "é \u{1}", "\"\\\u{7f}\u{2028}"], [""]] {
+            #expect(StoredJSON.strings(tags) == (try Self.foundationStored(tags)))
+        }
+        let evidences: [[String: Double]] = [
+            [:], ["frequency": 28_815, "model_error": 0.1 + 0.2, "trend": -3],
+            ["b": 1e300, "a": -0.0, "é": 5e-324, "B": 123_456_789.125, "a/b": 1e16, "\u{1}": 0.5],
+        ]
+        for e in evidences {
+            #expect(StoredJSON.numbers(e) == (try Self.foundationStored(e)))
+        }
+        for v in [Double.nan, .infinity, -.infinity] {
+            #expect(StoredJSON.numbers(["x": 1, "y": v]) == nil)
+        }
+    }
 }

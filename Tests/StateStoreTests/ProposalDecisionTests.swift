@@ -1,5 +1,6 @@
 import FeedbackLoop
 import Foundation
+import GRDB
 import StateStore
 import Testing
 
@@ -113,5 +114,36 @@ func proposal(_ agent: String, _ patterns: [String], frequency: Int64 = 10) -> P
         let changed = try store.upsertPending([proposal("auditor", ["x", "y"])], cycle: 3, at: end)
         #expect(changed.map(\.change) == [.new])
         #expect(try store.pendingProposals().map(\.id) == changed.map(\.id))
+    }
+
+    /// The stored evidence is read back by SQLite's JSON functions: articles in their
+    /// order (two articles swapped is a change; the same ones, not), and evidence that
+    /// is not what the store writes refused with the reason, not a crash.
+    @Test func storedEvidenceIsReadBackExactlyOrRefused() throws {
+        let store = try StateStore(directory: dir + "/state")
+        func with(_ articles: [String], trend: String = "STABLE") -> Proposal {
+            var p = proposal("planner", ["a", "b"])
+            let list = articles.map { "\"\($0)\"" }.joined(separator: ",")
+            p.evidence = try! JSONDecoder().decode([Proposal.Evidence].self, from: Data("""
+                [{"pattern_id": "pattern_a", "function": "a", "frequency": 1, "trend": "\(trend)", "articles": [\(list)]},
+                 {"pattern_id": "pattern_b", "function": "b", "frequency": 2, "trend": "STABLE", "articles": []}]
+                """.utf8))
+            return p
+        }
+        let id = try store.upsertPending([with(["Article II", "Article V"])], cycle: 1, at: 1_000)[0].id
+        #expect(try store.upsertPending([with(["Article II", "Article V"])], cycle: 2, at: 2_000).map(\.change) == [.unchanged])
+        #expect(try store.upsertPending([with(["Article V", "Article II"])], cycle: 3, at: 3_000).map(\.change) == [.updated])
+        #expect(try store.upsertPending([with(["Article V", "Article II"], trend: "INCREASING")], cycle: 4, at: 4_000)
+            .map(\.change) == [.updated])
+        for (bad, why) in [("[{\"pattern_id\": \"pattern_a\"", "malformed"), ("{\"pattern_id\": \"pattern_a\"}", "not a JSON array"),
+                           ("[{\"pattern_id\": 3, \"trend\": \"STABLE\"}]", "no pattern_id or trend")] {
+            try DatabaseQueue(path: store.databasePath).write { db in
+                try db.execute(sql: "UPDATE proposals SET evidence_json = ? WHERE id = ?", arguments: [bad, id])
+            }
+            #expect {
+                try store.upsertPending([with(["Article II"])], cycle: 5, at: 5_000)
+            } throws: { "\($0)".contains(why) }
+        }
+        #expect(try store.pendingProposalCount() == 1)
     }
 }

@@ -221,22 +221,26 @@ public struct CycleMetrics: Sendable, Equatable {
     }
 
     /// Label values: backslash, double quote and line feed escaped, as the format requires.
-    public static func escapeLabel(_ s: String) -> String {
+    public static func escapeLabel(_ s: String) -> String { escape(s, quotes: true) }
+
+    /// HELP text: backslash and line feed escaped.
+    static func escapeHelp(_ s: String) -> String { escape(s, quotes: false) }
+
+    /// Most texts have nothing to escape and are returned as they are. (Foundation's
+    /// `replacingOccurrences`, which escaped HELP texts, was ~0.4 ms of a one-shot cycle.)
+    private static func escape(_ s: String, quotes: Bool) -> String {
+        guard s.utf8.contains(where: { $0 == UInt8(ascii: "\\") || $0 == UInt8(ascii: "\n") || (quotes && $0 == UInt8(ascii: "\"")) })
+        else { return s }
         var out = ""
         for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
-            case "\"": out += "\\\""
+            case "\"" where quotes: out += "\\\""
             case "\n": out += "\\n"
             default: out.unicodeScalars.append(c)
             }
         }
         return out
-    }
-
-    /// HELP text: backslash and line feed escaped.
-    static func escapeHelp(_ s: String) -> String {
-        s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\n", with: "\\n")
     }
 
     /// Go's float formatting as the format reads it: integers plainly, NaN and

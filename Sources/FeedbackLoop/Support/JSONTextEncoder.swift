@@ -199,6 +199,14 @@ enum JSONTextEncoder {
     }
 
     static func text(_ s: String) -> Node { .text(Array(s.utf8)) }
+
+    /// A finite number in Foundation's form: the shortest text that reads back the same,
+    /// without a trailing ".0".
+    static func finiteText<F: BinaryFloatingPoint & LosslessStringConvertible>(_ v: F) -> String {
+        var s = v.description
+        if s.hasSuffix(".0") { s.removeLast(2) }
+        return s
+    }
 }
 
 /// Foundation's `convertToSnakeCase`: words split before an uppercase letter that
@@ -278,9 +286,7 @@ extension JSONTextEncoder {
                 }
                 return string(v.isNaN ? "nan" : v < 0 ? "-inf" : "inf")
             }
-            var s = v.description
-            if s.hasSuffix(".0") { s.removeLast(2) }
-            return text(s)
+            return text(finiteText(v))
         }
 
         /// A nested value's node: the primitives directly, anything else by its own
