@@ -134,6 +134,7 @@ struct CycleCommand: AsyncParsableCommand {
         case .success(let report):
             print(json ? report.json() : report.text(), terminator: "")
             if storeStats { FileHandle.standardError.write(Data("store: \(store.writeTransactionCount) write transactions\n".utf8)) }
+            ProcessLifetime.keep(store)
         case .failure(let e as CycleError):
             switch e {
             case .logUnreadable: throw fail(e.description, ExitStatus.noInput)

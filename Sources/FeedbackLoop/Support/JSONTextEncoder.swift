@@ -215,6 +215,44 @@ enum JSONTextEncoder {
 enum SnakeCase {
     static func convert(_ key: String) -> String {
         guard !key.isEmpty else { return key }
+        return key.utf8.allSatisfy { $0 < 0x80 } ? convertASCII(Array(key.utf8)) : convertUnicode(key)
+    }
+
+    /// The same walk over the bytes of an ASCII key (every Swift property name here),
+    /// where upper and lower case are two byte ranges: Character's Unicode property
+    /// lookups were a third of the report's key handling (`perf`).
+    static func convertASCII(_ b: [UInt8]) -> String {
+        func isUpper(_ c: UInt8) -> Bool { c >= UInt8(ascii: "A") && c <= UInt8(ascii: "Z") }
+        func isLower(_ c: UInt8) -> Bool { c >= UInt8(ascii: "a") && c <= UInt8(ascii: "z") }
+        var words: [Range<Int>] = []
+        var wordStart = 0
+        var searchRange = 1..<b.count
+        while let upper = b[searchRange].firstIndex(where: isUpper) {
+            words.append(wordStart..<upper)
+            searchRange = upper..<searchRange.upperBound
+            guard let lower = b[searchRange].firstIndex(where: isLower) else {
+                wordStart = searchRange.lowerBound
+                break
+            }
+            if lower == upper + 1 {
+                wordStart = upper
+            } else {
+                words.append(upper..<(lower - 1))
+                wordStart = lower - 1
+            }
+            searchRange = lower..<searchRange.upperBound
+        }
+        words.append(wordStart..<searchRange.upperBound)
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count + words.count)
+        for (i, w) in words.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: "_")) }
+            for c in b[w] { out.append(isUpper(c) ? c + 32 : c) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    static func convertUnicode(_ key: String) -> String {
         var words: [Range<String.Index>] = []
         var wordStart = key.startIndex
         var searchRange = key.index(after: wordStart)..<key.endIndex
