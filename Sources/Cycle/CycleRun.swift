@@ -40,8 +40,12 @@ final class CycleRun {
         var analyzed = try await analyze(observed, snapshot: await snapshot)
         session = await ModelSession(models: o.models, offReason: o.modelsOff)
         analyzed = try await classify(analyzed)
+        // The forecasts' fits need only the histories: made on the other core while
+        // Learn writes and recalls (the priors it recalls are applied after).
+        let (patterns, histories, forecast) = (analyzed.analysis.patterns, analyzed.histories, o.forecast)
+        async let fits = Predictor.fits(patterns, histories: histories, settings: forecast)
         let learned = try await learn(analyzed)
-        let predicted = try await predict(analyzed, learned)
+        let predicted = try await predict(analyzed, learned, fits: await fits)
         let evolved = try await evolve(analyzed, predicted, learned)
         await session.end()
         return try await report(observed, analyzed, learned, predicted, evolved)

@@ -55,6 +55,25 @@ import Testing
         #expect(all.patterns[0].fixSuggestion.contains("spec.md"))
     }
 
+    /// A cycle fits the forecasts while Learn runs and applies the priors after: the same
+    /// forecasts as made in one go, priors and all.
+    @Test func forecastsFromFitsMadeAheadAreTheSame() {
+        var rows = (0..<400).map { row("create_planner_agent", "Article II violated: x", hoursAgo: Int32($0), count: 1 + Int64($0 % 5)) }
+        rows += (0..<60).map { row("create_learning_agent", "Article IV violated: z", hoursAgo: Int32(24 * 20 + $0), count: 30) }
+        rows += [row("create_learning_agent", "Article IV violated: z", hoursAgo: 3, count: 3)]
+        // No past to check itself against: its interval is the prior's.
+        rows += [row("create_toolsmith_agent", "Article I: y", hoursAgo: 3, count: 30)]
+        let a = Analyzer.analyzeWithHistories(rows, window: .lastDays(7, now: now))
+        let priors = ["pattern_create_learning_agent": 0.4, "pattern_create_toolsmith_agent": 0.5]
+        let fits = Predictor.fits(a.analysis.patterns, histories: a.histories)
+        #expect(fits.count == 3)
+        let ahead = Predictor.predict(a.analysis.patterns, histories: a.histories, priors: priors, fits: fits)
+        let inOneGo = Predictor.predict(a.analysis.patterns, histories: a.histories, priors: priors)
+        #expect(ahead.forecasts == inOneGo.forecasts)
+        #expect(ahead.patterns == inOneGo.patterns)
+        #expect(Predictor.predict(a.analysis.patterns, histories: a.histories).forecasts != inOneGo.forecasts)
+    }
+
     @Test func evolveProposesPerAgentAboveTheThreshold() {
         var rows = (0..<30).map { row("create_planner_agent", "Article II violated: x", hoursAgo: Int32($0), count: 1) }
         rows += [row("create_toolsmith_agent", "Article I: y", hoursAgo: 3, count: 3)]

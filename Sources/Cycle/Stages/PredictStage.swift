@@ -13,7 +13,8 @@ struct Predicted {
 /// track record of its own the model error measured on similar ones the memory recalled
 /// — store the forecasts, and remember each measured error. One transaction.
 extension CycleRun {
-    func predict(_ a: Analyzed, _ learned: Learned) async throws -> Predicted {
+    /// `fits`: the patterns' fits from `Predictor.fits`, made while Learn ran.
+    func predict(_ a: Analyzed, _ learned: Learned, fits: [String: RateModel.Fit] = [:]) async throws -> Predicted {
         let patterns = a.analysis.patterns
         return try await stage(.predict, "\(Stage.predict.gerund) \(patterns.count) patterns") {
             let nowHour = Timestamp.hour(of: o.now)
@@ -21,7 +22,7 @@ extension CycleRun {
             // The histories Analyze summed end the hour before its window's end, the
             // hour of the cycle's `now`: the forecasts start at `nowHour`.
             let ranked = Predictor.predict(patterns, histories: a.histories, settings: o.forecast,
-                                           cost: o.settings.cost, priors: priors)
+                                           cost: o.settings.cost, priors: priors, fits: fits)
             let forecasts = ranked.forecasts
             let (scored, accuracy) = try store.batch {
                 let scored = try store.scoreDueForecasts(nowHour: nowHour, at: o.now)

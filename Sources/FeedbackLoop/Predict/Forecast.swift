@@ -35,9 +35,11 @@ public struct Forecast: Sendable, Equatable, Codable {
 /// the last complete hour before `originHour`, the horizon is the `horizonDays × 24`
 /// hours from `originHour` on.
 public enum Forecaster {
+    /// `fit`: the history's fit, made already (nil: made here).
     public static func forecast(_ p: Pattern, history: [Int64], originHour: Int32,
-                                settings s: ForecastSettings = ForecastSettings(), priorError: Double? = nil) -> Forecast {
-        let m = RateModel.forecast(hourly: history, s, priorError: priorError)
+                                settings s: ForecastSettings = ForecastSettings(), priorError: Double? = nil,
+                                fit: RateModel.Fit? = nil) -> Forecast {
+        let m = RateModel.forecast(fit ?? RateModel.fit(hourly: history, s), s, priorError: priorError)
         let low = m.historyDays < 3 || m.historyCount < 10
         let start = Int64(originHour) * Timestamp.microsPerHour
         return Forecast(

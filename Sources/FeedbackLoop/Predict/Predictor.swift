@@ -17,17 +17,28 @@ public enum Predictor {
     }
 
     /// The same from histories summed already (`historyHours` each): the forecasts start
-    /// the hour after they end.
+    /// the hour after they end. `fits`: what `fits(_:histories:settings:)` made of the
+    /// same patterns and histories, by pattern (a pattern without one is fitted here).
     public static func predict(_ patterns: [Pattern], histories: FunctionHistories,
                                settings s: ForecastSettings = ForecastSettings(),
                                cost: CostAssumptions = CostAssumptions(),
-                               priors: [String: Double] = [:]) -> Prioritizer.Prioritized {
+                               priors: [String: Double] = [:], fits: [String: RateModel.Fit] = [:]) -> Prioritizer.Prioritized {
         let forecasts = patterns.map { p in
-            let history = histories.hourly[p.functionName] ?? [Int64](repeating: 0, count: max(0, historyHours(s)))
-            return Forecaster.forecast(p, history: history, originHour: histories.endHour + 1, settings: s,
-                                       priorError: priors[p.patternID])
+            Forecaster.forecast(p, history: history(p, histories, s), originHour: histories.endHour + 1, settings: s,
+                                priorError: priors[p.patternID], fit: fits[p.patternID])
         }
         return Prioritizer.prioritize(patterns, forecasts, cost: cost)
+    }
+
+    /// Each pattern's fit, by pattern: the forecasts' work that needs no prior.
+    public static func fits(_ patterns: [Pattern], histories: FunctionHistories,
+                            settings s: ForecastSettings = ForecastSettings()) -> [String: RateModel.Fit] {
+        Dictionary(patterns.map { ($0.patternID, RateModel.fit(hourly: history($0, histories, s), s)) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    static func history(_ p: Pattern, _ histories: FunctionHistories, _ s: ForecastSettings) -> [Int64] {
+        histories.hourly[p.functionName] ?? [Int64](repeating: 0, count: max(0, historyHours(s)))
     }
 }
 

@@ -113,7 +113,19 @@ public enum RateModel {
     /// memory recalled.
     public static func forecast(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings(),
                                 priorError: Double? = nil) -> CountForecast {
-        var f = fitted(series, s)
+        forecast(fit(hourly: series, s), s, priorError: priorError)
+    }
+
+    /// What a forecast takes from the series alone: the fit over its end, and the excess
+    /// error of each self-check. Nearly all of a forecast's work, and no prior in it: a
+    /// cycle makes it while Learn is still recalling the priors.
+    public struct Fit: Sendable, Equatable {
+        var fitted: CountForecast
+        var excess: [Double]
+    }
+
+    public static func fit(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings()) -> Fit {
+        let f = fitted(series, s)
         let h = s.horizonDays * 24
         var excess: [Double] = []
         for j in 1...selfChecks {
@@ -126,6 +138,14 @@ public enum RateModel {
             let e = actual - past.expected
             excess.append((e * e - past.variance) / (past.expected * past.expected))
         }
+        return Fit(fitted: f, excess: excess)
+    }
+
+    /// The forecast from a fit, with the prior.
+    public static func forecast(_ fit: Fit, _ s: ForecastSettings = ForecastSettings(),
+                                priorError: Double? = nil) -> CountForecast {
+        var f = fit.fitted
+        let excess = fit.excess
         // The mean is taken as if one more check had found a 1% relative error (a prior,
         // chosen on the generated backtests of `make bench`), so a pattern with
         // no usable past is not given a Poisson-narrow interval, and one lucky or
