@@ -94,10 +94,11 @@ extension StateStore {
         var names = SeverityNames(severities)
         // Reserved: grown by doubling, the array is copied into fresh memory several
         // times, and the page faults of those copies were ~1 ms of a one-shot cycle. A
-        // row per function an hour is the estimate: counting the rows first was a second
-        // pass over the index, 17% of this read in `perf`.
+        // row per function an hour is the estimate (counting the rows first was a second
+        // pass over the index, 17% of this read in `perf`), up to 65,536 rows: `--all`
+        // over years of thousands of functions must not reserve gigabytes it may not fill.
         var out: [BucketRow] = []
-        out.reserveCapacity(max(0, Int(toHour) - Int(fromHour) + 1) * max(1, functions.entries.count))
+        out.reserveCapacity(min(1 << 16, max(0, Int(toHour) - Int(fromHour) + 1) * max(1, functions.entries.count)))
         while try row.next() {
             let mask = UInt64(bitPattern: row.int64(6))
             let function = functions.name(row.int64(0))

@@ -64,7 +64,9 @@ public final class StateStore: Sendable {
 
     /// SQLite's multi-thread mode, set once before the process's first connection: a
     /// mutex taken and released around every call (~0.7 ms of the 9,000-row history
-    /// read, by a C loop over the same store) guards nothing GRDB does not already.
+    /// read, by a C loop over the same store) guards nothing GRDB does not already —
+    /// "only the multi-thread mode is currently supported, since all connections access
+    /// SQLite connections through a SerializedDatabase" (GRDB's `Configuration.swift`).
     private static let multithreadMode: Int32 = csqlite_use_multithread_mode()
 
     /// Opens and migrates the database under an exclusive lock on a file beside it. Two
