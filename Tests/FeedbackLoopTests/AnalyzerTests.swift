@@ -55,8 +55,8 @@ import Testing
         #expect(all.patterns[0].fixSuggestion.contains("spec.md"))
     }
 
-    /// A cycle fits the forecasts while Learn runs and applies the priors after: the same
-    /// forecasts as made in one go, priors and all.
+    /// A cycle fits the forecasts while Learn runs, from the Analyzer's readings, and
+    /// applies the priors after: the same forecasts as made in one go, priors and all.
     @Test func forecastsFromFitsMadeAheadAreTheSame() {
         var rows = (0..<400).map { row("create_planner_agent", "Article II violated: x", hoursAgo: Int32($0), count: 1 + Int64($0 % 5)) }
         rows += (0..<60).map { row("create_learning_agent", "Article IV violated: z", hoursAgo: Int32(24 * 20 + $0), count: 30) }
@@ -67,6 +67,10 @@ import Testing
         let priors = ["pattern_create_learning_agent": 0.4, "pattern_create_toolsmith_agent": 0.5]
         let fits = Predictor.fits(a.analysis.patterns, histories: a.histories)
         #expect(fits.count == 3)
+        // The fits reuse each pattern's reading, the Analyzer's: the same as reading again.
+        for p in a.analysis.patterns {
+            #expect(fits[p.patternID] == RateModel.fit(hourly: a.histories.hourly[p.functionName]!))
+        }
         let ahead = Predictor.predict(a.analysis.patterns, histories: a.histories, priors: priors, fits: fits)
         let inOneGo = Predictor.predict(a.analysis.patterns, histories: a.histories, priors: priors)
         #expect(ahead.forecasts == inOneGo.forecasts)

@@ -30,10 +30,12 @@ public enum Predictor {
         return Prioritizer.prioritize(patterns, forecasts, cost: cost)
     }
 
-    /// Each pattern's fit, by pattern: the forecasts' work that needs no prior.
+    /// Each pattern's fit, by pattern: the forecasts' work that needs no prior. The
+    /// pattern's reading is the Analyzer's of this same history (`histories` are the ones
+    /// it summed, with these settings), so it is not read again.
     public static func fits(_ patterns: [Pattern], histories: FunctionHistories,
                             settings s: ForecastSettings = ForecastSettings()) -> [String: RateModel.Fit] {
-        Dictionary(patterns.map { ($0.patternID, RateModel.fit(hourly: history($0, histories, s), s)) },
+        Dictionary(patterns.map { ($0.patternID, RateModel.fit(hourly: history($0, histories, s), s, reading: $0.rate)) },
                    uniquingKeysWith: { a, _ in a })
     }
 

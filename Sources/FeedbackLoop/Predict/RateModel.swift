@@ -124,8 +124,11 @@ public enum RateModel {
         var excess: [Double]
     }
 
-    public static func fit(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings()) -> Fit {
-        let f = fitted(series, s)
+    /// `reading`: the series' reading, made already (the Analyzer's, of the same history
+    /// with the same settings); nil: read here.
+    public static func fit(hourly series: [Int64], _ s: ForecastSettings = ForecastSettings(),
+                           reading: RateReading? = nil) -> Fit {
+        let f = project(reading ?? read(history: series, s), s)
         let h = s.horizonDays * 24
         var excess: [Double] = []
         for j in 1...selfChecks {
