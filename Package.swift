@@ -22,9 +22,12 @@ let package = Package(
     targets: [
         // The pure core: parse, analyze, forecast, evolve, report. No I/O but reading
         // the log file, no clock, no HTTP, no systemd.
-        .target(name: "FeedbackLoop", dependencies: ["CQuoteIndex"]),
+        .target(name: "FeedbackLoop", dependencies: ["CQuoteIndex", "CLogWindow"]),
         // The scanner's quote index in SSE2 (header-only, inlined into the scanner).
         .target(name: "CQuoteIndex"),
+        // The log read through mapped windows, a SIGBUS past a truncation turned into
+        // zeros and a mark (the read is then done again), not a crash.
+        .target(name: "CLogWindow"),
         // Durable state: buckets, checkpoint, proposals, cycles — SQLite through GRDB.
         // sqlite3_db_config's options, which Swift cannot pass (the function is variadic).
         .target(name: "CSQLiteOptions", linkerSettings: [.linkedLibrary("sqlite3")]),

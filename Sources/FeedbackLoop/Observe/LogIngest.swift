@@ -28,14 +28,13 @@ public struct IngestResult: Sendable {
 
 /// Observe: reads what was appended since the last cycle — to the live log, and to the
 /// rotated files that still hold unread lines — in parallel slices split at line
-/// boundaries, through fixed buffers (never the whole file in memory).
+/// boundaries, through mapped windows of the file (or one reused buffer where it cannot
+/// be mapped): never the whole file in memory.
 public enum LogIngest {
     /// Below this, one slice: splitting costs more than it saves. An hour's 10,000
     /// lines (~2 MB) are two slices: the task and the second buffer cost tens of µs,
     /// the second core saves ~1 ms of a one-shot Observe (median of 11 A/B runs).
     static let minSliceBytes: Int64 = 1 << 20
-    /// A slice's read buffer, reused for the whole slice.
-    static let bufferBytes = 256 << 10
 
     /// Throws `LogFileError` for a log it cannot read, `CancellationError` when the
     /// task is cancelled (checked at every buffer: a daemon told to stop abandons the
@@ -161,7 +160,7 @@ public enum LogIngest {
         return zip(bounds, bounds.dropFirst()).map { $0..<$1 }
     }
 
-    /// Scans one range through a reused buffer. A line that outgrows 64 KiB is skipped
+    /// Scans one range, window by window. A line that outgrows 64 KiB is skipped
     /// up to its newline without being held in memory.
     static func scan(_ file: LogFile, _ range: Range<Int64>, validTimes: ClosedRange<Microseconds>? = nil,
                      meter: IngestMeter? = nil) throws -> IngestBatch {
@@ -171,52 +170,66 @@ public enum LogIngest {
     }
 
     /// Hands `consumer` every complete line of `range`; returns the bytes they take
-    /// (a last line without its newline is left for the next read).
+    /// (a last line without its newline is left for the next read). A line that does
+    /// not end within a window is longer than any line kept (`LineScanner.maxLineBytes`)
+    /// and is skipped to its newline without being held; a line cut by a window's end
+    /// is taken again whole from the next window, which starts where it does.
     static func forEachLine<C: LineConsumer>(_ file: LogFile, _ range: Range<Int64>, meter: IngestMeter? = nil,
+                                             windowBytes: Int = LogWindows.mappedBytes, mapped: Bool = true,
                                              into scanner: inout C) throws -> Int64 {
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferBytes, alignment: 16)
-        defer { buffer.deallocate() }
-        var bufferStart = range.lowerBound  // file offset of buffer[0]
-        var filled = 0
+        var windows = LogWindows(file, bytes: windowBytes, mapped: mapped)
+        var at = range.lowerBound  // file offset of the next line's start (or of the rest of a skipped line)
         var consumed: Int64 = 0  // bytes of complete lines, from range start
         var skippingLongLine = false
-        while bufferStart + Int64(filled) < range.upperBound {
+        while at < range.upperBound {
             if Task.isCancelled { throw CancellationError() }
-            let want = Int(min(Int64(buffer.count - filled), range.upperBound - bufferStart - Int64(filled)))
-            let got = try file.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<(filled + want)]),
-                                    at: bufferStart + Int64(filled))
-            if got == 0 { break }
-            filled += got
-            meter?.advance(by: Int64(got))
-            var lineStart = 0
-            let base = buffer.baseAddress!
-            while lineStart < filled,
-                  let hit = memchr(base + lineStart, 0x0A, filled - lineStart) {
-                let nl = base.distance(to: UnsafeMutableRawPointer(hit))
-                if skippingLongLine {
-                    scanner.consumeOversizedLine()
-                    skippingLongLine = false
-                } else {
-                    scanner.consume(UnsafeRawBufferPointer(rebasing: buffer[lineStart..<nl]))
-                }
-                lineStart = nl + 1
-                consumed = bufferStart + Int64(lineStart) - range.lowerBound
-            }
-            let rest = filled - lineStart
-            if skippingLongLine || rest > LineScanner.maxLineBytes {
-                // Too long already: drop what we hold and look for its end.
+            let window = try windows.window(at: at, count: Int(min(Int64(windows.capacity), range.upperBound - at)))
+            let lineStart = try eachLine(window, skipping: &skippingLongLine, meter: meter, into: &scanner)
+            try windows.release()
+            let atEnd = window.count < windows.capacity || at + Int64(window.count) == range.upperBound
+            if lineStart == 0 {
+                // No newline in the window: a partial last line, or a line longer than a window.
+                if atEnd { break }
                 skippingLongLine = true
-                bufferStart += Int64(filled)
-                filled = 0
-            } else {
-                if lineStart > 0, rest > 0 {
-                    (base).copyMemory(from: base + lineStart, byteCount: rest)
-                }
-                bufferStart += Int64(lineStart)
-                filled = rest
+                at += Int64(window.count)
+                meter?.advance(by: Int64(window.count))
+                continue
             }
+            at += Int64(lineStart)
+            consumed = at - range.lowerBound
+            if atEnd { break }
         }
         return consumed
+    }
+
+    /// Progress is told, and cancellation checked, every this many bytes of lines.
+    static let progressBytes = 256 << 10
+
+    /// The window's complete lines to `scanner`; returns where the first line not ended
+    /// in it starts (0: no newline at all), having told `meter` of the bytes before it.
+    @inline(__always)
+    private static func eachLine<C: LineConsumer>(_ window: UnsafeRawBufferPointer, skipping: inout Bool,
+                                                  meter: IngestMeter?, into scanner: inout C) throws -> Int {
+        guard let base = window.baseAddress else { return 0 }
+        var lineStart = 0
+        var told = 0
+        while lineStart < window.count, let hit = memchr(base + lineStart, 0x0A, window.count - lineStart) {
+            let nl = base.distance(to: UnsafeRawPointer(hit))
+            if skipping {
+                scanner.consumeOversizedLine()
+                skipping = false
+            } else {
+                scanner.consume(UnsafeRawBufferPointer(rebasing: window[lineStart..<nl]))
+            }
+            lineStart = nl + 1
+            if lineStart - told >= progressBytes {
+                if Task.isCancelled { throw CancellationError() }
+                meter?.advance(by: Int64(lineStart - told))
+                told = lineStart
+            }
+        }
+        if lineStart > told { meter?.advance(by: Int64(lineStart - told)) }
+        return lineStart
     }
 }
 
