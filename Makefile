@@ -67,8 +67,11 @@ build: setup version
 # Only with the static runtime: against a shared libswiftCore the loader warns that
 # direct references to its protected functions may break pointer equality.
 # `--no-export-dynamic` undoes SwiftPM's export of all ~45,000 symbols, which nothing
-# loads against and which the runtime's start-up `dladdr` scans.
-RELEASE_LINK = -Xlinker -no-pie -Xlinker --no-export-dynamic
+# loads against and which the runtime's start-up `dladdr` scans. `--disable-local-rpath`
+# drops the `$ORIGIN` run path, which nothing static needs and for which the loader
+# tried each library in six directories beside the binary first (16 failed opens and a
+# readlink at every start, `strace`).
+RELEASE_LINK = -Xlinker -no-pie -Xlinker --no-export-dynamic --disable-local-rpath
 # Every module, dependencies too, refers to a concrete generic type's metadata through
 # its accessor, not by mangled name. By name, the runtime proves the type's generic
 # requirements again, and on Linux each first proof of a conformance reads all ~10,700
