@@ -173,7 +173,9 @@ public enum LogIngest {
     /// (a last line without its newline is left for the next read). A line that does
     /// not end within a window is longer than any line kept (`LineScanner.maxLineBytes`)
     /// and is skipped to its newline without being held; a line cut by a window's end
-    /// is taken again whole from the next window, which starts where it does.
+    /// is taken again whole from the next window, which starts where it does. (So a
+    /// window must hold more than `maxLineBytes`, as both kinds do; the tests' smaller
+    /// windows cut only their log's short lines and its over-long ones.)
     static func forEachLine<C: LineConsumer>(_ file: LogFile, _ range: Range<Int64>, meter: IngestMeter? = nil,
                                              windowBytes: Int = LogWindows.mappedBytes, mapped: Bool = true,
                                              into scanner: inout C) throws -> Int64 {
