@@ -21,10 +21,17 @@ public struct StateStoreError: Error, CustomStringConvertible, Sendable {
 public final class StateStore: Sendable {
     public let directory: String
     public let databasePath: String
-    let db: DatabasePool
+    let db: any DatabaseWriter
     let writeTransactions = Mutex(0)
 
-    public init(directory: String) throws(StateStoreError) {
+    /// `concurrentReads: false` is for a one-shot command: one connection (GRDB's
+    /// `DatabaseQueue`), so reads wait for a write in progress, which a one-shot never
+    /// has on its own threads. It opens no second connection, and it leaves out the WAL
+    /// set-up of GRDB's pool, which asks Foundation's `URL` for the log's size: ~1.3 ms
+    /// of Foundation's first use, five scans of the binary's conformance records among
+    /// them (uprobes). The daemon and the commands that may run beside it read
+    /// concurrently.
+    public init(directory: String, concurrentReads: Bool = true) throws(StateStoreError) {
         self.directory = directory
         self.databasePath = (directory as NSString).appendingPathComponent("consciousness.sqlite")
         do {
@@ -41,6 +48,9 @@ public final class StateStore: Sendable {
         config.prepareDatabase { db in
             // A kill at any instant loses at most the transaction in flight, which holds
             // buckets and checkpoint together; NORMAL is enough for that in WAL mode.
+            // The pool sets WAL mode itself; one connection sets it here (a no-op on a
+            // store already in WAL mode, which SQLite keeps in the file).
+            if !concurrentReads { try db.execute(sql: "PRAGMA journal_mode = WAL") }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // The last connection to close would copy the log into the database and sync
             // both: a few milliseconds of every one-shot command, most of a fresh store's
@@ -54,7 +64,7 @@ public final class StateStore: Sendable {
             }
         }
         do {
-            db = try Self.open(databasePath, config)
+            db = try Self.open(databasePath, config, concurrentReads: concurrentReads)
         } catch let e as StateStoreError {
             throw e
         } catch {
@@ -75,7 +85,7 @@ public final class StateStore: Sendable {
     /// lock also makes an empty database file an anomaly rather than a creation in
     /// progress: SQLite would take it for a new store and start afresh, silently
     /// dropping the history the file held, so it is refused.
-    static func open(_ path: String, _ config: Configuration) throws -> DatabasePool {
+    static func open(_ path: String, _ config: Configuration, concurrentReads: Bool) throws -> any DatabaseWriter {
         let fd = Glibc.open(path + "-migrate.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         defer { if fd >= 0 { close(fd) } }  // closing releases the lock
         if fd >= 0 { while flock(fd, LOCK_EX) != 0, errno == EINTR {} }
@@ -83,7 +93,9 @@ public final class StateStore: Sendable {
         if stat(path, &st) == 0, st.st_size == 0, access(path + "-wal", F_OK) != 0 {
             throw StateStoreError(path: path, reason: "the database file is empty (0 bytes): whatever history it held is gone. Restore it from a backup, or remove it to start a new store (the log is read again from its start)")
         }
-        let db = try DatabasePool(path: path, configuration: config)
+        let db: any DatabaseWriter = concurrentReads
+            ? try DatabasePool(path: path, configuration: config)
+            : try DatabaseQueue(path: path, configuration: config)
         try Schema.migrator.migrate(db)
         return db
     }

@@ -94,7 +94,7 @@ struct CycleCommand: AsyncParsableCommand {
 
     func run() async throws {
         let store: StateStore
-        do { store = try StateStore(directory: Paths.stateDirectory(stateDir)) } catch {
+        do { store = try StateStore(directory: Paths.stateDirectory(stateDir), concurrentReads: false) } catch {
             throw fail(error.description, ExitStatus.cantCreate)
         }
         let env = ProcessInfo.processInfo.environment

@@ -115,6 +115,44 @@ func options(_ log: String, _ dir: String) -> CycleOptions {
         #expect(try pieces.malformedTotals().map(\.firstLines) == whole.malformedTotals().map(\.firstLines))
     }
 
+    /// A one-shot command's store (one connection) makes a new store in WAL mode, and
+    /// cycles through it and through the daemon's kind (a pool) alternate on one
+    /// directory with the same counts as pool cycles alone.
+    @Test func oneConnectionAndPoolCyclesAlternateOnOneStore() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let full = try sampleLog(dir)
+        let data = try Data(contentsOf: URL(fileURLWithPath: full))
+        let growing = dir + "/growing.jsonl"
+        FileManager.default.createFile(atPath: growing, contents: nil)
+        var reports: [(CycleReport, CycleReport)] = []
+        for (k, part) in [0..<data.count / 3, data.count / 3..<data.count * 2 / 3, data.count * 2 / 3..<data.count].enumerated() {
+            let h = FileHandle(forWritingAtPath: growing)!
+            h.seekToEndOfFile()
+            h.write(data[part])
+            h.closeFile()
+            // The alternating store: one connection on cycles 0 and 2, a pool on cycle 1.
+            let mixed = try StateStore(directory: dir + "/mixed", concurrentReads: k == 1)
+            let pool = try StateStore(directory: dir + "/pool")
+            reports.append((try await CycleRunner(store: mixed).run(options(growing, dir)),
+                            try await CycleRunner(store: pool).run(options(growing, dir))))
+            if k == 0 {
+                let mode = try await DatabaseQueue(path: mixed.databasePath).read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
+                #expect(mode == "wal")
+            }
+        }
+        let mixed = try StateStore(directory: dir + "/mixed", concurrentReads: false)
+        let pool = try StateStore(directory: dir + "/pool")
+        #expect(try mixed.bucketDigest() == pool.bucketDigest())
+        #expect(try mixed.checkpoint()?.offset == Int64(data.count))
+        #expect(try mixed.malformedTotals().map(\.firstLines) == pool.malformedTotals().map(\.firstLines))
+        for (a, b) in reports {
+            #expect(a.analysis.violationsAnalyzed == b.analysis.violationsAnalyzed)
+            #expect(a.analysis.patterns.map(\.functionName) == b.analysis.patterns.map(\.functionName))
+            #expect(a.proposals.map { [$0.change.rawValue, $0.proposal.agent] } == b.proposals.map { [$0.change.rawValue, $0.proposal.agent] })
+        }
+    }
+
     @Test func proposalsAreUpdatedNotDuplicated() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
