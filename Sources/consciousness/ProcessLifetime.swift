@@ -2,8 +2,9 @@ import Synchronization
 
 /// What a one-shot command hands to the process's exit instead of releasing it: the
 /// state store, whose teardown is work no one waits for. Releasing the store's
-/// `DatabasePool` calls into Foundation's `NotificationCenter` for the first time in
-/// the process (its deinit unregisters an observer, on every platform), which looks a
+/// database (GRDB's `DatabaseQueue` or `DatabasePool`) calls into Foundation's
+/// `NotificationCenter` for the first time in the process (the deinit of either
+/// unregisters an observer, on every platform), which looks a
 /// type up by name through the runtime's tables, then closes each connection: ~1 ms of
 /// a one-shot `cycle`, after its report is out (uprobes and `perf`). clang's
 /// `-disable-free` skips freeing at exit for the same reason.
