@@ -27,7 +27,7 @@ public final class StateStore: Sendable {
     /// `concurrentReads: false` is for a one-shot command: one connection (GRDB's
     /// `DatabaseQueue`), so reads wait for a write in progress, which a one-shot never
     /// has on its own threads. It opens no second connection, and it leaves out the WAL
-    /// set-up of GRDB's pool, which asks Foundation's `URL` for the log's size: ~1.3 ms
+    /// set-up of GRDB's pool, which asks Foundation's `URL` for the WAL file's size: ~1.3 ms
     /// of Foundation's first use, five scans of the binary's conformance records among
     /// them (uprobes). The daemon and the commands that may run beside it read
     /// concurrently.
