@@ -96,6 +96,7 @@ public final class StateStore: Sendable {
         let db: any DatabaseWriter = concurrentReads
             ? try DatabasePool(path: path, configuration: config)
             : try DatabaseQueue(path: path, configuration: config)
+        try FreshSchema.createIfEmpty(db)
         try Schema.migrator.migrate(db)
         return db
     }
