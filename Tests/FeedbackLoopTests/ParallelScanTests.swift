@@ -20,6 +20,14 @@ import SampleLog
         #expect(one.batch.malformed == four.batch.malformed)
         #expect(one.checkpoint == four.checkpoint)
         #expect(digest(one.batch) == digest(four.batch))
+        // Each core takes slice after slice: more slices than cores, joined in order,
+        // give what one unbroken scan of the file gives.
+        let file = try LogFile(path: path)
+        #expect(try LogIngest.split(file, from: 0, into: 4 * LogIngest.slicesPerCore).count > 4)
+        let whole = try LogIngest.scan(file, 0..<file.size)
+        #expect(whole.lines == four.batch.lines)
+        #expect(whole.malformed == four.batch.malformed)
+        #expect(digest(whole) == digest(four.batch))
     }
 
     func digest(_ b: IngestBatch) -> [String] {
