@@ -26,8 +26,12 @@ struct LineScanner: LineConsumer {
     private var signatureArticles: [ArticleSet] = []
     private var buckets = BucketIndex()
     private var times = Timestamp.Reader()
-    /// The previous line's ids: a field equal to the one before is compared, not hashed.
-    private var lastFunction: Int32 = -1, lastSignature: Int32 = -1, lastSeverity: Int32 = -1
+    /// The previous line's function, and each function's last signature and severity (by
+    /// function id): a field equal to its hint is compared, not hashed. Lines of different
+    /// functions interleave, but a function's own lines mostly repeat its last signature
+    /// and severity.
+    private var lastFunction: Int32 = -1
+    private var lastSignatureOf: [Int32] = [], lastSeverityOf: [Int32] = []
     private var malformed = MalformedTally()
     private var lines: Int64 = 0
     private var ingested: Int64 = 0
@@ -67,13 +71,18 @@ struct LineScanner: LineConsumer {
         guard f.function.end > f.function.start else { return reject(.missingField) }
         if stopAfter == .timestamps { return }
         let function = Self.decoded(line, f.function) { functions.intern($0, hint: lastFunction) }
+        let of = Int(function)
+        if of == lastSignatureOf.count {  // a function met for the first time: ids are dense
+            lastSignatureOf.append(-1)
+            lastSeverityOf.append(-1)
+        }
         let signature = Self.decoded(line, f.error) { text in
-            Self.internSignature(text, normalized, &signatures, &signatureArticles, hint: lastSignature)
+            Self.internSignature(text, normalized, &signatures, &signatureArticles, hint: lastSignatureOf[of])
         }
         let severity = f.severity.isString
-            ? Self.decoded(line, f.severity) { severities.intern($0, hint: lastSeverity) }
+            ? Self.decoded(line, f.severity) { severities.intern($0, hint: lastSeverityOf[of]) }
             : unknownSeverity.withUnsafeBytes { severities.intern($0) }
-        (lastFunction, lastSignature, lastSeverity) = (function, signature, severity)
+        (lastFunction, lastSignatureOf[of], lastSeverityOf[of]) = (function, signature, severity)
         if stopAfter == .interning { return }
         buckets.add(BucketKey(function: function, signature: signature, hour: Timestamp.hour(of: ts)),
                     BucketTotals(count: 1, first: ts, last: ts, severityMask: BucketTotals.severityBit(severity)))
