@@ -52,8 +52,8 @@ import Testing
         #expect(try fresh.read { try Schema.migrator.appliedMigrations($0) } == Schema.migrator.migrations)
     }
 
-    /// Through the store, both ways it opens: a new directory takes the one step and has
-    /// the migrated contents; a store begun by an older version is migrated as before.
+    /// Through the store, both ways it opens (a pool, one connection): a new directory
+    /// takes the one step and has the migrated contents.
     @Test(arguments: [true, false]) func aNewStoreHasTheSchemaTheMigrationsMake(concurrentReads: Bool) throws {
         let expected = try Self.migrated().read(Self.contents)
         let dir = temporaryDirectory()
@@ -64,6 +64,7 @@ import Testing
         #expect(got == expected, "\(Self.difference(got, expected))")
     }
 
+    /// A store begun by an older version is left to the migrations.
     @Test func aStoreWithTablesIsLeftToTheMigrations() throws {
         let queue = try DatabaseQueue()
         let v13 = try #require(Schema.migrator.migrations.first { $0.hasPrefix("v13:") })

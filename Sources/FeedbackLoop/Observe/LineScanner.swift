@@ -71,18 +71,18 @@ struct LineScanner: LineConsumer {
         guard f.function.end > f.function.start else { return reject(.missingField) }
         if stopAfter == .timestamps { return }
         let function = Self.decoded(line, f.function) { functions.intern($0, hint: lastFunction) }
-        let of = Int(function)
-        if of == lastSignatureOf.count {  // a function met for the first time: ids are dense
+        let fid = Int(function)
+        if fid == lastSignatureOf.count {  // a function met for the first time: ids are dense
             lastSignatureOf.append(-1)
             lastSeverityOf.append(-1)
         }
         let signature = Self.decoded(line, f.error) { text in
-            Self.internSignature(text, normalized, &signatures, &signatureArticles, hint: lastSignatureOf[of])
+            Self.internSignature(text, normalized, &signatures, &signatureArticles, hint: lastSignatureOf[fid])
         }
         let severity = f.severity.isString
-            ? Self.decoded(line, f.severity) { severities.intern($0, hint: lastSeverityOf[of]) }
+            ? Self.decoded(line, f.severity) { severities.intern($0, hint: lastSeverityOf[fid]) }
             : unknownSeverity.withUnsafeBytes { severities.intern($0) }
-        (lastFunction, lastSignatureOf[of], lastSeverityOf[of]) = (function, signature, severity)
+        (lastFunction, lastSignatureOf[fid], lastSeverityOf[fid]) = (function, signature, severity)
         if stopAfter == .interning { return }
         buckets.add(BucketKey(function: function, signature: signature, hour: Timestamp.hour(of: ts)),
                     BucketTotals(count: 1, first: ts, last: ts, severityMask: BucketTotals.severityBit(severity)))

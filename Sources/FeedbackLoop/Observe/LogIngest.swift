@@ -40,7 +40,7 @@ public enum LogIngest {
     /// with one slice per core, the read lasts as long as its slowest, and halves of a
     /// 1M-line log ended up to 28 ms apart (uprobes, 2 of 5 cold cycles) while one core
     /// sat idle. The slices' batches are disjoint but for an hour at each cut, so
-    /// joining 32 costs little.
+    /// joining them costs little.
     static let slicesPerCore = 16
 
     /// Throws `LogFileError` for a log it cannot read, `CancellationError` when the
