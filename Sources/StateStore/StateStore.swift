@@ -22,15 +22,17 @@ public final class StateStore: Sendable {
     public let directory: String
     public let databasePath: String
     let db: any DatabaseWriter
+    /// A one-shot's second connection, read-only, opened by its first `readingAside`.
+    let aside = Mutex<DatabaseQueue?>(nil)
     let writeTransactions = Mutex(0)
 
     /// `concurrentReads: false` is for a one-shot command: one connection (GRDB's
-    /// `DatabaseQueue`), so reads wait for a write in progress, which a one-shot never
-    /// has on its own threads. It opens no second connection, and it leaves out the WAL
-    /// set-up of GRDB's pool, which asks Foundation's `URL` for the WAL file's size: ~1.3 ms
-    /// of Foundation's first use (a one-shot +10k cycle 30.0 → 26.2 ms, median of 21
-    /// alternating runs). The daemon and the commands that may run beside it read
-    /// concurrently.
+    /// `DatabaseQueue`), so reads wait for a write in progress — all but the history read
+    /// beside Observe, which gets a second, read-only one (`readingAside`). It leaves out
+    /// the WAL set-up of GRDB's pool, which asks Foundation's `URL` for the WAL file's
+    /// size: ~1.3 ms of Foundation's first use (a one-shot +10k cycle 30.0 → 26.2 ms,
+    /// median of 21 alternating runs). The daemon and the commands that may run beside it
+    /// read concurrently.
     public init(directory: String, concurrentReads: Bool = true) throws(StateStoreError) {
         self.directory = directory
         self.databasePath = (directory as NSString).appendingPathComponent("consciousness.sqlite")

@@ -31,6 +31,24 @@ extension StateStore {
         return try db.read(body)
     }
 
+    /// A read that must not hold up a write: on a reader of the pool, or for a store on
+    /// one connection (a one-shot command), on a second, read-only connection kept
+    /// for the next. Its transaction sees the store as of its start, never half of a
+    /// write.
+    func readingAside<T>(_ body: (Database) throws -> T) throws -> T {
+        guard db is DatabaseQueue, currentBatch == nil else { return try reading(body) }
+        let queue = try aside.withLock { queue in
+            if let queue { return queue }
+            var config = Configuration()
+            config.readonly = true
+            config.busyMode = .timeout(5)
+            let opened = try DatabaseQueue(path: databasePath, configuration: config)
+            queue = opened
+            return opened
+        }
+        return try queue.read(body)
+    }
+
     /// Write transactions this store has opened (a batch is one), for the benchmark's
     /// "store work of an hourly cycle".
     public var writeTransactionCount: Int { writeTransactions.withLock { $0 } }

@@ -2,6 +2,7 @@ import Cycle
 import FeedbackLoop
 import Foundation
 @testable import StateStore
+import Synchronization
 import Testing
 
 /// A cycle reads its history while Observe scans, then after its commit only the hours
@@ -74,6 +75,36 @@ import Testing
         #expect(snapshot.rows == nil)
         #expect(try store.buckets(fromHour: Self.range.from, toHour: Self.range.to, through: snapshot,
                                   cycle: cycle, touchedFrom: touched) == whole)
+    }
+
+    /// On one connection (a one-shot command) the snapshot is read on a second, read-only
+    /// one: it does not wait for the write in progress, and sees nothing of it.
+    @Test func onOneConnectionTheSnapshotDoesNotWaitForTheWrite() async throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (_, log) = try await Self.store(dir)
+        let store = try StateStore(directory: dir + "/state", concurrentReads: false)
+        let before = try store.buckets(fromHour: Self.range.from, toHour: Self.range.to)
+        try Self.append(HourIndexTests.line("2025-10-06T05:20:00Z", "create_planner_agent"), to: log)
+        let result = try await LogIngest.read(path: log, known: try store.logFiles())
+        let readDuringTheWrite = try store.batch { () throws -> [BucketRow]? in
+            try store.commit(result, cycle: try store.beginCycle(at: end), at: end)
+            // From another thread, as Observe does: on the writer's own connection this
+            // read would wait for the batch, which waits for it here.
+            let done = DispatchSemaphore(value: 0)
+            let rows = Mutex<[BucketRow]?>(nil)
+            Thread.detachNewThread {
+                let read = try? store.bucketSnapshot(fromHour: Self.range.from, toHour: Self.range.to).rows
+                rows.withLock { $0 = read }
+                done.signal()
+            }
+            guard done.wait(timeout: .now() + 10) == .success else { return nil }
+            return rows.withLock { $0 }
+        }
+        let read = try #require(readDuringTheWrite, "the snapshot waited for the write to end")
+        #expect(read == before)
+        let after = try store.buckets(fromHour: Self.range.from, toHour: Self.range.to)
+        #expect(after.reduce(0) { $0 + $1.totals.count } == before.reduce(0) { $0 + $1.totals.count } + 1)
     }
 
     @Test func aCycleWithNoNewLineKeepsTheSnapshotsRows() async throws {
