@@ -90,6 +90,28 @@ import Testing
         }
     }
 
+    /// The tally is coded by the reasons' names: the same text Foundation writes for the
+    /// dictionary keyed by the enum, read back whole; a name no reason has is refused.
+    @Test func theTallyIsCodedByTheReasonsNames() throws {
+        var tally = MalformedTally()
+        tally.record(.invalidJSON, line: 3)
+        tally.record(.invalidUTF8, line: 9)
+        tally.record(.invalidJSON, line: 12)
+        let byEnum = try Self.sortedJSON(["entries": tally.entries])
+        #expect(try Self.sortedJSON(tally) == byEnum)
+        #expect(try StoredJSON.encode(tally) == byEnum)
+        #expect(byEnum.contains("\"invalid_utf8\":{\"count\":1,\"firstLines\":[9]}"))
+        #expect(try JSONDecoder().decode(MalformedTally.self, from: Data(byEnum.utf8)) == tally)
+        let unknown = Data(#"{"entries":{"no_such_reason":{"count":1,"firstLines":[1]}}}"#.utf8)
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(MalformedTally.self, from: unknown) }
+    }
+
+    private static func sortedJSON(_ value: some Encodable) throws -> String {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return String(decoding: try e.encode(value), as: UTF8.self)
+    }
+
     @Test func escapesAreDecoded() async throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

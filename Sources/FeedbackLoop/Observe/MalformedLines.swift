@@ -38,6 +38,27 @@ public struct MalformedTally: Sendable, Equatable, Codable {
 
     public init() {}
 
+    // Coded by the reasons' names, the same text: a dictionary keyed by the enum makes
+    // the runtime ask whether its key type is `CodingKeyRepresentable`, a search through
+    // every conformance record in the binary (~0.2 ms of a one-shot `cycle`, `perf`).
+    private enum CodingKeys: String, CodingKey { case entries }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        for (name, entry) in try c.decode([String: Entry].self, forKey: .entries) {
+            guard let reason = MalformedReason(rawValue: name) else {
+                throw DecodingError.dataCorruptedError(forKey: .entries, in: c,
+                                                       debugDescription: "no malformed-line reason is named '\(name)'")
+            }
+            entries[reason] = entry
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode([String: Entry](uniqueKeysWithValues: entries.map { ($0.key.rawValue, $0.value) }), forKey: .entries)
+    }
+
     public var total: Int { entries.values.reduce(0) { $0 + $1.count } }
 
     public mutating func record(_ reason: MalformedReason, line: Int64) {
