@@ -75,6 +75,26 @@ import Testing
         #expect(ours == (try Self.foundation(Awkward())))
     }
 
+    /// Keys set more than once, in an order the sort must undo: each keeps its last value.
+    struct RepeatedKeys: Encodable {
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: OneKey.Key.self)
+            for (key, value) in [("b", 1), ("a", 2), ("b", 3), ("c", 4), ("a", 5), ("b", 6)] {
+                try c.encode(value, forKey: OneKey.Key(stringValue: key))
+            }
+            var nested = c.nestedContainer(keyedBy: OneKey.Key.self, forKey: OneKey.Key(stringValue: "d"))
+            try nested.encode("first", forKey: OneKey.Key(stringValue: "x"))
+            try nested.encode("last", forKey: OneKey.Key(stringValue: "x"))
+        }
+    }
+
+    @Test func aKeySetTwiceKeepsItsLastValueAsFoundationDoes() throws {
+        let ours = try JSONTextEncoder.encode(RepeatedKeys())
+        #expect(ours == (try Self.foundation(RepeatedKeys())))
+        #expect(ours.contains("\"a\" : 5") && ours.contains("\"b\" : 6") && ours.contains("\"x\" : \"last\""))
+        #expect(try StoredJSON.encode(RepeatedKeys()) == (try Self.foundationStored(RepeatedKeys())))
+    }
+
     @Test func topLevelArraysAndEmptyValuesEncodeAsFoundationDoes() throws {
         #expect(try JSONTextEncoder.encode([Awkward(), Awkward()]) == (try Self.foundation([Awkward(), Awkward()])))
         #expect(try JSONTextEncoder.encode([String: Int]()) == (try Self.foundation([String: Int]())))
