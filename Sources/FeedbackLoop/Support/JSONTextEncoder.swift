@@ -75,17 +75,17 @@ enum JSONTextEncoder {
 
         init(_ style: Style) { self.style = style }
 
-        /// Whether `type` may be a `[String: …]`: only those are cast to
-        /// `StringKeyedDictionary`. A cast to a protocol makes the runtime search every
-        /// conformance record in the binary the first time it meets a type; with two such
+        /// Whether `type` is a `[String: …]`, whose keys Foundation writes as they are,
+        /// by the type's name: a cast to a protocol makes the runtime search every
+        /// conformance record in the binary the first time it meets a type (with two such
         /// casts per type the report's encoding was ~13% of a one-shot `cycle` in `perf`,
-        /// ~6% with this one. A type's name costs microseconds.
-        func mayBeStringKeyed(_ type: Any.Type) -> Bool {
+        /// ~6% with one). A type's name costs microseconds.
+        func isStringKeyed(_ type: Any.Type) -> Bool {
             let id = ObjectIdentifier(type)
             if let known = dictionaryTypes[id] { return known }
-            let maybe = _typeName(type, qualified: true).hasPrefix("Swift.Dictionary<Swift.String, ")
-            dictionaryTypes[id] = maybe
-            return maybe
+            let named = _typeName(type, qualified: true).hasPrefix("Swift.Dictionary<Swift.String, ")
+            dictionaryTypes[id] = named
+            return named
         }
 
         func json(_ key: some CodingKey) -> String { json(name: key.stringValue) }
@@ -290,11 +290,16 @@ extension JSONTextEncoder {
     /// same one, as with Foundation.
     final class NodeEncoder: Encoder {
         let keys: KeyCache
+        /// A `[String: …]` encoding itself: its keys are written as they are.
+        let verbatimKeys: Bool
         var node: Node?
         var codingPath: [any CodingKey] = []
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-        init(keys: KeyCache) { self.keys = keys }
+        init(keys: KeyCache, verbatimKeys: Bool = false) { (self.keys, self.verbatimKeys) = (keys, verbatimKeys) }
+
+        /// A member's name in the text.
+        func name(_ key: some CodingKey) -> String { verbatimKeys ? key.stringValue : keys.json(key) }
 
         func container<Key: CodingKey>(keyedBy: Key.Type) -> KeyedEncodingContainer<Key> {
             if case .object(let object) = node { return KeyedEncodingContainer(Keyed(object: object, encoder: self)) }
@@ -334,7 +339,7 @@ extension JSONTextEncoder {
 
         /// A nested value's node: the primitives directly, anything else by its own
         /// `encode(to:)` into a fresh encoder. Casts to concrete types only, and only the
-        /// one that matches; see `KeyCache.mayBeStringKeyed` for the one to a protocol.
+        /// one that matches, and none to a protocol (see `KeyCache.isStringKeyed`).
         func box<T: Encodable>(_ value: T) throws -> Node {
             // By the type's identity first (a pointer compare each), then the one cast
             // that matches: a struct went through fourteen failing casts before.
@@ -354,10 +359,9 @@ extension JSONTextEncoder {
             case ObjectIdentifier(UInt16.self): return text((value as! UInt16).description)
             case ObjectIdentifier(UInt8.self): return text((value as! UInt8).description)
             default:
-                if keys.mayBeStringKeyed(T.self), let v = value as? any StringKeyedDictionary {
-                    return .object(try v.members(self))
-                }
-                let nested = NodeEncoder(keys: keys)
+                // A `[String: …]` encodes itself with its keys as they are: the standard
+                // library's `encode(to:)` tells `String` keys by a type compare, no cast.
+                let nested = NodeEncoder(keys: keys, verbatimKeys: keys.isStringKeyed(T.self))
                 try value.encode(to: nested)
                 // A value that encoded nothing is an empty object, as in Foundation.
                 return nested.node ?? .object(ObjectNode())
@@ -370,27 +374,27 @@ extension JSONTextEncoder {
         let encoder: NodeEncoder
         var codingPath: [any CodingKey] { [] }
 
-        mutating func encodeNil(forKey key: Key) throws { object.set(encoder.keys.json(key), text("null")) }
-        mutating func encode(_ value: Bool, forKey key: Key) throws { object.set(encoder.keys.json(key), text(value ? "true" : "false")) }
-        mutating func encode(_ value: String, forKey key: Key) throws { object.set(encoder.keys.json(key), encoder.string(value)) }
-        mutating func encode(_ value: Double, forKey key: Key) throws { object.set(encoder.keys.json(key), try encoder.number(value)) }
-        mutating func encode(_ value: Float, forKey key: Key) throws { object.set(encoder.keys.json(key), try encoder.number(value)) }
-        mutating func encode(_ value: Int, forKey key: Key) throws { object.set(encoder.keys.json(key), text(value.description)) }
-        mutating func encode(_ value: Int64, forKey key: Key) throws { object.set(encoder.keys.json(key), text(value.description)) }
+        mutating func encodeNil(forKey key: Key) throws { object.set(encoder.name(key), text("null")) }
+        mutating func encode(_ value: Bool, forKey key: Key) throws { object.set(encoder.name(key), text(value ? "true" : "false")) }
+        mutating func encode(_ value: String, forKey key: Key) throws { object.set(encoder.name(key), encoder.string(value)) }
+        mutating func encode(_ value: Double, forKey key: Key) throws { object.set(encoder.name(key), try encoder.number(value)) }
+        mutating func encode(_ value: Float, forKey key: Key) throws { object.set(encoder.name(key), try encoder.number(value)) }
+        mutating func encode(_ value: Int, forKey key: Key) throws { object.set(encoder.name(key), text(value.description)) }
+        mutating func encode(_ value: Int64, forKey key: Key) throws { object.set(encoder.name(key), text(value.description)) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            object.set(encoder.keys.json(key), try encoder.box(value))
+            object.set(encoder.name(key), try encoder.box(value))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy: NestedKey.Type,
                                                             forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let nested = ObjectNode()
-            object.set(encoder.keys.json(key), .object(nested))
+            object.set(encoder.name(key), .object(nested))
             return KeyedEncodingContainer(Keyed<NestedKey>(object: nested, encoder: encoder))
         }
 
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let nested = ArrayNode()
-            object.set(encoder.keys.json(key), .array(nested))
+            object.set(encoder.name(key), .array(nested))
             return Unkeyed(array: nested, encoder: encoder)
         }
 
@@ -450,20 +454,5 @@ extension JSONTextEncoder {
         mutating func encode(_ value: Int) throws { encoder.node = text(value.description) }
         mutating func encode(_ value: Int64) throws { encoder.node = text(value.description) }
         mutating func encode<T: Encodable>(_ value: T) throws { encoder.node = try encoder.box(value) }
-    }
-}
-
-/// A dictionary keyed by strings: its keys are data, written as they are — Foundation
-/// converts only the keys of a type's own `CodingKeys` to snake case.
-protocol StringKeyedDictionary {
-    func members(_ encoder: JSONTextEncoder.NodeEncoder) throws -> JSONTextEncoder.ObjectNode
-}
-
-extension Dictionary: StringKeyedDictionary where Key == String, Value: Encodable {
-    func members(_ encoder: JSONTextEncoder.NodeEncoder) throws -> JSONTextEncoder.ObjectNode {
-        let object = JSONTextEncoder.ObjectNode()
-        object.members.reserveCapacity(count)
-        for (key, value) in self { object.members.append((key, try encoder.box(value))) }
-        return object
     }
 }
