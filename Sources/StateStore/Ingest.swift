@@ -138,20 +138,28 @@ extension StateStore {
         }
     }
 
-    /// Store ids for names, inserting the new ones.
+    /// Store ids for names, inserting the new ones. Looked up first: a cycle's names are
+    /// nearly all known, so most cost one statement, not an insert that does nothing and
+    /// a select (the write transaction keeps anyone from adding one in between).
     private func ids(_ db: Database, table: String, column: String, names: [String]) throws -> [Int64] {
         try names.map { name in
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO \(table) (\(column)) VALUES (?)").execute(arguments: [name])
-            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM \(table) WHERE \(column) = ?"), arguments: [name])!
+            try Self.id(db, "SELECT id FROM \(table) WHERE \(column) = ?", [name],
+                        else: "INSERT INTO \(table) (\(column)) VALUES (?)", [name])
         }
     }
 
     private func signatureIDs(_ db: Database, _ texts: [String], _ articles: [ArticleSet]) throws -> [Int64] {
         try zip(texts, articles).map { text, a in
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO signatures (text, articles) VALUES (?, ?)")
-                .execute(arguments: [text, Int(a.rawValue)])
-            return try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM signatures WHERE text = ?"), arguments: [text])!
+            try Self.id(db, "SELECT id FROM signatures WHERE text = ?", [text],
+                        else: "INSERT INTO signatures (text, articles) VALUES (?, ?)", [text, Int(a.rawValue)])
         }
+    }
+
+    private static func id(_ db: Database, _ select: String, _ key: StatementArguments,
+                           else insert: String, _ values: StatementArguments) throws -> Int64 {
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: select), arguments: key) { return id }
+        try db.cachedStatement(sql: insert).execute(arguments: values)
+        return db.lastInsertedRowID
     }
 
     static func remap(mask: UInt64, _ ids: [Int64]) -> UInt64 {
