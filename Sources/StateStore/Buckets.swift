@@ -117,8 +117,9 @@ extension StateStore {
 
     /// A mask's severity names, made once per mask and shared by every row that has it:
     /// masks alternate row to row, and making the list again at each change was 12% of
-    /// the history read. The masks of the first eight severities (all a log has had) are
-    /// looked up by index: hashing the mask was ~4% of the history read (`perf`).
+    /// the history read. The masks of the first eight severities (the generated log names
+    /// four, the real ones one) are looked up by index: hashing the mask was ~4% of the
+    /// history read (`perf`).
     struct SeverityNames {
         let all: [String]
         var small = [[String]?](repeating: nil, count: 256)
