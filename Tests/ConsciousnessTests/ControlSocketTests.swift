@@ -18,6 +18,10 @@ import Testing
         env["VIOLATIONS_LOG"] = log
         env["MODEL_STAGES"] = "off"
         env["RUN_AT_START"] = "false"
+        // Its own cycles a week apart (Thursdays, 00:00 UTC): at the hourly default a run
+        // across the hour saw the scheduled cycle too — next cycle in 0 s, and cycle 3
+        // where the triggered one, 2, was awaited (CI at 16:00; reproduced with 2 s).
+        env["CYCLE_INTERVAL"] = "7d"
         env["CONTROL_SOCKET"] = socket
         p.environment = env
         p.standardOutput = FileHandle.nullDevice
