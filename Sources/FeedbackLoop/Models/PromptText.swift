@@ -47,7 +47,10 @@ public enum PromptText {
     /// line, bounded, and no backtick to break out of a code span.
     public static func inline(_ text: String, limit: Int = 120) -> String {
         if isPlain(text, limit: limit, also: UInt8(ascii: "`")) { return text }
-        return quote(text, limit: limit).replacingOccurrences(of: "`", with: "'")
+        // Scalar by scalar, as Foundation's `replacingOccurrences` would, without its
+        // NSString: the first use of which in a process was ~0.3 ms of a one-shot `cycle`.
+        let ticked = quote(text, limit: limit).unicodeScalars.map { $0 == "`" ? "'" : $0 }
+        return String(String.UnicodeScalarView(ticked))
     }
 
     /// `text` quoted inside the fence, with an id.

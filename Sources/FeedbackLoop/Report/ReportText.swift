@@ -53,7 +53,7 @@ extension CycleReport {
         var out = ["", "Top priorities (by the cost expected over the next \(horizon) days):"]
         for p in ranked.prefix(5) {
             let r = p.priority!
-            out.append("   \(r.rank). \(r.urgency.rawValue.padding(toLength: 6, withPad: " ", startingAt: 0)) \(p.functionName) — "
+            out.append("   \(r.rank). \(r.urgency.rawValue.rightPadded(6)) \(p.functionName) — "
                        + "\(Format.fixed(r.expectedViolations, 0)) expected, $\(Format.thousands(r.expectedCostUSD)); \(p.rate.summary)")
         }
         let week = ranked.reduce(0) { $0 + $1.roiCostSaved } / 52

@@ -167,7 +167,3 @@ extension MorningReport {
         return lines
     }
 }
-
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: " ", count: width - count) + self }
-}
