@@ -55,8 +55,32 @@ DEAD_PAIRS = int(os.environ.get("BENCH_DEAD_PAIRS", "11"))
 LAST_WRITES = [None]  # what the last `run` with --store-stats said
 
 
-def run(args, check=True, env=None):
-    """Runs the binary; returns (seconds, peak RSS in MiB)."""
+def warm(*paths):
+    """Reads each file (and each file in each directory) through, so that the timed run
+    after it finds them in the page cache, as the targets assume. Between two runs they
+    may not be: this machine kind's kernel runs a DAMON `pageout` scheme (in
+    /sys/kernel/mm/damon/admin: pages unaccessed for 12 aggregation intervals of 5 s
+    paged out, up to 128 MB a second), which took 85 of the 1M-line log's 217 MB out of
+    the cache within two minutes of its last read (`fincore`), and from the binary
+    whatever a start did not touch lately. The first tool to run after a pause paid
+    for the rest: a cold cycle read 142 ms in one bench and 325 ms in the next (`wc -l`
+    beside it, run second, 38 and 40 ms); after `drop_caches`, 289 ms, and
+    `consciousness --version` 52 ms against 5 ms. Every timed run of every tool is
+    warmed alike; the reading is not timed."""
+    for path in paths:
+        files = [os.path.join(path, f) for f in os.listdir(path)] if os.path.isdir(path) else [path]
+        for f in files:
+            if os.path.isfile(f):
+                with open(f, "rb", buffering=0) as src:
+                    while src.read(1 << 20):
+                        pass
+
+
+def run(args, check=True, env=None, warmed=()):
+    """Runs the binary, after warming it and `warmed` (see `warm`); returns (seconds,
+    peak RSS in MiB)."""
+    if warmed:
+        warm(BIN, *warmed)
     start = time.perf_counter()
     # The pipeline's own figures: no model stages (no Ollama runs here; (h) measures them),
     # unless `env` says otherwise.
@@ -88,15 +112,16 @@ def append(dst, src):
 
 def cold(log, original):
     """Cold cycles, each beside a `wc -l` of the same file and, when there is one, a run
-    of the original tool: the three alternate, so the page cache and the machine's load
-    are the same for all."""
+    of the original tool: the three alternate, so the machine's load is the same for all,
+    and each reads its input warmed first (`warm`): from the page cache, all three."""
     walls, rss, wcs, originals = [], [], [], []
     for _ in range(RUNS):
         state = os.path.join(WORK, "state-cold")
         shutil.rmtree(state, ignore_errors=True)
-        w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", END, "--days", "7"])
+        w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", END, "--days", "7"], warmed=[log])
         walls.append(w)
         rss.append(r)
+        warm("/usr/bin/wc", log)
         start = time.perf_counter()
         subprocess.run(["wc", "-l", log], check=True, stdout=subprocess.DEVNULL)
         wcs.append(time.perf_counter() - start)
@@ -134,6 +159,7 @@ def original_tool(log):
     runner = os.path.join(os.path.dirname(os.path.abspath(__file__)), "original_tool.py")
 
     def once():
+        warm(sys.executable, os.path.join(checkout, "tools/constitutional_consciousness"), aware)
         start = time.perf_counter()
         r = subprocess.run([sys.executable, runner, checkout, aware, END, "7"], capture_output=True, text=True)
         if r.returncode != 0:
@@ -157,7 +183,8 @@ def incremental(lines, chunks, env=None, tag=""):
     walls, rss, writes = [], [], []
     for i, chunk in enumerate(chunks):
         append(log, chunk)
-        w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", LATER[i], "--store-stats"], env=env)
+        w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", LATER[i], "--store-stats"], env=env,
+                   warmed=[state])
         walls.append(w)
         rss.append(r)
         writes.append(LAST_WRITES[0])
@@ -185,7 +212,7 @@ def dead_ollama(lines, chunks):
         # one that always finds the page cache warm (or the machine busier).
         for (log, state), walls, env in (both if i % 2 == 0 else both[::-1]):
             append(log, chunk)
-            w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", LATER[i]], env=env)
+            w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", LATER[i]], env=env, warmed=[state])
             walls.append(w)
             if env:
                 rss.append(r)
