@@ -121,7 +121,7 @@ def cold(log, original):
         w, r = run(["cycle", "--log", log, "--state-dir", state, "--now", END, "--days", "7"], warmed=[log])
         walls.append(w)
         rss.append(r)
-        warm("/usr/bin/wc", log)
+        warm(shutil.which("wc"), log)
         start = time.perf_counter()
         subprocess.run(["wc", "-l", log], check=True, stdout=subprocess.DEVNULL)
         wcs.append(time.perf_counter() - start)
