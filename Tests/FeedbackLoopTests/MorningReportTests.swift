@@ -223,6 +223,29 @@ import Testing
         #expect(blank.narrative.author == "template")
     }
 
+    /// The patterns' columns: the name padded to the longest, the trend cut and padded to
+    /// 24 — as Foundation's `padding(toLength:)` did for these ASCII texts, and aligned.
+    @Test func thePatternsColumnsArePaddedAndTheTrendCut() {
+        var r = MorningReport.build(Self.inputs([], hourly: ["f": [1, 2]]))
+        func row(_ function: String, _ rank: Int?, _ urgency: String?, _ trend: Trend?) -> MorningReport.NightPattern {
+            MorningReport.NightPattern(patternId: "pattern_" + function, function: function, trend: trend, trendSummary: nil,
+                                       rank: rank, urgency: urgency, windowCount: 1, nightCount: 3, hourly: [1, 2])
+        }
+        r.patterns = [row("f", nil, nil, nil), row("create_planner_agent", 12, "URGENT", .increasing),
+                      row("g", 1234, "CRITICAL", .decreasing)]  // 25 characters of trend: cut
+        let lines = r.text().split(separator: "\n").filter { $0.contains(" tonight ") }
+        #expect(lines.count == 3)
+        for (line, p) in zip(lines, r.patterns) {
+            let trend = ((p.rank.map { "#\($0) " } ?? "") + (p.urgency.map { "\($0) " } ?? "") + (p.trend?.rawValue ?? "not analysed"))
+            let foundation = "   " + p.function.padding(toLength: 20, withPad: " ", startingAt: 0) + "  "
+                + trend.padding(toLength: 24, withPad: " ", startingAt: 0) + " "
+            #expect(line.hasPrefix(foundation), "\(line)")
+        }
+        #expect(lines[1].contains("#12 URGENT INCREASING "))  // 21 characters and 3 spaces
+        #expect(lines[2].contains("#1234 CRITICAL DECREASIN "))
+        #expect(Set(lines.map { $0.firstRange(of: "tonight")!.lowerBound.utf16Offset(in: $0) }).count == 1)
+    }
+
     @Test func theJSONRoundTrips() throws {
         let r = MorningReport.build(Self.inputs([
             Self.digest(cycle: 1, calls: [ModelCallRecord(role: "builder", model: "m", stage: .evolve, outcome: .used)],

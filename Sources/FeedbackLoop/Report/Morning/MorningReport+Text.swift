@@ -17,9 +17,10 @@ extension MorningReport {
         out.append("Patterns: \(patterns.count) (trend over the last cycle's window; violations per hour over the night)")
         let width = max(8, patterns.map(\.function.count).max() ?? 0)
         for p in patterns {
-            let name = p.function.padding(toLength: width, withPad: " ", startingAt: 0)
-            let trend = ((p.rank.map { "#\($0) " } ?? "") + (p.urgency.map { "\($0) " } ?? "") + (p.trend?.rawValue ?? "not analysed"))
-                .padding(toLength: 24, withPad: " ", startingAt: 0)
+            let name = p.function.rightPadded(width)
+            // Cut at 24 as well as padded: a column, whatever the rank and urgency add.
+            let trend = String(((p.rank.map { "#\($0) " } ?? "") + (p.urgency.map { "\($0) " } ?? "")
+                                + (p.trend?.rawValue ?? "not analysed")).prefix(24)).rightPadded(24)
             let peak = p.hourly.max() ?? 0
             out.append("   \(name)  \(trend) \(Format.group(p.nightCount).leftPadded(6)) tonight  \(Sparkline.render(p.hourly))  peak \(peak)/h")
         }
